@@ -1,0 +1,107 @@
+"""The stages in order: load -> sections -> tables -> narrative facts -> Report.
+
+``read_report`` is the deterministic part (no network, thousands a second);
+``extract`` adds the narrative facts (rules, or the LLM when configured).
+``extract_many`` runs a batch: one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gipr_llm.load import load
+from gipr_llm.models import Document, FailedInput, LoadError, Meta, Report, Source
+from gipr_llm.sections import split_sections
+from gipr_llm.tables import parse_tables
+
+if TYPE_CHECKING:
+    from gipr_llm.llm.config import LlmConfig
+
+log = logging.getLogger("gipr")
+
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".docx", ".doc", ".pdf")
+
+
+def parse_document(doc: Document) -> Report:
+    """Tables, sections and title facts of a loaded document (no narrative facts)."""
+    sections = split_sections(doc)
+    tables = parse_tables(doc, sections)
+    if tables.table3 is None and tables.table2 is None and len(sections.spans) < 2:
+        raise LoadError("不是政府信息公开工作年度报告：未找到报告的章节和统计表 (not an annual report)")
+    _refuse_truncated(doc, sections, tables.table3)
+    table_templates = {
+        name: table.template
+        for name, table in (("table2", tables.table2), ("table3", tables.table3))
+        if table is not None and table.template is not None
+    }
+    distinct = set(table_templates.values())
+    meta = Meta(
+        agency=sections.agency,
+        year=sections.year,
+        template=distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else None),
+        table_templates=table_templates,
+        sections_found=[key for key in sections.spans],
+    )
+    return Report(
+        source=Source(path=doc.path, sha256=doc.sha256, format=doc.format, encoding=doc.encoding),
+        meta=meta,
+        table2=tables.table2,
+        table3=tables.table3,
+        table4=tables.table4,
+        narrative=sections.narrative,
+        findings=tables.findings,
+    )
+
+
+def _refuse_truncated(doc: Document, sections, table3) -> None:
+    """A file that ends inside 表三 is a broken copy, not a report with odd numbers."""
+    if table3 is None or "carried_forward" in table3.rows:
+        return
+    start, end = sections.table_regions.get("table3", (0, 0))
+    later = {"review_litigation", "problems", "other"} & sections.spans.keys()
+    if end >= len(doc.lines) and not later and "table4" not in sections.table_regions:
+        raise LoadError("报告在表三中途结束，表三之后的内容缺失，文件可能不完整 (truncated in table 3)")
+
+
+def read_report(path: str | Path) -> Report:
+    return parse_document(load(path))
+
+
+def extract(path: str | Path, llm: LlmConfig | None = None) -> Report:
+    """One report, with its narrative facts (rules unless an LLM is configured)."""
+    from gipr_llm.narrative import extract_narrative
+
+    report = read_report(path)
+    facts, run, findings = extract_narrative(report.narrative, llm)
+    report.facts = facts
+    report.extraction = run
+    report.findings.extend(findings)
+    return report
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, and the report files inside directories, in a stable order."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def extract_many(paths: Iterable[str | Path], llm: LlmConfig | None = None) -> Iterator[Report | FailedInput]:
+    for path in expand_paths(paths):
+        try:
+            yield extract(path, llm)
+        except LoadError as err:
+            yield FailedInput(path=str(path), error=str(err))
+        except Exception as err:  # a parser bug must not stop the batch; say what happened
+            log.exception("unexpected error in %s", path)
+            yield FailedInput(path=str(path), error=f"内部错误 (internal error): {type(err).__name__}: {err}")

@@ -1,0 +1,188 @@
+"""Logical table rows from lines of cells, whatever the layout; and row alignment.
+
+Three layouts reach the parser (spec, 'What real copies look like'): one cell per line
+(labels broken over several lines, blank lines inside labels), tab- or pipe-delimited rows
+(leading label cells, trailing empty cells), and real table grids (HTML/DOCX). One rule
+covers them: a row is the label text gathered since the previous row's data, followed by
+its data cells; a line that carries only text continues the label.
+
+Alignment never shifts a value silently: when a row has more or fewer cells than its
+columns, every way of dropping the surplus is tried, and only positions on which all of
+them agree keep a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+import re
+from functools import lru_cache
+from itertools import combinations
+from math import comb
+
+from gipr_llm.cells import Cell, is_empty, parse_cell
+from gipr_llm.models import Line
+from gipr_llm.textnorm import squash
+
+_MAX_CANDIDATES = 4096
+# Text that is a mangled number rather than a label fragment: digits, Chinese numerals,
+# look-alike letters, question marks.
+_GARBLED_NUMBER = re.compile(r"^[0-9〇零一二三四五六七八九十百千两OoIlL.,?？*#]+$")
+
+
+@dataclass(slots=True)
+class RawRow:
+    label: str  # squashed label text (all label fragments joined)
+    cells: list[str]  # data cells, raw
+    line: int  # source line number of the first data cell
+
+
+@dataclass(slots=True)
+class Alignment:
+    cells: list[Cell]  # exactly k; state "unaligned" where the row cannot tell
+    surplus: int = 0  # cells dropped (positive) or missing (negative)
+    dropped_values: bool = False  # True when non-empty cells had to be dropped
+    raw: list[str] = field(default_factory=list)
+
+
+def _split(line: Line) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    return _split_cells(tuple(line.cells))
+
+
+@lru_cache(maxsize=1 << 16)  # the same lines recur across reports of one template
+def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """(label cells, data cells, has_data) of one line."""
+    kinds = [_cell_kind(c) for c in cells]
+    if _VALUE not in kinds:
+        return tuple(c for c, k in zip(cells, kinds) if k == _TEXT), (), False
+    first_value = kinds.index(_VALUE)
+    label = tuple(c for c, k in zip(cells[:first_value], kinds) if k == _TEXT)
+    if len(kinds) - kinds.count(_EMPTY) == 1:  # one cell per line: indentation is not a blank cell
+        return label, (cells[first_value],), True
+    # Data start after the last label cell, so empty placeholders there stay in the data
+    # and alignment decides about them.
+    last_label = max((i for i in range(first_value) if kinds[i] == _TEXT), default=-1)
+    return label, cells[last_label + 1 :], True
+
+
+_EMPTY, _VALUE, _TEXT = 0, 1, 2
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_kind(raw: str) -> int:
+    if is_empty(raw):
+        return _EMPTY
+    return _TEXT if parse_cell(raw).state == "unreadable" else _VALUE
+
+
+def build_rows(lines: Sequence[Line], is_row_label: Callable[[str], bool], max_cells: int) -> list[RawRow]:
+    """Group lines into logical rows.
+
+    ``is_row_label(squashed)`` says whether text names a row; a lone text line that names
+    no row and sits between values of an unfinished row is an unreadable cell, not a label.
+    """
+    rows: list[RawRow] = []
+    pending: list[str] = []
+    current: RawRow | None = None
+    current_lines = 0
+    split = [_split(line) for line in lines]
+    # For each line: does the next line with any content carry data?
+    next_has_data_at = [False] * len(split)
+    following = False
+    for index in range(len(split) - 1, -1, -1):
+        next_has_data_at[index] = following
+        label, _, has_data = split[index]
+        if label or has_data:
+            following = has_data
+    for index, (line, (label, data, has_data)) in enumerate(zip(lines, split, strict=True)):
+        if not label and not has_data:
+            continue
+        if not has_data:
+            text = squash("".join(label))
+            next_has_data = next_has_data_at[index]
+            if (
+                current is not None
+                and len(label) == 1
+                and len(line.cells) - sum(map(is_empty, line.cells)) == 1
+                and len(current.cells) < max_cells
+                and next_has_data
+                and not is_row_label(text)
+            ):
+                current.cells.append(label[0])  # an unreadable cell among the row's values
+                continue
+            if (
+                current is None
+                and len(label) == 1
+                and next_has_data
+                and _GARBLED_NUMBER.match(text)
+                and is_row_label(squash("".join(pending)))
+            ):
+                # A row whose first cell is unreadable (e.g. 「七」) in a one-cell-per-line layout.
+                current = RawRow(squash("".join(pending)), [label[0]], line.number)
+                current_lines = 1
+                pending = []
+                rows.append(current)
+                continue
+            current = None
+            pending.extend(label)
+            continue
+        if label or current is None:
+            current = RawRow(squash("".join(pending) + "".join(label)), list(data), line.number)
+            current_lines = 1
+            pending = []
+            rows.append(current)
+        else:
+            if current_lines == 1 and len(current.cells) > 1:
+                current.cells = _trim(current.cells)
+            current.cells.extend(_trim(list(data)) if len(data) > 1 else data)
+            current_lines += 1
+    return rows
+
+
+def _trim(cells: list[str]) -> list[str]:
+    start = 0
+    end = len(cells)
+    while start < end and is_empty(cells[start]):
+        start += 1
+    while end > start and is_empty(cells[end - 1]):
+        end -= 1
+    return cells[start:end]
+
+
+def align(cells: list[str], k: int) -> Alignment:
+    n = len(cells)
+    if n == k:
+        return Alignment([parse_cell(c) for c in cells], raw=cells)
+    if n < k:
+        return Alignment([Cell("", "unaligned")] * k, surplus=n - k, raw=cells)
+    excess = n - k
+    lead = 0
+    while lead < n and is_empty(cells[lead]):
+        lead += 1
+    trail = 0
+    while trail < n - lead and is_empty(cells[n - 1 - trail]):
+        trail += 1
+    candidates: list[list[str]]
+    dropped_values = False
+    if lead + trail >= excess:
+        candidates = [
+            cells[a : n - (excess - a)] for a in range(max(0, excess - trail), min(lead, excess) + 1)
+        ]
+    elif comb(n, excess) <= _MAX_CANDIDATES:
+        dropped_values = True
+        candidates = [
+            [c for i, c in enumerate(cells) if i not in drop] for drop in map(set, combinations(range(n), excess))
+        ]
+    else:
+        return Alignment([Cell("", "unaligned")] * k, surplus=excess, dropped_values=True, raw=cells)
+    parsed = [[parse_cell(c) for c in cand] for cand in candidates]
+    out: list[Cell] = []
+    for position in range(k):
+        first = parsed[0][position]
+        if all((p[position].state, p[position].value) == (first.state, first.value) for p in parsed[1:]):
+            out.append(first)
+        else:
+            out.append(Cell("", "unaligned"))
+    # Dropping empty edge cells in the one possible way is layout noise, not a finding.
+    surplus = excess if dropped_values or len(candidates) > 1 else 0
+    return Alignment(out, surplus=surplus, dropped_values=dropped_values, raw=cells)
