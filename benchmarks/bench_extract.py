@@ -34,7 +34,9 @@ def bench(name: str, blobs: list[tuple[str, bytes]], n: int) -> float:
         parse_document(load_bytes(data, path))
     elapsed = time.perf_counter() - start
     rate = n / elapsed
-    print(f"{name:5s} {n:6d} reports  {elapsed:7.3f} s  {rate:8.1f} reports/s/core  {1000 * elapsed / n:6.3f} ms/report")
+    print(
+        f"{name:5s} {n:6d} reports  {elapsed:7.3f} s  {rate:8.1f} reports/s/core  {1000 * elapsed / n:6.3f} ms/report"
+    )
     return rate
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from gipr_llm.models import CellState
 from gipr_llm.textnorm import nfkc, strip_cell

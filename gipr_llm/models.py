@@ -244,7 +244,8 @@ class Report(StrictModel):
     table3: Table3 | None = None
     table4: Table4 | None = None
     narrative: dict[str, str] = Field(
-        default_factory=dict, description="Narrative section texts keyed by section (overview, problems, other)"
+        default_factory=dict,
+        description="Narrative section texts keyed by section (overview, problems, other)",
     )
     facts: NarrativeFacts = Field(default_factory=NarrativeFacts)
     extraction: ExtractionRun = Field(default_factory=ExtractionRun)

@@ -60,7 +60,7 @@ def _refuse_truncated(doc: Document, sections, table3) -> None:
     """A file that ends inside 表三 is a broken copy, not a report with odd numbers."""
     if table3 is None or "carried_forward" in table3.rows:
         return
-    start, end = sections.table_regions.get("table3", (0, 0))
+    _, end = sections.table_regions.get("table3", (0, 0))
     later = {"review_litigation", "problems", "other"} & sections.spans.keys()
     if end >= len(doc.lines) and not later and "table4" not in sections.table_regions:
         raise LoadError("报告在表三中途结束，表三之后的内容缺失，文件可能不完整 (truncated in table 3)")

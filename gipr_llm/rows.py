@@ -13,9 +13,9 @@ them agree keep a value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-import re
 from functools import lru_cache
 from itertools import combinations
 from math import comb
@@ -45,18 +45,14 @@ class Alignment:
     raw: list[str] = field(default_factory=list)
 
 
-def _split(line: Line) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    return _split_cells(tuple(line.cells))
-
-
 @lru_cache(maxsize=1 << 16)  # the same lines recur across reports of one template
 def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(label cells, data cells, has_data) of one line."""
     kinds = [_cell_kind(c) for c in cells]
     if _VALUE not in kinds:
-        return tuple(c for c, k in zip(cells, kinds) if k == _TEXT), (), False
+        return tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT), (), False
     first_value = kinds.index(_VALUE)
-    label = tuple(c for c, k in zip(cells[:first_value], kinds) if k == _TEXT)
+    label = tuple(c for c, k in zip(cells[:first_value], kinds[:first_value], strict=True) if k == _TEXT)
     if len(kinds) - kinds.count(_EMPTY) == 1:  # one cell per line: indentation is not a blank cell
         return label, (cells[first_value],), True
     # Data start after the last label cell, so empty placeholders there stay in the data
@@ -78,64 +74,45 @@ def _cell_kind(raw: str) -> int:
 def build_rows(lines: Sequence[Line], is_row_label: Callable[[str], bool], max_cells: int) -> list[RawRow]:
     """Group lines into logical rows.
 
-    ``is_row_label(squashed)`` says whether text names a row; a lone text line that names
-    no row and sits between values of an unfinished row is an unreadable cell, not a label.
+    ``is_row_label(squashed)`` says whether text names a row. A lone text cell followed by
+    values is normally a label fragment; it is an unreadable cell instead when it sits
+    among the values of an unfinished row and names no row, or when it looks like a
+    mangled number right after a complete row label.
     """
+    items = [(line, parts) for line in lines if (parts := _split_cells(tuple(line.cells)))[0] or parts[2]]
     rows: list[RawRow] = []
     pending: list[str] = []
     current: RawRow | None = None
     current_lines = 0
-    split = [_split(line) for line in lines]
-    # For each line: does the next line with any content carry data?
-    next_has_data_at = [False] * len(split)
-    following = False
-    for index in range(len(split) - 1, -1, -1):
-        next_has_data_at[index] = following
-        label, _, has_data = split[index]
-        if label or has_data:
-            following = has_data
-    for index, (line, (label, data, has_data)) in enumerate(zip(lines, split, strict=True)):
-        if not label and not has_data:
-            continue
-        if not has_data:
-            text = squash("".join(label))
-            next_has_data = next_has_data_at[index]
-            if (
-                current is not None
-                and len(label) == 1
-                and len(line.cells) - sum(map(is_empty, line.cells)) == 1
-                and len(current.cells) < max_cells
-                and next_has_data
-                and not is_row_label(text)
-            ):
-                current.cells.append(label[0])  # an unreadable cell among the row's values
-                continue
-            if (
-                current is None
-                and len(label) == 1
-                and next_has_data
-                and _GARBLED_NUMBER.match(text)
-                and is_row_label(squash("".join(pending)))
-            ):
-                # A row whose first cell is unreadable (e.g. 「七」) in a one-cell-per-line layout.
-                current = RawRow(squash("".join(pending)), [label[0]], line.number)
+    last = len(items) - 1
+    for index, (line, (label, data, has_data)) in enumerate(items):
+        if has_data:
+            if label or current is None:
+                current = RawRow(squash("".join(pending) + "".join(label)), list(data), line.number)
                 current_lines = 1
                 pending = []
                 rows.append(current)
-                continue
-            current = None
-            pending.extend(label)
+            else:
+                if current_lines == 1 and len(current.cells) > 1:
+                    current.cells = _trim(current.cells)
+                current.cells.extend(_trim(list(data)) if len(data) > 1 else data)
+                current_lines += 1
             continue
-        if label or current is None:
-            current = RawRow(squash("".join(pending) + "".join(label)), list(data), line.number)
-            current_lines = 1
-            pending = []
-            rows.append(current)
-        else:
-            if current_lines == 1 and len(current.cells) > 1:
-                current.cells = _trim(current.cells)
-            current.cells.extend(_trim(list(data)) if len(data) > 1 else data)
-            current_lines += 1
+        if len(label) == 1 and index < last and items[index + 1][1][2]:
+            text = squash(label[0])
+            if current is not None and len(current.cells) < max_cells and not is_row_label(text):
+                current.cells.append(label[0])
+                continue
+            if current is None and pending and _GARBLED_NUMBER.match(text):
+                pending_label = squash("".join(pending))
+                if is_row_label(pending_label):
+                    current = RawRow(pending_label, [label[0]], line.number)
+                    current_lines = 1
+                    pending = []
+                    rows.append(current)
+                    continue
+        current = None
+        pending.extend(label)
     return rows
 
 
@@ -171,10 +148,13 @@ def align(cells: list[str], k: int) -> Alignment:
     elif comb(n, excess) <= _MAX_CANDIDATES:
         dropped_values = True
         candidates = [
-            [c for i, c in enumerate(cells) if i not in drop] for drop in map(set, combinations(range(n), excess))
+            [c for i, c in enumerate(cells) if i not in drop]
+            for drop in map(set, combinations(range(n), excess))
         ]
     else:
         return Alignment([Cell("", "unaligned")] * k, surplus=excess, dropped_values=True, raw=cells)
+    if len(candidates) == 1:  # only empty edge cells to drop, in one possible way
+        return Alignment([parse_cell(c) for c in candidates[0]], raw=cells)
     parsed = [[parse_cell(c) for c in cand] for cand in candidates]
     out: list[Cell] = []
     for position in range(k):
@@ -183,6 +163,4 @@ def align(cells: list[str], k: int) -> Alignment:
             out.append(first)
         else:
             out.append(Cell("", "unaligned"))
-    # Dropping empty edge cells in the one possible way is layout noise, not a finding.
-    surplus = excess if dropped_values or len(candidates) > 1 else 0
-    return Alignment(out, surplus=surplus, dropped_values=dropped_values, raw=cells)
+    return Alignment(out, surplus=excess, dropped_values=dropped_values, raw=cells)

@@ -86,9 +86,15 @@ _T3_COMMON_HEAD = (
     "unprocessed_confirmation",
 )
 T3_ROWS: dict[str, tuple[str, ...]] = {
-    "2019": _T3_COMMON_HEAD + ("other_handling", "total_processed", "carried_forward"),
-    "2021": _T3_COMMON_HEAD
-    + ("other_no_correction", "other_no_fee", "other_other", "total_processed", "carried_forward"),
+    "2019": (*_T3_COMMON_HEAD, "other_handling", "total_processed", "carried_forward"),
+    "2021": (
+        *_T3_COMMON_HEAD,
+        "other_no_correction",
+        "other_no_fee",
+        "other_other",
+        "total_processed",
+        "carried_forward",
+    ),
 }
 
 # Outcome rows summed by T3-OUTCOME-SUM: every row from granted to the last （六） row.

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 from gipr_llm import spec
 from gipr_llm.cells import Cell
@@ -69,7 +69,14 @@ _T2_STRONG: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("procurement", r"政府集中采购|集中采购"),
     )
 )
-_T2_2019_WORDS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "第二十条第(九)项", "政府集中采购")
+_T2_2019_WORDS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "第二十条第(九)项",
+    "政府集中采购",
+)
 _T2_2021_WORDS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
 
 
@@ -109,7 +116,9 @@ class _Collector:
     findings: list[Finding] = field(default_factory=list)
 
     def add(self, rule: str, severity: str, message: str, **kw) -> None:
-        self.findings.append(Finding(rule=rule, severity=severity, stage="parse", table=self.table, message=message, **kw))
+        self.findings.append(
+            Finding(rule=rule, severity=severity, stage="parse", table=self.table, message=message, **kw)
+        )
 
     def cell(self, row: str, row_label: str | None, column: str, cell: Cell, line: int) -> None:
         rule, severity, what = _STATE_RULES[cell.state]
@@ -149,11 +158,16 @@ class _Collector:
         )
 
 
-def _read_row(col: _Collector, key: str, label: str | None, columns: tuple[str, ...], row: RawRow) -> list[Cell]:
+def _read_row(
+    col: _Collector, key: str, label: str | None, columns: tuple[str, ...], row: RawRow
+) -> list[Cell]:
     al = align(row.cells, len(columns))
     if al.surplus:
         col.row_length(key, label, len(columns), al, row.line)
+    if all(cell.state == "value" for cell in al.cells):
+        return al.cells
     for column, cell in zip(columns, al.cells, strict=True):
+        # A row with too few cells is one finding (above), not one per cell.
         if cell.state != "value" and not (cell.state == "unaligned" and al.surplus < 0):
             col.cell(key, label, column, cell, row.line)
     return al.cells
@@ -189,18 +203,37 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
         for other in also:
             if other not in found:
                 label = spec.T3_ROW_LABELS[other]
-                col.add("PARSE-ROW-EMPTY", "error", f"表三「{label}」行没有数据单元格。", row=other, row_label=label, line=row.line)
+                col.add(
+                    "PARSE-ROW-EMPTY",
+                    "error",
+                    f"表三「{label}」行没有数据单元格。",
+                    row=other,
+                    row_label=label,
+                    line=row.line,
+                )
                 found[other] = [None] * 7
         label = spec.T3_ROW_LABELS[key]
         if key in found:
-            col.add("PARSE-ROW-DUPLICATE", "warning", f"表三「{label}」行出现了两次，只读取第一次。", row=key, row_label=label, line=row.line)
+            col.add(
+                "PARSE-ROW-DUPLICATE",
+                "warning",
+                f"表三「{label}」行出现了两次，只读取第一次。",
+                row=key,
+                row_label=label,
+                line=row.line,
+            )
             continue
         cells = _read_row(col, key, label, spec.T3_COLUMNS, row)
-        found[key] = [_count(c, col, key, label, column, row.line) for c, column in zip(cells, spec.T3_COLUMNS, strict=True)]
+        found[key] = [
+            c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
+            for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
+        ]
     if not found:
         return None, col.findings
-    template = "2021" if {"other_no_correction", "other_no_fee", "other_other"} & found.keys() else (
-        "2019" if "other_handling" in found else None
+    template = (
+        "2021"
+        if {"other_no_correction", "other_no_fee", "other_other"} & found.keys()
+        else ("2019" if "other_handling" in found else None)
     )
     order = spec.T3_ROWS[template or "2021"]
     for key in order:
@@ -251,7 +284,11 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
     template = _table2_template(header_text)
     if template is None:
         if rows:
-            col.add("PARSE-TEMPLATE-UNKNOWN", "error", "表二的表头无法判断属于2019年版还是2021年版模板，表二未读取。")
+            col.add(
+                "PARSE-TEMPLATE-UNKNOWN",
+                "error",
+                "表二的表头无法判断属于2019年版还是2021年版模板，表二未读取。",
+            )
         return None, col.findings
     columns_of = spec.T2_COLUMNS[template]
     table = Table2(template=template, rows={})
@@ -302,7 +339,14 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
         if sub_label:
             table.sub_rows.setdefault(key, {})[sub_label] = values
         elif key in table.rows:
-            col.add("PARSE-ROW-DUPLICATE", "warning", f"表二「{label}」行出现了两次，只读取第一次。", row=key, row_label=label, line=row.line)
+            col.add(
+                "PARSE-ROW-DUPLICATE",
+                "warning",
+                f"表二「{label}」行出现了两次，只读取第一次。",
+                row=key,
+                row_label=label,
+                line=row.line,
+            )
         else:
             table.rows[key] = values
     return table, col.findings

@@ -77,9 +77,17 @@ def test_seed_004_row_length_findings(seed_paths):
     assert report.table3.rows["new_received"] == [2, 0, 0, 0, 0, 0, 2]
     assert report.table2.rows["procurement"]["amount"] == Decimal("3.4600")
     # 其他对外管理服务事项 sub-rows: 2 numbers for 3 columns -> nulls, never shifted.
-    assert report.table2.sub_rows["other_services"]["行政检查"] == {"previous": None, "change": None, "decisions": None}
+    assert report.table2.sub_rows["other_services"]["行政检查"] == {
+        "previous": None,
+        "change": None,
+        "decisions": None,
+    }
     lengths = [f for f in report.findings if f.rule == "PARSE-ROW-LENGTH"]
-    assert [(f.table, f.severity) for f in lengths] == [("table2", "error"), ("table2", "error"), ("table4", "warning")]
+    assert [(f.table, f.severity) for f in lengths] == [
+        ("table2", "error"),
+        ("table2", "error"),
+        ("table4", "warning"),
+    ]
     # 表四 has 16 zeros for 15 cells: every alignment agrees, so the values stand.
     assert all(v == 0 for group in report.table4.rows.values() for v in group.values())
     # The continuation row (不予处理 / 请) is label text, not unreadable cells.
@@ -140,7 +148,8 @@ def test_tab_row_with_blank_edge_cell_is_ambiguous_not_shifted():
     # With 自然人 left blank, 7 values could sit one cell left or right: the parser says
     # so instead of shifting.
     text = seed_text("004").replace(
-        "一、本年新收政府信息公开申请数量\t\t2\t0\t0\t0\t0\t0\t2\t", "一、本年新收政府信息公开申请数量\t\t\t0\t0\t0\t0\t0\t2\t"
+        "一、本年新收政府信息公开申请数量\t\t2\t0\t0\t0\t0\t0\t2\t",
+        "一、本年新收政府信息公开申请数量\t\t\t0\t0\t0\t0\t0\t2\t",
     )
     report = parse_text(text)
     row = report.table3.rows["new_received"]
@@ -151,7 +160,8 @@ def test_tab_row_with_blank_edge_cell_is_ambiguous_not_shifted():
 
 def test_tab_row_blank_inner_cell_is_blank():
     text = seed_text("004").replace(
-        "一、本年新收政府信息公开申请数量\t\t2\t0\t0\t0\t0\t0\t2\t", "一、本年新收政府信息公开申请数量\t\t2\t\t0\t0\t0\t0\t2\t"
+        "一、本年新收政府信息公开申请数量\t\t2\t0\t0\t0\t0\t0\t2\t",
+        "一、本年新收政府信息公开申请数量\t\t2\t\t0\t0\t0\t0\t2\t",
     )
     report = parse_text(text)
     assert report.table3.rows["new_received"] == [2, None, 0, 0, 0, 0, 2]
@@ -163,7 +173,11 @@ def test_labels_keyed_by_words_not_position():
     text = seed_text("001")
     a = "2.重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||"
     b = "3.要求提供公开出版物 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||"
-    text = text.replace(a, "TMP").replace(b, a.replace("| 0 | 0 | 0 | 0 | 0 | 0 | 0", "| 1 | 0 | 0 | 0 | 0 | 0 | 1")).replace("TMP", b)
+    text = (
+        text.replace(a, "TMP")
+        .replace(b, a.replace("| 0 | 0 | 0 | 0 | 0 | 0 | 0", "| 1 | 0 | 0 | 0 | 0 | 0 | 1"))
+        .replace("TMP", b)
+    )
     report = parse_text(text)
     assert report.table3.rows["unprocessed_duplicate"] == [1, 0, 0, 0, 0, 0, 1]
     assert report.table3.rows["unprocessed_publication"] == [0] * 7
@@ -171,7 +185,9 @@ def test_labels_keyed_by_words_not_position():
 
 def test_2021_report_with_2019_table2_is_mixed():
     # Real reports mix templates: 2021 表三 with the 2019 表二 header words.
-    text = seed_text("000").replace("本年制发件数", "本年新制作数量").replace("本年废止件数", "本年新公开数量")
+    text = (
+        seed_text("000").replace("本年制发件数", "本年新制作数量").replace("本年废止件数", "本年新公开数量")
+    )
     text = text.replace("现行有效件数", "对外公开总数量").replace("本年处理决定数量", "处理决定数量")
     text = text.replace("本年收费金额", "上一年项目数量")
     report = parse_text(text)
