@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from gipr_llm.models import FailedInput, Report
+from gipr_llm.models import FailedInput
 
 app = typer.Typer(
     add_completion=False,
@@ -42,10 +42,46 @@ def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细�
     )
 
 
+UseLlmOpt = Annotated[
+    bool | None, typer.Option("--llm/--no-llm", help="用大模型抽取叙述事实（默认：已配置时使用）")
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默认取 GIPR_MODEL）")]
+BaseUrlOpt = Annotated[
+    str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）")
+]
+LlmModeOpt = Annotated[
+    str | None,
+    typer.Option("--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）"),
+]
+
+
+def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None):
+    """The LLM settings the options and environment give, or None; says on stderr which path runs."""
+    from gipr_llm.llm.config import LlmConfig, LlmConfigError
+
+    try:
+        config = LlmConfig.from_options(use_llm=use_llm, model=model, base_url=base_url, mode=mode)
+    except LlmConfigError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
+    if config is None:
+        err(
+            "未配置大模型（OPENAI_API_KEY、GIPR_MODEL）：表格由确定性解析器读取，叙述事实由规则提取"
+            " (no LLM configured: deterministic tables, rules-based narrative facts)"
+        )
+    else:
+        err(f"叙述事实由大模型 {config.model} 抽取，表格由确定性解析器读取 (LLM: {config.model})")
+    return config
+
+
 @app.command()
 def extract(
     paths: PathsArg,
     output: OutputOpt = None,
+    use_llm: UseLlmOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    llm_mode: LlmModeOpt = None,
 ) -> None:
     """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines）。"""
     from gipr_llm.pipeline import expand_paths, extract_many
@@ -53,8 +89,9 @@ def extract(
 
     files = expand_paths(paths)
     single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
-    llm = None
-    err("未配置大模型：表格由确定性解析器读取，叙述事实由规则提取 (no LLM configured: deterministic tables, rules-based narrative)")
+    llm = llm_config(use_llm, model, base_url, llm_mode)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     failed: list[FailedInput] = []
     try:
@@ -74,6 +111,28 @@ def extract(
     _report_failures(failed, len(files))
     if failed:
         raise typer.Exit(2)
+
+
+@app.command()
+def check(
+    paths: PathsArg,
+    fmt: Annotated[str, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json")] = "text",
+    output: OutputOpt = None,
+) -> None:
+    """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
+    from gipr_llm.checks.batch import check_paths
+    from gipr_llm.render.check_report import CheckFormat, render_check
+
+    if fmt not in {f.value for f in CheckFormat}:
+        err(f"--format 只能是 text 或 json，收到「{fmt}」")
+        raise typer.Exit(2)
+    run = check_paths(paths)
+    text = render_check(run, fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    raise typer.Exit(run.exit_code)
 
 
 @app.command()

@@ -1,0 +1,64 @@
+"""Reconcile/check stage: the 勾稽关系 a 政务公开 office checks before a report is published.
+
+- ``check_tables`` — TABLE-ROWS, T3-BALANCE, T3-ROW-SUM, T3-OUTCOME-SUM, T4-SUM, NON-NEGATIVE,
+  NOT-REPORTED and localisation (LOCALISED, BLANK-IMPLIED, LOCALISED-SWAP, UNLOCALISED); a pure function
+  of the tables.
+- ``check_report`` — everything for one report: the above, template compliance
+  (TEMPLATE-OUTDATED, SECTION-MISSING, TABLE-MISSING) and NARRATIVE-TABLE.
+- ``check_year_chain`` — YEAR-CHAIN across several reports of the same body.
+
+Every finding has ``stage="check"``.
+"""
+
+from __future__ import annotations
+
+from gipr_llm import spec
+from gipr_llm.checks.arithmetic import check_tables
+from gipr_llm.checks.compliance import check_compliance
+from gipr_llm.checks.core import CellKey
+from gipr_llm.checks.narrative_table import check_narrative_table
+from gipr_llm.checks.year_chain import check_year_chain, normalise_agency, year_chain_by_report
+from gipr_llm.models import Finding, Report
+
+__all__ = [
+    "check_report",
+    "check_tables",
+    "check_year_chain",
+    "normalise_agency",
+    "unknown_cells",
+    "year_chain_by_report",
+]
+
+
+def unknown_cells(report: Report) -> set[CellKey]:
+    """Empty cells that a parse error names (unreadable, misaligned, short row): never 0."""
+    out: set[CellKey] = set()
+    tables = {"table3": report.table3, "table4": report.table4}
+    for f in report.findings:
+        if f.stage != "parse" or f.severity != "error" or f.table not in tables:
+            continue
+        table = tables[f.table]
+        if table is None:
+            continue
+        for row, values in _rows(f.table, table):
+            if f.row is not None and row != f.row:
+                continue
+            out.update((f.table, row, col) for col, v in values if v is None and f.column in (None, col))
+    return out
+
+
+def _rows(name: str, table) -> list[tuple[str, list[tuple[str, int | None]]]]:
+    if name == "table3":
+        return [(row, list(zip(spec.T3_COLUMNS, values, strict=False))) for row, values in table.rows.items()]
+    return [(group, list(values.items())) for group, values in table.rows.items()]
+
+
+def check_report(report: Report) -> list[Finding]:
+    """All check-stage findings for one report (not YEAR-CHAIN, which needs several)."""
+    findings = check_tables(report.table2, report.table3, report.table4, unknown=unknown_cells(report))
+    # The parser reports rows it could not find; do not say it twice.
+    parsed_missing = {(f.table, f.row) for f in report.findings if f.rule == "PARSE-ROW-MISSING"}
+    findings = [f for f in findings if not (f.rule == "TABLE-ROWS" and (f.table, f.row) in parsed_missing)]
+    findings += check_compliance(report)
+    findings += check_narrative_table(report)
+    return findings

@@ -1,0 +1,115 @@
+"""YEAR-CHAIN: the same body's reports for consecutive years must hand over their numbers.
+
+表三: ``carried_over`` of year Y equals ``carried_forward`` of year Y-1, column by column
+(error). 2019 表二: ``previous(Y) = previous(Y-1) + change(Y-1)`` (warning). Bodies are
+matched by their name with whitespace and punctuation removed, exactly: a 本级政府 summary
+and the 政府办公厅's own report are different bodies. Findings go on the later report.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+
+from gipr_llm import spec
+from gipr_llm.checks.core import fmt, make_finding
+from gipr_llm.models import Finding, Report
+
+
+def normalise_agency(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name)
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ")
+
+
+def year_chain_by_report(reports: list[Report]) -> list[list[Finding]]:
+    """YEAR-CHAIN findings for each report, in the order given."""
+    out: list[list[Finding]] = [[] for _ in reports]
+    groups: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for index, report in enumerate(reports):
+        if report.meta.agency and report.meta.year is not None:
+            groups[normalise_agency(report.meta.agency)][report.meta.year].append(index)
+    for years in groups.values():
+        for year, indexes in years.items():
+            if len(indexes) > 1:
+                for i in indexes:
+                    out[i].append(
+                        make_finding(
+                            "YEAR-CHAIN",
+                            "info",
+                            f"输入中有{len(indexes)}份同一机关{year}年度的报告，跨年度衔接未作校验。",
+                        )
+                    )
+                continue
+            previous = years.get(year - 1)
+            if previous and len(previous) == 1:
+                cur, prev = reports[indexes[0]], reports[previous[0]]
+                out[indexes[0]] += _table3_chain(cur, prev) + _table2_chain(cur, prev)
+    return out
+
+
+def check_year_chain(reports: list[Report]) -> list[Finding]:
+    return [f for findings in year_chain_by_report(reports) for f in findings]
+
+
+def _table3_chain(cur: Report, prev: Report) -> list[Finding]:
+    if cur.table3 is None or prev.table3 is None:
+        return []
+    now = cur.table3.rows.get("carried_over")
+    before = prev.table3.rows.get("carried_forward")
+    if not now or not before or len(now) != len(before):
+        return []
+    out = []
+    for column, a, b in zip(spec.T3_COLUMNS, now, before, strict=False):
+        if a is None or b is None or a == b:
+            continue
+        message = (
+            f"表三「二、上年结转政府信息公开申请数量」行「{spec.T3_COLUMN_LABELS[column]}」列填报{a}，"
+            f"与本机关{prev.meta.year}年度报告「四、结转下年度继续办理」的{b}不一致。"
+        )
+        out.append(
+            make_finding(
+                "YEAR-CHAIN",
+                "error",
+                message,
+                table="table3",
+                row="carried_over",
+                column=column,
+                values={"carried_over": a, f"carried_forward_{prev.meta.year}": b},
+                expected=b,
+                stated=a,
+            )
+        )
+    return out
+
+
+def _table2_chain(cur: Report, prev: Report) -> list[Finding]:
+    t_now, t_before = cur.table2, prev.table2
+    if t_now is None or t_before is None or t_now.template != "2019" or t_before.template != "2019":
+        return []
+    out = []
+    for row, columns in spec.T2_COLUMNS["2019"].items():
+        if "previous" not in columns or "change" not in columns:
+            continue
+        now, before = t_now.rows.get(row, {}), t_before.rows.get(row, {})
+        a, p, c = now.get("previous"), before.get("previous"), before.get("change")
+        if a is None or p is None or c is None or a == p + c:
+            continue
+        label = spec.T2_ROW_LABELS[row]
+        message = (
+            f"表二「{label}」行「上一年项目数量」填报{fmt(a)}，而本机关{prev.meta.year}年度报告为"
+            f"{fmt(p)}、本年增/减{fmt(c)}，推算应为{fmt(p + c)}。"
+        )
+        out.append(
+            make_finding(
+                "YEAR-CHAIN",
+                "warning",
+                message,
+                table="table2",
+                row=row,
+                column="previous",
+                values={"previous": a, f"previous_{prev.meta.year}": p, f"change_{prev.meta.year}": c},
+                expected=p + c,
+                stated=a,
+            )
+        )
+    return out

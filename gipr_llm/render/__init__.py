@@ -1,0 +1,1 @@
+"""Render stage: JSON, the check report, briefings."""

@@ -1,0 +1,105 @@
+"""The ``gipr check`` report: readable Chinese text for a reviewer, or JSON for machines."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+
+from gipr_llm.checks.batch import CheckedReport, CheckRun
+from gipr_llm.models import Finding
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+TEMPLATE_LABELS = {"2019": "2019年版模板", "2021": "2021年版模板", "mixed": "表二与表三模板不一致"}
+MAX_INFO_SHOWN = 10  # info findings listed per report in text; JSON always has all
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def render_check(run: CheckRun, fmt: CheckFormat | str = CheckFormat.text) -> str:
+    return render_json(run) if CheckFormat(fmt) is CheckFormat.json else render_text(run)
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _finding_line(f: Finding) -> str:
+    where = f"（原文第{f.line}行）" if f.line else ""
+    return f"  {SEVERITY_LABELS[f.severity]}：{f.message}{where}〔{f.rule}〕"
+
+
+def _heading(item: CheckedReport, index: int, total: int) -> list[str]:
+    meta = item.report.meta
+    agency = meta.agency or "（未识别报告机关）"
+    year = f"{meta.year}年度" if meta.year is not None else "（未识别年度）"
+    template = TEMPLATE_LABELS.get(meta.template or "", "模板未识别")
+    counts = "，".join(f"{SEVERITY_LABELS[s]}{item.count(s)}项" for s in ("error", "warning", "info"))
+    return [f"【{index}/{total}】{item.path}", f"报告：{agency}　{year}　{template}", f"结果：{counts}"]
+
+
+def _report_lines(item: CheckedReport, index: int, total: int) -> list[str]:
+    lines = _heading(item, index, total)
+    if not item.findings:
+        lines.append("  未发现问题。")
+        return lines
+    shown_info = 0
+    for f in item.findings:
+        if f.severity == "info":
+            shown_info += 1
+            if shown_info > MAX_INFO_SHOWN:
+                continue
+        lines.append(_finding_line(f))
+    hidden = item.count("info") - MAX_INFO_SHOWN
+    if hidden > 0:
+        lines.append(f"  另有{hidden}条提示未列出，可用 --format json 查看全部。")
+    return lines
+
+
+def _summary(run: CheckRun) -> str:
+    with_errors = sum(1 for r in run.reports if r.count("error"))
+    only_warnings = sum(1 for r in run.reports if not r.count("error") and r.count("warning"))
+    clean = len(run.reports) - with_errors - only_warnings
+    text = (
+        f"汇总：共检查{len(run.reports)}份报告，{with_errors}份有错误，{only_warnings}份仅有警告，"
+        f"{clean}份未发现错误或警告"
+    )
+    if run.failed:
+        text += f"；{len(run.failed)}个文件无法读取"
+    return text + "。"
+
+
+def render_text(run: CheckRun) -> str:
+    total = len(run.reports)
+    blocks = ["\n".join(_report_lines(item, i, total)) for i, item in enumerate(run.reports, start=1)]
+    if run.failed:
+        failed = ["无法读取的文件："] + [f"  {item.path}：{item.error}" for item in run.failed]
+        blocks.append("\n".join(failed))
+    if run.no_input:
+        blocks.append("没有找到报告文件（支持 .txt、.html、.docx、.pdf 等格式）。")
+    blocks.append(_summary(run))
+    return "\n\n".join(blocks) + "\n"
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def render_json(run: CheckRun) -> str:
+    reports = [
+        {
+            "path": item.path,
+            "agency": item.report.meta.agency,
+            "year": item.report.meta.year,
+            "template": item.report.meta.template,
+            "counts": {s: item.count(s) for s in ("error", "warning", "info")},
+            "findings": [f.model_dump(mode="json") for f in item.findings],
+        }
+        for item in run.reports
+    ]
+    doc = {
+        "reports": reports,
+        "failed": [{"path": item.path, "error": item.error} for item in run.failed],
+        "exit_code": run.exit_code,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
