@@ -40,6 +40,10 @@ def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细�
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="gipr: %(message)s", stream=sys.stderr
     )
+    if not verbose:
+        # instructor logs every failed attempt at ERROR; our own warning already says what
+        # happened and which path ran, so its lines only show with -v.
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
 
 
 UseLlmOpt = Annotated[

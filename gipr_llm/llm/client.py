@@ -1,0 +1,209 @@
+"""The OpenAI-compatible provider: the openai client + instructor, with tenacity retries.
+
+Two retry layers, each for its own failure:
+
+- transport (here, tenacity, around each HTTP request): 408/409/429/5xx, timeouts and
+  dropped connections, exponential backoff from ``backoff_base`` (Retry-After /
+  retry-after-ms honoured when the server sends one), never past the report's deadline.
+  The openai client's own retries are off so only one layer counts and waits;
+- validation (instructor's ``max_retries``): a reply that is not valid JSON or fails the
+  response model (grounding included) is re-asked with the error.
+
+Everything here is specific to openai/instructor; the core talks to ``protocol.StructuredLLM``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import instructor
+import openai
+from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
+from pydantic import ValidationError
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from gipr_llm.llm.config import LlmConfig
+from gipr_llm.llm.protocol import CallStats, LlmCallError, LlmResult, T
+
+log = logging.getLogger("gipr.llm")
+
+_MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}
+_MIN_REQUEST_SECONDS = 0.05  # less time than this left before the deadline: don't start a request
+
+
+class DeadlineExceeded(Exception):
+    """No time left for another request within the report's total_timeout."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    return isinstance(exc, openai.APIConnectionError)  # includes APITimeoutError
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    """The server's requested wait, from retry-after-ms or Retry-After (seconds or a date)."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class OpenAICompatibleLLM:
+    """``StructuredLLM`` over any OpenAI-compatible chat-completions endpoint."""
+
+    def __init__(self, config: LlmConfig, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.model = config.model
+        self.mode = config.mode
+        self._config = config
+        self._sleep = sleep
+        self._secret = config.api_key.get_secret_value()
+        self._openai = openai.OpenAI(
+            api_key=self._secret,
+            base_url=config.base_url,
+            timeout=config.timeout,
+            max_retries=0,  # tenacity below is the one transport retry layer
+        )
+
+    def complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        *,
+        before_last_attempt: Callable[[], None] = lambda: None,
+    ) -> LlmResult[T]:
+        config = self._config
+        stats = CallStats()
+        deadline = time.monotonic() + config.total_timeout
+        attempts_allowed = config.validation_retries + 1
+        attempt = 0
+
+        def send(**kwargs: Any) -> Any:
+            # instructor calls this once per attempt (first try and each re-ask).
+            nonlocal attempt
+            attempt += 1
+            if attempt == attempts_allowed:
+                before_last_attempt()
+            response = self._request_with_retries(kwargs, stats, deadline)
+            usage = getattr(response, "usage", None)
+            if usage is not None:
+                stats.add_usage(usage.prompt_tokens or 0, usage.completion_tokens or 0, usage.total_tokens)
+            return response
+
+        create = instructor.patch(create=send, mode=_MODES[config.mode])
+        options: dict[str, Any] = {"model": config.model}
+        if config.temperature is not None:
+            options["temperature"] = config.temperature
+        try:
+            value = create(
+                response_model=response_model,
+                messages=messages,
+                max_retries=config.validation_retries,
+                strict=False,  # lax types ("21" for 21); grounding is the strict part
+                **options,
+            )
+        except (InstructorError, openai.OpenAIError, DeadlineExceeded, ValidationError) as err:
+            raise LlmCallError(self._redact(self._reason(err, stats)), stats) from None
+        return LlmResult(value=value, stats=stats)
+
+    def _request_with_retries(self, kwargs: dict[str, Any], stats: CallStats, deadline: float) -> Any:
+        config = self._config
+
+        def one_request() -> Any:
+            remaining = deadline - time.monotonic()
+            if remaining < _MIN_REQUEST_SECONDS:
+                raise DeadlineExceeded
+            stats.requests += 1
+            return self._openai.chat.completions.create(**kwargs, timeout=min(config.timeout, remaining))
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            hinted = retry_after_seconds(exc) if exc else None
+            backoff = config.backoff_base * 2 ** (state.attempt_number - 1)
+            chosen = min(config.backoff_max, hinted if hinted is not None else backoff)
+            return max(0.0, min(chosen, deadline - time.monotonic()))
+
+        def log_retry(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            wait_s = state.next_action.sleep if state.next_action else 0
+            log.info("大模型请求失败（%s），%.2f 秒后重试", self._redact(_describe(exc)), wait_s)
+
+        retrying = Retrying(
+            retry=retry_if_exception(is_transient),
+            stop=stop_after_attempt(config.transport_retries + 1),
+            wait=wait,
+            sleep=self._sleep,
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        return retrying(one_request)
+
+    def _reason(self, err: BaseException, stats: CallStats) -> str:
+        cause = err
+        if isinstance(err, InstructorRetryException) and err.__cause__ is not None:
+            cause = err.__cause__
+        sent = f"（共发送 {stats.requests} 次请求）"
+        if isinstance(cause, DeadlineExceeded):
+            return f"超过单份报告时限 {self._config.total_timeout:g} 秒{sent}"
+        if isinstance(cause, openai.APITimeoutError):
+            return f"请求超时（{self._config.timeout:g} 秒），重试后仍失败{sent}"
+        if isinstance(cause, openai.APIConnectionError):
+            return f"无法连接大模型服务或连接被中断，重试后仍失败{sent}"
+        if isinstance(cause, openai.APIStatusError):
+            hint = (
+                "，请检查 OPENAI_API_KEY、OPENAI_BASE_URL 和 GIPR_MODEL"
+                if cause.status_code in (401, 403, 404)
+                else ""
+            )
+            retried = "，重试后仍失败" if is_transient(cause) else ""
+            return f"大模型服务返回 HTTP {cause.status_code}{retried}{hint}{sent}"
+        if isinstance(cause, IncompleteOutputException):
+            return f"模型回复过长被截断{sent}"
+        if isinstance(cause, ValidationError | json.JSONDecodeError) or isinstance(
+            err, InstructorRetryException
+        ):
+            return f"模型回复经 {self._config.validation_retries + 1} 次尝试仍未通过校验：{_describe(cause)}{sent}"
+        return f"大模型调用失败：{_describe(cause)}{sent}"
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._secret, "***") if self._secret else text
+
+
+def _describe(exc: BaseException | None) -> str:
+    if exc is None:
+        return "未知错误"
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())) or exc.title
+        message = "；".join(line.strip() for line in str(first.get("msg", exc)).splitlines() if line.strip())
+        return f"{where}: {message[:200]}"
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}"
+    if isinstance(exc, openai.APITimeoutError):
+        return "请求超时"
+    if isinstance(exc, openai.APIConnectionError):
+        return "连接失败或中断"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
