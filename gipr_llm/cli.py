@@ -140,6 +140,26 @@ def check(
 
 
 @app.command()
+def brief(
+    paths: PathsArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="写入 .md 或 .docx 文件（默认 Markdown 输出到标准输出）"),
+    ] = None,
+    batch: Annotated[bool, typer.Option("--batch", help="多份报告（或目录）汇总为一份汇总分析简报")] = False,
+    use_llm: UseLlmOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    llm_mode: LlmModeOpt = None,
+) -> None:
+    """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
+    from gipr_llm.brief.run import run_brief
+
+    llm = llm_config(use_llm, model, base_url, llm_mode)
+    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err))
+
+
+@app.command()
 def schema(output: OutputOpt = None) -> None:
     """输出 extract 结果的 JSON Schema。"""
     import json
@@ -151,6 +171,13 @@ def schema(output: OutputOpt = None) -> None:
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+
+
+# golden-file regression and model evaluation (gipr_llm/golden/commands.py)
+from gipr_llm.golden.commands import eval_command, golden_app  # noqa: E402
+
+app.add_typer(golden_app, name="golden")
+app.command("eval")(eval_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gipr_llm.load import load
-from gipr_llm.models import Document, FailedInput, LoadError, Meta, Report, Source
+from gipr_llm.models import Document, FailedInput, LoadError, Meta, Report, Sections, Source
 from gipr_llm.sections import split_sections
 from gipr_llm.tables import parse_tables
 
@@ -27,33 +27,40 @@ SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".docx"
 
 def parse_document(doc: Document) -> Report:
     """Tables, sections and title facts of a loaded document (no narrative facts)."""
+    return _parse(doc)[0]
+
+
+def _parse(doc: Document) -> tuple[Report, Sections]:
     sections = split_sections(doc)
     tables = parse_tables(doc, sections)
     if tables.table3 is None and tables.table2 is None and len(sections.spans) < 2:
         raise LoadError("不是政府信息公开工作年度报告：未找到报告的章节和统计表 (not an annual report)")
     _refuse_truncated(doc, sections, tables.table3)
-    table_templates = {
-        name: table.template
-        for name, table in (("table2", tables.table2), ("table3", tables.table3))
-        if table is not None and table.template is not None
-    }
-    distinct = set(table_templates.values())
-    meta = Meta(
-        agency=sections.agency,
-        year=sections.year,
-        template=distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else None),
-        table_templates=table_templates,
-        sections_found=[key for key in sections.spans],
-    )
-    return Report(
+    report = Report(
         source=Source(path=doc.path, sha256=doc.sha256, format=doc.format, encoding=doc.encoding),
-        meta=meta,
+        meta=Meta(
+            agency=sections.agency,
+            year=sections.year,
+            sections_found=list(sections.spans),
+        ),
         table2=tables.table2,
         table3=tables.table3,
         table4=tables.table4,
         narrative=sections.narrative,
         findings=tables.findings,
     )
+    _set_templates(report)
+    return report, sections
+
+
+def _set_templates(report: Report) -> None:
+    report.meta.table_templates = {
+        name: table.template
+        for name, table in (("table2", report.table2), ("table3", report.table3))
+        if table is not None and table.template is not None
+    }
+    distinct = set(report.meta.table_templates.values())
+    report.meta.template = distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else None)
 
 
 def _refuse_truncated(doc: Document, sections, table3) -> None:
@@ -74,12 +81,48 @@ def extract(path: str | Path, llm: LlmConfig | None = None) -> Report:
     """One report, with its narrative facts (rules unless an LLM is configured)."""
     from gipr_llm.narrative import extract_narrative
 
-    report = read_report(path)
+    doc = load(path)
+    report, sections = _parse(doc)
+    if llm is not None and _table3_failed(report):
+        _retry_table3(report, doc, sections, llm)
     facts, run, findings = extract_narrative(report.narrative, llm)
     report.facts = facts
     report.extraction = run
     report.findings.extend(findings)
     return report
+
+
+_TABLE_FAILURES = frozenset(
+    {
+        "PARSE-CELL-UNREADABLE",
+        "PARSE-CELL-UNALIGNED",
+        "PARSE-ROW-LENGTH",
+        "PARSE-ROW-MISSING",
+        "PARSE-ROW-EMPTY",
+    }
+)
+
+
+def _table3_failed(report: Report) -> bool:
+    """表三 missing although its section is there, or cells the parser could not read."""
+    if report.table3 is None:
+        return "applications" in report.meta.sections_found
+    return any(
+        f.table == "table3" and f.severity == "error" and f.rule in _TABLE_FAILURES for f in report.findings
+    )
+
+
+def _retry_table3(report: Report, doc: Document, sections: Sections, llm: LlmConfig) -> None:
+    """Let the LLM re-read 表三's text; kept only if it passes the arithmetic rules."""
+    from gipr_llm.llm.table_retry import retry_table3_with_llm
+
+    start, end = sections.table_regions.get("table3", (0, 0))
+    text = "\n".join(line.text for line in doc.lines[start:end])
+    table3, findings = retry_table3_with_llm(text, llm)
+    report.findings.extend(findings)
+    if table3 is not None:
+        report.table3 = table3
+        _set_templates(report)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

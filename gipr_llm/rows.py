@@ -71,15 +71,25 @@ def _cell_kind(raw: str) -> int:
     return _TEXT if parse_cell(raw).state == "unreadable" else _VALUE
 
 
-def build_rows(lines: Sequence[Line], is_row_label: Callable[[str], bool], max_cells: int) -> list[RawRow]:
+def build_rows(
+    lines: Sequence[Line],
+    is_row_label: Callable[[str], bool],
+    max_cells: int,
+    blank_row: Callable[[str], bool] | None = None,
+) -> list[RawRow]:
     """Group lines into logical rows.
 
     ``is_row_label(squashed)`` says whether text names a row. A lone text cell followed by
     values is normally a label fragment; it is an unreadable cell instead when it sits
     among the values of an unfinished row and names no row, or when it looks like a
     mangled number right after a complete row label.
+
+    ``blank_row(squashed)`` says whether a real table row (``Line.in_table``) whose data
+    cells are all empty is a row of blank cells rather than a label continued from the
+    row above; plain text cannot tell the two apart, so there it is always a label.
     """
-    items = [(line, parts) for line in lines if (parts := _split_cells(tuple(line.cells)))[0] or parts[2]]
+    items = [(line, _line_parts(line, is_row_label, blank_row)) for line in lines]
+    items = [(line, parts) for line, parts in items if parts[0] or parts[2]]
     rows: list[RawRow] = []
     pending: list[str] = []
     current: RawRow | None = None
@@ -114,6 +124,26 @@ def build_rows(lines: Sequence[Line], is_row_label: Callable[[str], bool], max_c
         current = None
         pending.extend(label)
     return rows
+
+
+def _line_parts(
+    line: Line, is_row_label: Callable[[str], bool], blank_row: Callable[[str], bool] | None
+) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    label, data, has_data = _split_cells(tuple(line.cells))
+    if has_data and len(label) > 1 and _GARBLED_NUMBER.match(squash(label[-1])):
+        # 「本机关不掌握…」 | O | 0 …: a mangled first value, not the end of the label.
+        head = label[:-1]
+        if is_row_label(squash("".join(head))):
+            cells = line.cells
+            at = max(i for i, c in enumerate(cells) if c == label[-1] and i < len(cells) - len(data))
+            return head, tuple(cells[at:]), True
+    if not has_data and label and line.in_table and blank_row is not None:
+        cells = line.cells
+        last_label = max(i for i, c in enumerate(cells) if c == label[-1])
+        blanks = tuple(cells[last_label + 1 :])
+        if blanks and blank_row(squash("".join(label))):
+            return label, blanks, True
+    return label, data, has_data
 
 
 def _trim(cells: list[str]) -> list[str]:

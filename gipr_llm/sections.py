@@ -47,6 +47,8 @@ _TITLE = re.compile(
     r"^(?P<before>.*?)(?P<year>(?:19|20)\d{2})年(?:度)?(?P<after>.*?)"
     r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告"
 )
+# Web copies put the site's navigation above the title: 当前位置：首页 > 政务公开 > …
+_BREADCRUMB = re.compile(r"当前位置|您的位置|首页[>＞»]|[>＞»›]")
 _FOOTER = re.compile(
     r"主办[:：]|承办[:：]|ICP备|公网安备|网站标识码|版权所有|\.docx?$|\.pdf$|^打印本页|^关闭窗口"
 )
@@ -56,8 +58,8 @@ def find_headings(doc: Document) -> dict[str, int]:
     """Index of the first line of each section heading found, in document order."""
     found: dict[str, int] = {}
     for index, line in enumerate(doc.lines):
-        text = line.text
-        if len(text) < 4 or len(text) > _MAX_HEADING_CHARS * 3 or not _HEADING_WORDS.search(text):
+        text = line.raw if line.raw is not None else line.text  # hot loop: skip the property call
+        if not 3 < len(text) <= _MAX_HEADING_CHARS * 3 or not _HEADING_WORDS.search(text):
             continue
         norm = squash(text)
         if not norm or len(norm) > _MAX_HEADING_CHARS:
@@ -74,7 +76,7 @@ def _title_facts(doc: Document, first_heading: int) -> tuple[str | None, str | N
     parts: list[str] = []
     for line in doc.lines[: min(first_heading, 12)]:
         norm = squash(line.text)
-        if not norm:
+        if not norm or _BREADCRUMB.search(norm):
             continue
         parts.append(norm)
         if "报告" in norm:

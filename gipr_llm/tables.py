@@ -100,6 +100,14 @@ def _names_t2_row(label: str) -> bool:
     return _match_row(label, _T2_STRONG, ())[0] is not None
 
 
+_T2_HEADER = re.compile(r"第二十条|信息内容|件数|数量|金额")
+
+
+def _t2_blank_row(label: str) -> bool:
+    """In a real 表二 grid, an empty row under a data label (e.g. a sub-row 行政检查)."""
+    return not _T2_HEADER.search(label)
+
+
 # --- findings ---------------------------------------------------------------------
 
 _STATE_RULES = {
@@ -372,8 +380,8 @@ def parse_tables(doc: Document, sections: Sections) -> ParsedTables:
 
     t2_lines = region("table2")
     t2_header = "".join(squash(line.text) for line in t2_lines)
-    table2, f2 = parse_table2(build_rows(t2_lines, _names_t2_row, 3), t2_header)
-    table3, f3 = parse_table3(build_rows(region("table3"), _names_t3_row, 7))
+    table2, f2 = parse_table2(build_rows(t2_lines, _names_t2_row, 3, _t2_blank_row), t2_header)
+    table3, f3 = parse_table3(build_rows(region("table3"), _names_t3_row, 7, _names_t3_row))
     table4, f4 = parse_table4(build_rows(region("table4"), lambda _: False, 15))
     findings.extend(f2)
     findings.extend(f3)

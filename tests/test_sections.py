@@ -123,3 +123,13 @@ def test_report_cut_off_inside_table3_is_refused():
     cut = text[: text.index("（五）不予")]
     with pytest.raises(LoadError, match="表三中途结束"):
         parse_document(load_bytes(cut.encode("utf-8"), "cut.txt"))
+
+
+def test_breadcrumb_above_the_title_is_not_the_agency():
+    body = seed_text("003").split("\n", 3)[3]
+    text = (
+        "当前位置：首页 > 政务公开 > 政府信息公开年报\n北京市朝阳区政务服务管理局\n\n2020年政府信息公开工作年度报告\n"
+        + body
+    )
+    sections = sections_of(text)
+    assert (sections.agency, sections.year) == ("北京市朝阳区政务服务管理局", 2020)

@@ -214,3 +214,24 @@ def test_source_identity(seed_paths):
     assert report.source.format == "text"
     assert len(report.source.sha256) == 64
     assert Path(report.source.path).name == seed_paths["001"].name
+
+
+def test_real_table_row_with_empty_cells_is_a_blank_row_not_a_label():
+    # In an HTML/DOCX grid an all-empty data row under a row label is a row of blank cells;
+    # in plain text the same shape is a label continued over two lines (seed 004's 「请」).
+    from gipr_llm.models import Document, Line
+    from gipr_llm.sections import split_sections
+    from gipr_llm.tables import parse_tables
+
+    doc = load_bytes(seed_text("001").encode("utf-8"), "t.txt")
+    lines = []
+    for line in doc.lines:
+        if line.text.startswith("2.重复申请"):
+            line = Line(["2.重复申请", "", "", "", "", "", "", ""], line.number, True)
+        lines.append(line)
+    doc = Document(doc.path, doc.sha256, doc.format, doc.encoding, lines)
+    tables = parse_tables(doc, split_sections(doc))
+    assert tables.table3.rows["unprocessed_duplicate"] == [None] * 7
+    assert tables.table3.rows["unprocessed_publication"] == [0] * 7
+    blanks = [f for f in tables.findings if f.rule == "PARSE-CELL-BLANK"]
+    assert len(blanks) == 7 and {f.row for f in blanks} == {"unprocessed_duplicate"}

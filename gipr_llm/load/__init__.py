@@ -1,0 +1,98 @@
+"""Load stage: file bytes -> Document (lines of cells), whatever the file format.
+
+``load(path)`` detects the format from the bytes (never from the file name) and hands
+back a ``Document``; anything that is not a readable report raises ``LoadError`` with a
+one-line reason (Chinese, then short English) that says what to do. No library exception
+escapes for a bad file.
+
+Formats: DOCX (zip with a ``word/`` part), PDF (``%PDF-``), HTML (page tags after
+decoding), otherwise text. Old binary Word (.doc, OLE2), Word 2003 XML, RTF, MHT web
+archives and other zip packages are refused with the conversion to make.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from gipr_llm.load.decode import decode_text
+from gipr_llm.load.docx_loader import is_docx, load_docx
+from gipr_llm.load.html_loader import load_html
+from gipr_llm.load.pdf_loader import load_pdf
+from gipr_llm.load.text import load_text
+from gipr_llm.models import Document, LoadError
+
+MAX_BYTES = 20 * 1024 * 1024  # a real report is well under 1 MB; refuse before reading more
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_HTML_HEAD = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|table)[\s>/]", re.IGNORECASE)
+_HTML_TABLE = re.compile(r"<table[\s>]", re.IGNORECASE)
+_SNIFF_CHARS = 4096
+_MHT = re.compile(r"(?is)^\s*(?:from:[^\n]*\n)?(?:[\w-]+:[^\n]*\n)*?mime-version:.*?multipart/related")
+
+
+def load(path: str | Path) -> Document:
+    p = Path(path)
+    try:
+        if not p.exists():
+            raise LoadError("文件不存在 (file not found)")
+        if not p.is_file():
+            raise LoadError("不是文件 (not a regular file)")
+        size = p.stat().st_size
+        if size == 0:
+            raise LoadError("文件为空 (empty file)")
+        if size > MAX_BYTES:
+            raise LoadError(
+                f"文件过大：{size // (1024 * 1024)} MB，超过 {MAX_BYTES // (1024 * 1024)} MB 上限 (file too large)"
+            )
+        with p.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)  # the file may have grown since stat()
+    except OSError as exc:
+        raise LoadError(f"无法读取文件：{exc.strerror or exc} (cannot read file)") from exc
+    if len(data) > MAX_BYTES:
+        raise LoadError(f"文件过大，超过 {MAX_BYTES // (1024 * 1024)} MB 上限 (file too large)")
+    if not data:
+        raise LoadError("文件为空 (empty file)")
+    return load_bytes(data, str(path))
+
+
+def load_bytes(data: bytes, path: str) -> Document:
+    sha256 = hashlib.sha256(data).hexdigest()
+    if data.startswith(_OLE2):
+        raise LoadError(
+            "旧版 Word 二进制格式（.doc）不受支持，请先转换为 .docx，例如 "
+            "soffice --headless --convert-to docx 文件名.doc (legacy .doc: convert to .docx first)"
+        )
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
+        return load_pdf(data, path, sha256)
+    if data.startswith(_ZIP):
+        if is_docx(data):
+            return load_docx(data, path, sha256)
+        raise LoadError("压缩包不是 Word 文档（.docx），不受支持 (zip archive that is not a .docx)")
+    if data.startswith(b"{\\rtf"):
+        raise LoadError(
+            "RTF 格式不受支持，请先转换为 .docx，例如 soffice --headless --convert-to docx (RTF: convert to .docx first)"
+        )
+    text, encoding = decode_text(data)
+    if not text.strip():
+        raise LoadError("文件没有文字内容 (no text content)")
+    head = text[:_SNIFF_CHARS]
+    if "w:wordDocument" in head or 'progid="Word.Document"' in head:
+        raise LoadError(
+            "Word 2003 XML 格式不受支持，请先转换为 .docx，例如 soffice --headless --convert-to docx "
+            "(Word 2003 XML: convert to .docx first)"
+        )
+    if _MHT.match(head):
+        raise LoadError(
+            "MHT 单个网页文件不受支持，请另存为 .html 或 .docx (MHT web archive: save as .html or .docx)"
+        )
+    if _looks_like_html(text):
+        return load_html(text, encoding, path, sha256)
+    return load_text(text, encoding, path, sha256)
+
+
+def _looks_like_html(text: str) -> bool:
+    # Page tags near the start; or an HTML table anywhere (Markdown from OCR embeds them).
+    return _HTML_HEAD.search(text, 0, _SNIFF_CHARS) is not None or _HTML_TABLE.search(text) is not None

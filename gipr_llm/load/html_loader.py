@@ -1,0 +1,203 @@
+"""HTML reports (web pages): paragraphs as lines, data tables as rows of cells, in page order.
+
+Text outside tables becomes one Line per block element or ``<br>``, with whitespace
+collapsed inside the block. Tables are expanded into their row/column grid so that every
+cell knows its position; each grid row is then emitted with its *origin* cells only:
+
+- a horizontal span copy (the grid positions a ``colspan`` covers to the right of the
+  cell) is dropped, so a value with ``colspan=3`` appears once, as in the DOCX loader,
+  where one ``w:tc`` with ``gridSpan=3`` is one cell;
+- a vertical span copy (a row a ``rowspan`` reaches below its origin row) becomes one
+  empty cell, like a Word ``vMerge`` continuation cell: the group label
+  「三、本年度办理结果」 is read once, on its first row, and is never repeated as text.
+
+A table that holds another table is page layout (old government sites frame the whole
+article in one), not data: its cells are read as ordinary blocks, and the innermost
+tables are read as grids. Single-column tables are layout frames as well.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from gipr_llm.models import Document, Line, LoadError
+
+_BLOCK = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog"),
+        *("div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3"),
+        *("h4", "h5", "h6", "header", "hgroup", "hr", "legend", "li", "main", "nav", "ol", "p", "pre"),
+        *("section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"),
+    )
+)
+# Never report text: page head, code, embedded objects and form controls.
+_SKIP = frozenset(
+    (
+        *("head", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math"),
+        *("select", "button", "textarea"),
+    )
+)
+_MAX_COLSPAN = 1000  # the HTML limit
+_MAX_GRID_CELLS = 1_000_000  # a report table has a few hundred; spans cannot blow memory up
+
+_BREAK = "\x00"  # stands for <br> inside a block's buffered text (NUL never survives decoding)
+_CJK = r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f]"
+# A source line break between two CJK characters is no space (CSS segment-break rule):
+# 「主动公开\n政府信息」 is one word that an editor wrapped.
+_CJK_BREAK = re.compile(rf"(?<={_CJK})[ \t\r\f]*\n\s*(?={_CJK})")
+_SPACES = re.compile(r"\s+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# Control characters have no meaning in HTML and lxml refuses them in text nodes.
+_NOT_XML_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PAGE_TAGS = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
+
+
+def load_html(text: str, encoding: str, path: str, sha256: str) -> Document:
+    # lxml refuses str input that carries an XML encoding declaration (XHTML pages).
+    text = _XML_DECLARATION.sub("", text, count=1)
+    text = _NOT_XML_TEXT.sub("", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+        # Dropped up front so that neither the walk nor a cell's text_content() sees them.
+        for node in [*root.xpath("//comment() | //processing-instruction()"), *root.iter(*_SKIP)]:
+            if node.getparent() is not None:  # a comment before <html> has no parent to leave
+                node.drop_tree()
+    except (etree.LxmlError, ValueError) as exc:
+        raise LoadError("HTML 文件无法解析 (unparseable HTML)") from exc
+    # A full page follows browser rules (source newlines are spaces); a fragment such as
+    # Markdown with embedded HTML tables keeps its text lines.
+    lines = _Lines(loose_breaks=_PAGE_TAGS.search(text, 0, 65536) is None)
+    lines.walk(root)
+    lines.flush()
+    return Document(path=path, sha256=sha256, format="html", encoding=encoding, lines=lines.out)
+
+
+def collapse(text: str) -> str:
+    """Whitespace of one block or cell: CJK line wraps removed, other runs made one space."""
+    if "\n" in text:
+        text = _CJK_BREAK.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+class _Lines:
+    def __init__(self, loose_breaks: bool) -> None:
+        self.out: list[Line] = []
+        self._buffer: list[str] = []
+        self._loose_breaks = loose_breaks
+
+    def flush(self) -> None:
+        if not self._buffer:
+            return
+        joined = "".join(self._buffer)
+        self._buffer.clear()
+        for part in joined.split(_BREAK):
+            part = collapse(part)
+            if part:
+                self.out.append(Line([part], len(self.out) + 1))
+
+    def _text(self, text: str | None, loose: bool) -> None:
+        if text:
+            self._buffer.append(text.replace("\n", _BREAK) if loose else text)
+
+    def walk(self, root: lxml.html.HtmlElement) -> None:
+        # Iterative: a page nested thousands of levels deep must not hit the recursion limit.
+        # Stack items: (element, entering, loose) where ``loose`` says the element sits in no
+        # block but <body>, so that its text's newlines count as line breaks in a fragment.
+        stack: list[tuple[etree._Element, bool, bool]] = [(root, True, self._loose_breaks)]
+        while stack:
+            el, entering, loose = stack.pop()
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if not entering:
+                if tag in _BLOCK:
+                    self.flush()
+                self._text(el.tail, loose)
+                continue
+            if tag == "br":
+                self._buffer.append(_BREAK)
+                self._text(el.tail, loose)
+                continue
+            if tag == "table" and _is_grid(el):
+                self.flush()
+                self._table(el)
+                self._text(el.tail, loose)
+                continue
+            if tag == "pre":
+                self.flush()
+                self._buffer.append(el.text_content().replace("\n", _BREAK))
+                self.flush()
+                self._text(el.tail, loose)
+                continue
+            if tag in _BLOCK:
+                self.flush()
+            inner_loose = loose and tag not in _BLOCK
+            self._text(el.text, inner_loose)
+            stack.append((el, False, loose))
+            stack.extend((child, True, inner_loose) for child in reversed(el))
+
+    def _table(self, table: lxml.html.HtmlElement) -> None:
+        for caption in table.xpath("./caption"):
+            text = collapse(caption.text_content())
+            if text:
+                self.out.append(Line([text], len(self.out) + 1))
+        for cells in grid_rows(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")):
+            if cells:
+                self.out.append(Line(cells, len(self.out) + 1, in_table=True))
+
+
+def _is_grid(table: lxml.html.HtmlElement) -> bool:
+    if table.find(".//table") is not None:
+        return False
+    return any(
+        len(tr.xpath("./td | ./th")) > 1 for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    )
+
+
+def _span(value: str | None, limit: int) -> int:
+    if value is None:  # the common case; int(None) would raise
+        return 1
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        return 1
+    if n == 0:  # rowspan="0": to the end of the table
+        return limit
+    return max(1, min(n, limit))
+
+
+def grid_rows(rows: list[lxml.html.HtmlElement]) -> list[list[str]]:
+    """Origin cells of each grid row (see the module docstring for span copies)."""
+    n = len(rows)
+    origin: dict[tuple[int, int], tuple[int, int]] = {}
+    texts: dict[tuple[int, int], str] = {}
+    width = 0
+    for r, tr in enumerate(rows):
+        c = 0
+        for td in tr.xpath("./td | ./th"):
+            while (r, c) in origin:
+                c += 1
+            rowspan = _span(td.get("rowspan"), n - r)
+            colspan = _span(td.get("colspan"), _MAX_COLSPAN)
+            if len(origin) + rowspan * colspan > _MAX_GRID_CELLS:
+                raise LoadError("HTML 表格的合并单元格范围过大，无法展开 (HTML table spans too large)")
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    origin.setdefault((r + dr, c + dc), (r, c))
+            texts[(r, c)] = collapse(td.text_content())
+            c += colspan
+            width = max(width, c)
+    out: list[list[str]] = []
+    for r in range(n):
+        cells: list[str] = []
+        for c in range(width):
+            source = origin.get((r, c))
+            if source is None:
+                continue
+            if source == (r, c):
+                cells.append(texts[source])
+            elif source[1] == c:  # first column of a rowspan reaching this row
+                cells.append("")
+        out.append(cells)
+    return out

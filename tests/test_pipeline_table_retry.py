@@ -1,0 +1,66 @@
+"""The pipeline asks the LLM to re-read 表三 only when the parser failed on it.
+
+Real openai client + instructor over HTTP to the scripted server (scripted replies).
+"""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from gipr_llm.llm.config import LlmConfig
+from gipr_llm.llm.scripted_server import Reply, Script, ScriptedServer
+from gipr_llm.pipeline import extract, read_report
+from tests.conftest import seed_text
+
+NARRATIVE_REPLY = {"counts": [], "problems": [], "measures": [], "initiatives": [], "fee": None}
+
+
+def config_for(server: ScriptedServer, tmp_path) -> LlmConfig:
+    return LlmConfig(
+        model="scripted-test-model",
+        api_key=SecretStr("k"),
+        base_url=server.base_url,
+        backoff_base=0.01,
+        transport_retries=0,
+        cache_dir=tmp_path / "cache",
+    )
+
+
+@pytest.fixture
+def garbled_004(tmp_path, seed_paths):
+    # 「本机关不掌握」 natural person cell printed as a letter O: the parser cannot read it.
+    text = seed_text("004").replace("1. 本机关不掌握相关政府信息\t1\t0", "1. 本机关不掌握相关政府信息\tO\t0")
+    path = tmp_path / "garbled.txt"
+    path.write_text(text, encoding="utf-8")
+    good = read_report(seed_paths["004"]).table3
+    return path, {"template": good.template, "rows": good.rows}
+
+
+def test_failed_table3_is_reread_and_accepted(garbled_004, tmp_path):
+    path, table_reply = garbled_004
+    assert read_report(path).table3.rows["unavailable_not_held"][0] is None
+    with ScriptedServer(Script([Reply(table_reply), Reply(NARRATIVE_REPLY)])) as server:
+        report = extract(path, config_for(server, tmp_path))
+    assert len(server.completion_requests) == 2  # one table re-read, one narrative request
+    assert report.table3.rows["unavailable_not_held"] == [1, 0, 0, 0, 0, 0, 1]
+    assert any(f.rule == "LLM-TABLE" for f in report.findings)
+    # The parse finding stays: the source cell really is unreadable.
+    assert any(f.rule == "PARSE-CELL-UNREADABLE" for f in report.findings)
+
+
+def test_reread_failing_arithmetic_is_not_used(garbled_004, tmp_path):
+    path, table_reply = garbled_004
+    table_reply["rows"]["unavailable_not_held"] = [0, 0, 0, 0, 0, 0, 1]  # row no longer sums
+    with ScriptedServer(Script([Reply(table_reply), Reply(NARRATIVE_REPLY)])) as server:
+        report = extract(path, config_for(server, tmp_path))
+    assert report.table3.rows["unavailable_not_held"][0] is None
+    assert any(f.rule == "LLM-TABLE-REJECTED" for f in report.findings)
+
+
+def test_clean_table_sends_no_table_request(seed_paths, tmp_path):
+    with ScriptedServer(Script([Reply(NARRATIVE_REPLY)])) as server:
+        extract(seed_paths["004"], config_for(server, tmp_path))
+    [request] = server.completion_requests
+    sent = "".join(m["content"] or "" for m in request.body["messages"])
+    assert "本年新收政府信息公开申请数量" not in sent  # tables are never sent when parsed
