@@ -27,7 +27,8 @@ from gipr_llm import spec
 from gipr_llm.models import Report, Table2, Table3, Table4
 
 # The blank official template, shared next to the repository (../shared/templates).
-TEMPLATE_2021 = Path(__file__).resolve().parents[2] / "shared" / "templates" / "2021-blank-template.docx"
+# The official blank 2021 template (shared/templates), kept with the tests so a clone runs alone.
+TEMPLATE_2021 = Path(__file__).resolve().parent / "data" / "2021-blank-template.docx"
 
 # Layout captions of the template (never parsed as keys).
 _T2_GROUPS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
