@@ -88,8 +88,11 @@ def build_rows(
     cells are all empty is a row of blank cells rather than a label continued from the
     row above; plain text cannot tell the two apart, so there it is always a label.
     """
-    items = [(line, _line_parts(line, is_row_label, blank_row)) for line in lines]
-    items = [(line, parts) for line, parts in items if parts[0] or parts[2]]
+    items = [
+        (line, parts)
+        for line in lines
+        if (parts := _line_parts(tuple(line.cells), line.in_table, is_row_label, blank_row))[0] or parts[2]
+    ]
     rows: list[RawRow] = []
     pending: list[str] = []
     current: RawRow | None = None
@@ -126,21 +129,24 @@ def build_rows(
     return rows
 
 
+@lru_cache(maxsize=1 << 16)  # keyed by the line's cells: the same lines recur across reports
 def _line_parts(
-    line: Line, is_row_label: Callable[[str], bool], blank_row: Callable[[str], bool] | None
+    cells: tuple[str, ...],
+    in_table: bool,
+    is_row_label: Callable[[str], bool],
+    blank_row: Callable[[str], bool] | None,
 ) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    label, data, has_data = _split_cells(tuple(line.cells))
+    """(label cells, data cells, has_data) of one line, with the two table-aware exceptions."""
+    label, data, has_data = _split_cells(cells)
     if has_data and len(label) > 1 and _GARBLED_NUMBER.match(squash(label[-1])):
         # 「本机关不掌握…」 | O | 0 …: a mangled first value, not the end of the label.
         head = label[:-1]
         if is_row_label(squash("".join(head))):
-            cells = line.cells
             at = max(i for i, c in enumerate(cells) if c == label[-1] and i < len(cells) - len(data))
-            return head, tuple(cells[at:]), True
-    if not has_data and label and line.in_table and blank_row is not None:
-        cells = line.cells
+            return head, cells[at:], True
+    if not has_data and label and in_table and blank_row is not None:
         last_label = max(i for i, c in enumerate(cells) if c == label[-1])
-        blanks = tuple(cells[last_label + 1 :])
+        blanks = cells[last_label + 1 :]
         if blanks and blank_row(squash("".join(label))):
             return label, blanks, True
     return label, data, has_data

@@ -100,6 +100,10 @@ def _names_t2_row(label: str) -> bool:
     return _match_row(label, _T2_STRONG, ())[0] is not None
 
 
+def _names_no_row(label: str) -> bool:
+    return False  # 表四 is one row of fifteen cells under a header
+
+
 _T2_HEADER = re.compile(r"第二十条|信息内容|件数|数量|金额")
 
 
@@ -382,7 +386,7 @@ def parse_tables(doc: Document, sections: Sections) -> ParsedTables:
     t2_header = "".join(squash(line.text) for line in t2_lines)
     table2, f2 = parse_table2(build_rows(t2_lines, _names_t2_row, 3, _t2_blank_row), t2_header)
     table3, f3 = parse_table3(build_rows(region("table3"), _names_t3_row, 7, _names_t3_row))
-    table4, f4 = parse_table4(build_rows(region("table4"), lambda _: False, 15))
+    table4, f4 = parse_table4(build_rows(region("table4"), _names_no_row, 15))
     findings.extend(f2)
     findings.extend(f3)
     findings.extend(f4)

@@ -142,17 +142,18 @@ class _Lines:
             text = collapse(caption.text_content())
             if text:
                 self.out.append(Line([text], len(self.out) + 1))
-        for cells in grid_rows(table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")):
+        for cells in grid_rows(_ROWS(table)):
             if cells:
                 self.out.append(Line(cells, len(self.out) + 1, in_table=True))
+
+
+_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")  # compiled once
 
 
 def _is_grid(table: lxml.html.HtmlElement) -> bool:
     if table.find(".//table") is not None:
         return False
-    return any(
-        len(tr.xpath("./td | ./th")) > 1 for tr in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
-    )
+    return any(sum(1 for _ in tr.iterchildren("td", "th")) > 1 for tr in _ROWS(table))
 
 
 def _span(value: str | None, limit: int) -> int:
@@ -168,36 +169,44 @@ def _span(value: str | None, limit: int) -> int:
 
 
 def grid_rows(rows: list[lxml.html.HtmlElement]) -> list[list[str]]:
-    """Origin cells of each grid row (see the module docstring for span copies)."""
+    """Origin cells of each grid row (see the module docstring for span copies).
+
+    Walks the grid row by row, keeping only the rowspans still open from rows above
+    (start column -> rows left, width) instead of materialising every grid position.
+    """
     n = len(rows)
-    origin: dict[tuple[int, int], tuple[int, int]] = {}
-    texts: dict[tuple[int, int], str] = {}
-    width = 0
+    open_spans: dict[int, tuple[int, int]] = {}
+    positions = 0
+    out: list[list[str]] = []
+
+    def covered(column: int, cells: list[str]) -> int:
+        """Emit the empty copy of a rowspan from above at ``column``; its width."""
+        left, width = open_spans[column]
+        cells.append("")
+        if left == 1:
+            del open_spans[column]
+        else:
+            open_spans[column] = (left - 1, width)
+        return width
+
     for r, tr in enumerate(rows):
+        cells: list[str] = []
         c = 0
-        for td in tr.xpath("./td | ./th"):
-            while (r, c) in origin:
-                c += 1
+        carried = set(open_spans)  # only spans opened by earlier rows apply to this one
+        for td in tr.iterchildren("td", "th"):
+            while c in carried:
+                carried.discard(c)
+                c += covered(c, cells)
             rowspan = _span(td.get("rowspan"), n - r)
             colspan = _span(td.get("colspan"), _MAX_COLSPAN)
-            if len(origin) + rowspan * colspan > _MAX_GRID_CELLS:
+            positions += rowspan * colspan
+            if positions > _MAX_GRID_CELLS:
                 raise LoadError("HTML 表格的合并单元格范围过大，无法展开 (HTML table spans too large)")
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    origin.setdefault((r + dr, c + dc), (r, c))
-            texts[(r, c)] = collapse(td.text_content())
+            cells.append(collapse(td.text_content()))
+            if rowspan > 1:
+                open_spans[c] = (rowspan - 1, colspan)
             c += colspan
-            width = max(width, c)
-    out: list[list[str]] = []
-    for r in range(n):
-        cells: list[str] = []
-        for c in range(width):
-            source = origin.get((r, c))
-            if source is None:
-                continue
-            if source == (r, c):
-                cells.append(texts[source])
-            elif source[1] == c:  # first column of a rowspan reaching this row
-                cells.append("")
+        for column in sorted(k for k in carried if k >= c):
+            covered(column, cells)
         out.append(cells)
     return out
