@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 from math import comb
 
 from gipr_llm.cells import Cell, is_empty, parse_cell
@@ -47,10 +47,17 @@ class Alignment:
 
 @lru_cache(maxsize=1 << 16)  # the same lines recur across reports of one template
 def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    """(label cells, data cells, has_data) of one line."""
+    """(label cells, data cells, has_data) of one line; nothing for page furniture."""
+    if _is_furniture(cells):
+        return (), (), False
     kinds = [_cell_kind(c) for c in cells]
     if _VALUE not in kinds:
-        return tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT), (), False
+        label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
+        glued = _GLUED.match(squash(label[-1])) if label else None
+        if glued and _CJK.search(glued.group("label")):
+            # 「行政规范性文件8855698」: a text dump that lost the cell separators.
+            return (*label[:-1], glued.group("label")), (glued.group("digits"),), True
+        return label, (), False
     first_value = kinds.index(_VALUE)
     label = tuple(c for c, k in zip(cells[:first_value], kinds[:first_value], strict=True) if k == _TEXT)
     if len(kinds) - kinds.count(_EMPTY) == 1:  # one cell per line: indentation is not a blank cell
@@ -62,6 +69,22 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
 
 
 _EMPTY, _VALUE, _TEXT = 0, 1, 2
+_GLUED = re.compile(r"^(?P<label>.*[^\d.,])(?P<digits>\d{2,})$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Lines that are not table content: page footers of PDF/OCR copies inside a table
+# (「— 5 —」, 「第3页 共9页」) and Markdown's header separator row (|---|:--:|).
+_PAGE_FOOTER = re.compile(r"^[-—–－]+\s*\d+\s*[-—–－]+$|^第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?$")
+_MARKDOWN_RULE = re.compile(r"^:?-{3,}:?$")
+
+
+def _is_furniture(cells: tuple[str, ...]) -> bool:
+    non_empty = [c.strip() for c in cells if c.strip()]
+    if not non_empty:
+        return False
+    if len(non_empty) == 1 and _PAGE_FOOTER.match(non_empty[0]):
+        return True
+    return all(_MARKDOWN_RULE.match(c) for c in non_empty)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -200,3 +223,26 @@ def align(cells: list[str], k: int) -> Alignment:
         else:
             out.append(Cell("", "unaligned"))
     return Alignment(out, surplus=excess, dropped_values=dropped_values, raw=cells)
+
+
+def split_glued(
+    digits: str, k: int, holds: Callable[[list[int]], bool], limit: int = 20000
+) -> list[list[int]]:
+    """Every way to cut a run of digits into k printed numbers that satisfies ``holds``.
+
+    Printed numbers have no leading zeros, so "000" is three zeros and nothing else.
+    Returns [] when the run is too long to try (more than ``limit`` cuttings).
+    """
+    n = len(digits)
+    if not k <= n or comb(n - 1, k - 1) > limit:
+        return []
+    found: list[list[int]] = []
+    for cuts in combinations(range(1, n), k - 1):
+        bounds = (0, *cuts, n)
+        parts = [digits[a:b] for a, b in pairwise(bounds)]
+        if any(len(p) > 1 and p[0] == "0" for p in parts):
+            continue
+        values = [int(p) for p in parts]
+        if holds(values):
+            found.append(values)
+    return found

@@ -8,6 +8,7 @@ becomes null plus a finding naming table, row, column and the text found.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -15,7 +16,7 @@ from functools import lru_cache
 from gipr_llm import spec
 from gipr_llm.cells import Cell
 from gipr_llm.models import Document, Finding, Sections, Table2, Table3, Table4
-from gipr_llm.rows import Alignment, RawRow, align, build_rows
+from gipr_llm.rows import Alignment, RawRow, align, build_rows, split_glued
 from gipr_llm.textnorm import squash
 
 # --- row labels -------------------------------------------------------------------
@@ -171,8 +172,20 @@ class _Collector:
 
 
 def _read_row(
-    col: _Collector, key: str, label: str | None, columns: tuple[str, ...], row: RawRow
+    col: _Collector,
+    key: str,
+    label: str | None,
+    columns: tuple[str, ...],
+    row: RawRow,
+    holds: Callable[[list[int]], bool] = lambda _: True,
 ) -> list[Cell]:
+    if (
+        len(columns) > 1
+        and len(row.cells) == 1
+        and len(row.cells[0].strip()) >= len(columns)
+        and row.cells[0].strip().isdigit()
+    ):
+        return _read_glued(col, key, label, columns, row, holds)
     al = align(row.cells, len(columns))
     if al.surplus:
         col.row_length(key, label, len(columns), al, row.line)
@@ -183,6 +196,52 @@ def _read_row(
         if cell.state != "value" and not (cell.state == "unaligned" and al.surplus < 0):
             col.cell(key, label, column, cell, row.line)
     return al.cells
+
+
+def _read_glued(
+    col: _Collector,
+    key: str | None,
+    label: str | None,
+    columns: tuple[str, ...],
+    row: RawRow,
+    holds: Callable[[list[int]], bool],
+) -> list[Cell]:
+    """One run of digits where several cells belong: only the table's sums may cut it."""
+    digits = row.cells[0].strip()
+    table = spec.TABLE_LABELS[col.table]
+    solutions = split_glued(digits, len(columns), holds)
+    if len(solutions) == 1:
+        values = solutions[0]
+        col.add(
+            "PARSE-GLUED",
+            "warning",
+            f"{table}「{label}」行的数字粘连为「{digits}」，只有一种拆分满足本行的合计关系，"
+            f"已拆分为{'、'.join(map(str, values))}，请核对原表。",
+            row=key,
+            row_label=label,
+            raw=digits,
+            line=row.line,
+        )
+        return [Cell(str(v), "value", v) for v in values]
+    why = f"有{len(solutions)}种拆分都满足合计关系" if solutions else "没有满足合计关系的拆分"
+    col.add(
+        "PARSE-GLUED",
+        "error",
+        f"{table}「{label}」行的数字粘连为「{digits}」，{why}，无法确定各列数值，整行按空值处理。",
+        row=key,
+        row_label=label,
+        raw=digits,
+        line=row.line,
+    )
+    return [Cell(digits, "unaligned")] * len(columns)
+
+
+def _t3_row_sum_holds(values: list[int]) -> bool:
+    return sum(values[:6]) == values[6]
+
+
+def _t4_sums_hold(values: list[int]) -> bool:
+    return all(sum(values[i : i + 4]) == values[i + 4] for i in range(0, 15, 5))
 
 
 def _count(cell: Cell, col: _Collector, key: str, label: str | None, column: str, line: int) -> int | None:
@@ -235,7 +294,7 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
                 line=row.line,
             )
             continue
-        cells = _read_row(col, key, label, spec.T3_COLUMNS, row)
+        cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
         found[key] = [
             c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
             for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
@@ -268,13 +327,21 @@ def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
     if not cells:
         return None, col.findings
     keys = [(g, c) for g in spec.T4_GROUPS for c in spec.T4_COLUMNS]
-    al = align(cells, len(keys))
-    if al.surplus:
-        col.row_length(None, "行政复议、行政诉讼", len(keys), al, line)
+    title = "行政复议、行政诉讼"
+    if len(cells) == 1 and len(cells[0].strip()) >= len(keys) and cells[0].strip().isdigit():
+        names = tuple(f"{g}.{c}" for g, c in keys)
+        parsed = _read_glued(col, None, title, names, RawRow(title, cells, line), _t4_sums_hold)
+        one_finding = True
+    else:
+        al = align(cells, len(keys))
+        if al.surplus:
+            col.row_length(None, title, len(keys), al, line)
+        parsed, one_finding = al.cells, al.surplus < 0
     out: dict[str, dict[str, int | None]] = {g: {} for g in spec.T4_GROUPS}
-    for (group, column), cell in zip(keys, al.cells, strict=True):
+    for (group, column), cell in zip(keys, parsed, strict=True):
         label = spec.T4_GROUP_LABELS[group]
-        if cell.state != "value" and not (cell.state == "unaligned" and al.surplus < 0):
+        # A row that could not be aligned or cut is one finding (above), not one per cell.
+        if cell.state != "value" and not (cell.state == "unaligned" and one_finding):
             col.cell(group, label, column, cell, line)
         out[group][column] = _count(cell, col, group, label, column, line)
     return Table4(rows=out), col.findings

@@ -235,3 +235,59 @@ def test_real_table_row_with_empty_cells_is_a_blank_row_not_a_label():
     assert tables.table3.rows["unprocessed_publication"] == [0] * 7
     blanks = [f for f in tables.findings if f.rule == "PARSE-CELL-BLANK"]
     assert len(blanks) == 7 and {f.row for f in blanks} == {"unprocessed_duplicate"}
+
+
+def test_page_footer_inside_a_table_is_skipped():
+    # A PDF/OCR copy: 「— 5 —」 lands between two values of a one-cell-per-line row.
+    text = seed_text("003").replace("\t171\n\t11\n", "\t171\n— 5 —\n\t11\n", 1)
+    report = parse_text(text)
+    assert report.table3.rows["unavailable_not_held"] == [171, 11, 0, 0, 0, 0, 183]
+    assert not [f for f in report.findings if f.rule.startswith("PARSE")]
+
+
+def test_markdown_table_from_ocr():
+    # Markdown made from a PDF: pipe rows, a |---| separator, labels and values in cells.
+    text = seed_text("001")
+    head = "自然人 | 法人或其他组织 | 总计 | |||||||"
+    text = text.replace(head, head + "\n|---|---|---|---|---|---|---|---|")
+    report = parse_text(text)
+    assert report.table3.rows["new_received"] == [0] * 7
+    assert not [f for f in report.findings if f.rule.startswith("PARSE")]
+
+
+def test_glued_digits_cut_by_the_row_sum_when_unique():
+    # A text dump that lost its separators: 255|16|0|0|0|0|271 printed as one run.
+    lines = seed_text("003").split("\n")
+    start = lines.index("\t一、本年新收政府信息公开申请数量")
+    lines[start + 1 : start + 8] = ["\t255160000271"]
+    report = parse_text("\n".join(lines))
+    assert report.table3.rows["new_received"] == [255, 16, 0, 0, 0, 0, 271]
+    glued = [f for f in report.findings if f.rule == "PARSE-GLUED"]
+    assert [(f.row, f.severity) for f in glued] == [("new_received", "warning")]
+
+
+def test_glued_digits_with_several_cuttings_are_not_guessed():
+    lines = seed_text("003").split("\n")
+    start = lines.index("\t二、上年结转政府信息公开申请数量")
+    lines[start + 1 : start + 8] = ["\t141000015"]  # 14|1|0|0|0|0|15 or 1|4|10|0|0|0|15
+    report = parse_text("\n".join(lines))
+    assert report.table3.rows["carried_over"] == [None] * 7
+    [finding] = [f for f in report.findings if f.rule == "PARSE-GLUED"]
+    assert finding.severity == "error" and "2种拆分" in finding.message
+
+
+def test_label_glued_to_its_digits_in_table2():
+    text = (
+        seed_text("004")
+        .replace("规范性文件\t0\t0\t0", "规范性文件8855698")
+        .replace("规章\t0\t0\t0", "规章000")
+    )
+    report = parse_text(text)
+    assert report.table2.rows["rules"] == {"new_made": 0, "new_published": 0, "total_published": 0}
+    assert report.table2.rows["normative_documents"] == {
+        "new_made": None,
+        "new_published": None,
+        "total_published": None,
+    }
+    by_row = {f.row: f.severity for f in report.findings if f.rule == "PARSE-GLUED"}
+    assert by_row == {"rules": "warning", "normative_documents": "error"}
