@@ -1,0 +1,225 @@
+"""The ``gipr golden`` sub-commands and ``gipr eval`` (added to the main app in ``gipr_llm.cli``).
+
+Exit codes: 0 no difference; 1 a difference (or a declined update); 2 a case that cannot
+be run (missing or stale recording, unreadable file) or a bad option.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gipr_llm.golden.store import GOLDEN_DIR, GoldenError
+
+golden_app = typer.Typer(
+    no_args_is_help=True,
+    help="golden 文件回归：重新运行并与 golden/ 中审核过的预期输出逐字段比较。",
+)
+
+CasesOpt = Annotated[list[str] | None, typer.Option("--case", help="只处理这些用例（可重复）")]
+DirOpt = Annotated[Path, typer.Option("--golden-dir", help="golden 目录")]
+ModeOpt = Annotated[
+    str, typer.Option("--mode", help="replay：大模型路径按录制回放；rules：规则抽取；all：两者（默认）")
+]
+
+
+def _err(message: str) -> None:
+    typer.echo(f"gipr: {message}", err=True)
+
+
+def _modes(mode: str) -> tuple:
+    from gipr_llm.golden.run import MODES
+
+    if mode == "all":
+        return MODES
+    if mode not in MODES:
+        _err(f"--mode 只能是 replay、rules 或 all，收到「{mode}」")
+        raise typer.Exit(2)
+    return (mode,)
+
+
+def _cases(golden_dir: Path, names: list[str] | None) -> list:
+    from gipr_llm.golden.store import list_cases
+
+    try:
+        cases = list_cases(golden_dir, names)
+    except GoldenError as error:
+        _err(str(error))
+        raise typer.Exit(2) from None
+    if not cases:
+        _err(f"{golden_dir} 中没有 golden 用例")
+        raise typer.Exit(2)
+    return cases
+
+
+@golden_app.command("check")
+def check(case: CasesOpt = None, mode: ModeOpt = "all", golden_dir: DirOpt = GOLDEN_DIR) -> None:
+    """重新运行每个 golden 用例并与 expected.json 逐字段比较；有差异退出码为 1，无法运行为 2。"""
+    from gipr_llm.golden.check import compare_cases, exit_code
+
+    modes = _modes(mode)
+    results = compare_cases(_cases(golden_dir, case), modes)
+    for result in results:
+        if result.ok:
+            typer.echo(f"{result.case.name}: ok")
+        for line in result.lines():
+            typer.echo(line)
+    differing = [r.case.name for r in results if not r.ok and r.error is None]
+    failed = [r.case.name for r in results if r.error is not None]
+    summary = f"golden check（{'+'.join(modes)}）：{len(results)} 个用例，{len(differing)} 个有差异，{len(failed)} 个无法运行"
+    typer.echo(summary)
+    if differing:
+        typer.echo(f"如改动是有意的，审核差异后运行：gipr golden update --case {' --case '.join(differing)}")
+    raise typer.Exit(exit_code(results))
+
+
+@golden_app.command("update")
+def update(
+    case: CasesOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接改写")] = False,
+    golden_dir: DirOpt = GOLDEN_DIR,
+) -> None:
+    """先显示与 expected.json 的差异，确认后用新结果改写（两种模式都重新运行）。"""
+    from gipr_llm.golden.check import compare_cases, write_expected
+
+    results = compare_cases(_cases(golden_dir, case))
+    failed = [r for r in results if r.error is not None]
+    for result in failed:
+        _err(result.lines()[0])
+    if failed:
+        _err("有用例无法运行，未改写任何文件")
+        raise typer.Exit(2)
+    changed = [r for r in results if not r.ok]
+    for result in changed:
+        for line in result.lines():
+            typer.echo(line)
+    if not changed:
+        typer.echo(f"{len(results)} 个用例的 expected.json 均已是最新")
+        return
+    names = "、".join(r.case.name for r in changed)
+    if not yes:
+        if not sys.stdin.isatty():
+            _err("非交互环境中不会改写 golden 文件；审核以上差异后加 --yes 运行")
+            raise typer.Exit(2)
+        if not typer.confirm(f"用新结果改写 {names} 的 expected.json？"):
+            typer.echo("未改写")
+            raise typer.Exit(1)
+    for result in changed:
+        write_expected(result)
+    typer.echo(f"已改写：{names}")
+
+
+@golden_app.command("record")
+def record(
+    case: CasesOpt = None,
+    scripted: Annotated[
+        bool,
+        typer.Option(
+            "--scripted",
+            help="不连大模型：由本地脚本服务器回答手写回复（llm/scripted_replies.json，否则 facts.json），标记为 scripted",
+        ),
+    ] = False,
+    replies: Annotated[
+        Path | None,
+        typer.Option("--replies", help="与 --scripted 同用：手写回复文件（一个回复、回复列表或录制文件）"),
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="模型名（默认 GIPR_MODEL）")] = None,
+    golden_dir: DirOpt = GOLDEN_DIR,
+) -> None:
+    """运行大模型并把每次回复（模型、提示词哈希、请求、回复、token 用量、日期）录制到 llm/recording.json。"""
+    from gipr_llm.golden.recording import record_case, scripted_endpoint, scripted_replies
+    from gipr_llm.golden.store import read_json
+    from gipr_llm.llm.config import LlmConfig, LlmConfigError
+
+    if replies is not None and not scripted:
+        _err("--replies 只能与 --scripted 一起使用")
+        raise typer.Exit(2)
+    cases = _cases(golden_dir, case)
+    config = None
+    if not scripted:
+        try:
+            config = LlmConfig.from_options(use_llm=True, model=model)
+        except LlmConfigError as error:
+            _err(f"录制需要可用的大模型：{error}")
+            raise typer.Exit(2) from None
+    try:
+        for item in cases:
+            if scripted:
+                source = replies or next(
+                    p for p in (item.dir / "llm" / "scripted_replies.json", item.facts_path) if p.is_file()
+                )
+                with scripted_endpoint(scripted_replies(read_json(source))) as endpoint:
+                    recording = record_case(item, endpoint)
+            else:
+                recording = record_case(item, config)
+            who = "、".join(sorted({f"{e.source}:{e.model}" for e in recording.entries})) or "无请求"
+            tokens = sum(e.usage.total_tokens for e in recording.entries)
+            typer.echo(
+                f"{item.name}: 录制 {len(recording.entries)} 条回复（{who}，{tokens} tokens）"
+                f"→ {item.relative(item.recording_path)}"
+            )
+    except (GoldenError, StopIteration) as error:
+        _err(str(error) or "没有手写回复文件（llm/scripted_replies.json 或 facts.json）")
+        raise typer.Exit(2) from None
+    typer.echo("审核录制后运行 gipr golden update 查看并更新预期输出")
+
+
+def eval_command(
+    case: CasesOpt = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="评测在线模型（OPENAI_BASE_URL/OPENAI_API_KEY）")
+    ] = None,
+    recordings: Annotated[bool, typer.Option("--recordings", help="按录制回放评测（默认，不联网）")] = False,
+    rules: Annotated[bool, typer.Option("--rules", help="评测规则抽取（基线）")] = False,
+    price_in: Annotated[float, typer.Option("--price-in", help="输入每百万 token 价格")] = 0.0,
+    price_out: Annotated[float, typer.Option("--price-out", help="输出每百万 token 价格")] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出")] = None,
+    compare: Annotated[
+        list[Path] | None, typer.Option("--compare", help="并排比较已保存的 --json 结果（可重复）")
+    ] = None,
+    golden_dir: DirOpt = GOLDEN_DIR,
+) -> None:
+    """按 golden 事实评测叙述事实抽取：各字段准确率/召回率、数字完全一致、引文核验失败、重试、token 与成本。"""
+    from gipr_llm.golden import evaluate as ev
+    from gipr_llm.llm.config import LlmConfig, LlmConfigError
+
+    if compare:
+        try:
+            runs = [(path.stem, ev.load_result(path)) for path in compare]
+        except GoldenError as error:
+            _err(str(error))
+            raise typer.Exit(2) from None
+        _emit(ev.render_comparison(runs), output)
+        return
+    if sum(bool(x) for x in (model, recordings, rules)) > 1:
+        _err("--model、--recordings、--rules 只能选一个")
+        raise typer.Exit(2)
+    config = None
+    source = "rules" if rules else "live" if model else "recordings"
+    if source == "live":
+        try:
+            config = LlmConfig.from_options(use_llm=True, model=model, cache_dir=None)
+        except LlmConfigError as error:
+            _err(str(error))
+            raise typer.Exit(2) from None
+        config = config.model_copy(update={"cache_dir": None})  # score the model, not the cache
+    try:
+        cases = [c for c in _cases(golden_dir, case) if case or c.info().eval]
+        result = ev.evaluate(cases, source, config, (price_in, price_out))
+    except GoldenError as error:
+        _err(str(error))
+        raise typer.Exit(2) from None
+    data = result.as_dict()
+    _emit(ev.render_json(data) if as_json else ev.render_text(data), output)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
