@@ -8,6 +8,7 @@ from gipr_llm import spec
 from gipr_llm.checks import check_report, check_tables
 from gipr_llm.models import Report
 from gipr_llm.pipeline import extract
+from gipr_llm.spec import T3_COLUMNS
 from tests.seed_edits import corrected_003, edit_after, report_from_text
 
 ARITHMETIC = {"T3-BALANCE", "T3-ROW-SUM", "T3-OUTCOME-SUM", "T4-SUM", "NON-NEGATIVE"}
@@ -167,7 +168,20 @@ def test_dropped_row_is_reported_once_and_its_sums_are_skipped(tmp_path):
     assert [f.rule for f in own] == ["TABLE-ROWS"]
     assert own[0].row == "denied_process_info" and own[0].severity == "error"
     assert "该行依次应为2、0、0、0、0、0、2" in own[0].message
-    # The parser already reports the missing row: check_report does not repeat it.
+    assert own[0].values == {**dict.fromkeys(T3_COLUMNS, 0), "natural_person": 2, "total": 2}
+    # The parser reports the missing row; check_report keeps its own finding only for what it
+    # adds: the values the row must have held.
+    missing = [f for f in report.findings + check_report(report) if f.row == "denied_process_info"]
+    assert [f.rule for f in missing] == ["PARSE-ROW-MISSING", "TABLE-ROWS"]
+
+
+def test_dropped_rows_without_implied_values_are_reported_once(tmp_path):
+    text = corrected_003()
+    for first, after in (("	6.属于四类过程性信息", "	7.属于行政执法案卷"), ("	2.重复申请", "	3.要求提供公开出版物")):
+        start, end = text.index(first), text.index(after)
+        text = text[:start] + text[end:]
+    report = report_from_text(tmp_path, text)
+    # Two rows missing: the sums no longer say what either held.
     missing = [f for f in report.findings + check_report(report) if f.row == "denied_process_info"]
     assert [f.rule for f in missing] == ["PARSE-ROW-MISSING"]
 

@@ -56,9 +56,14 @@ def _rows(name: str, table) -> list[tuple[str, list[tuple[str, int | None]]]]:
 def check_report(report: Report) -> list[Finding]:
     """All check-stage findings for one report (not YEAR-CHAIN, which needs several)."""
     findings = check_tables(report.table2, report.table3, report.table4, unknown=unknown_cells(report))
-    # The parser reports rows it could not find; do not say it twice.
+    # The parser reports rows it could not find; do not say it twice, unless the rules can
+    # add what the missing row must have held.
     parsed_missing = {(f.table, f.row) for f in report.findings if f.rule == "PARSE-ROW-MISSING"}
-    findings = [f for f in findings if not (f.rule == "TABLE-ROWS" and (f.table, f.row) in parsed_missing)]
+    findings = [
+        f
+        for f in findings
+        if not (f.rule == "TABLE-ROWS" and (f.table, f.row) in parsed_missing and f.values is None)
+    ]
     findings += check_compliance(report)
     findings += check_narrative_table(report)
     return findings

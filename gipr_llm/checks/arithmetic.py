@@ -307,9 +307,11 @@ def _table3_rows(table3: Table3, grid: Grid) -> list[Finding]:
     for row in missing:
         message = f"表三缺少「{spec.T3_ROW_LABELS[row]}」行，涉及该行的勾稽关系未作校验"
         implied = _implied_outcome_row(row, outcome, grid) if len(missing) == 1 and row in outcome else None
+        values = None
         if implied is not None:
             message += f"；按各列办理结果合计推算，该行依次应为{'、'.join(map(str, implied))}"
-        out.append(make_finding("TABLE-ROWS", "error", message + "。", table="table3", row=row))
+            values = dict(zip(spec.T3_COLUMNS, implied, strict=True))
+        out.append(make_finding("TABLE-ROWS", "error", message + "。", table="table3", row=row, values=values))
     return out
 
 
