@@ -19,6 +19,7 @@ from gipr_llm.tables import parse_tables
 
 if TYPE_CHECKING:
     from gipr_llm.llm.config import LlmConfig
+    from gipr_llm.llm.protocol import CallStats
 
 log = logging.getLogger("gipr")
 
@@ -83,9 +84,18 @@ def extract(path: str | Path, llm: LlmConfig | None = None) -> Report:
 
     doc = load(path)
     report, sections = _parse(doc)
+    table_stats = None
     if llm is not None and _table3_failed(report):
-        _retry_table3(report, doc, sections, llm)
+        table_stats = _retry_table3(report, doc, sections, llm)
     facts, run, findings = extract_narrative(report.narrative, llm)
+    if table_stats is not None and table_stats.requests:
+        # ExtractionRun counts every request and token spent on the report.
+        run.attempts += table_stats.requests
+        if run.usage is not None:
+            table_stats.add_usage(
+                run.usage.prompt_tokens, run.usage.completion_tokens, run.usage.total_tokens
+            )
+        run.usage = table_stats.usage
     report.facts = facts
     report.extraction = run
     report.findings.extend(findings)
@@ -112,17 +122,19 @@ def _table3_failed(report: Report) -> bool:
     )
 
 
-def _retry_table3(report: Report, doc: Document, sections: Sections, llm: LlmConfig) -> None:
-    """Let the LLM re-read 表三's text; kept only if it passes the arithmetic rules."""
+def _retry_table3(report: Report, doc: Document, sections: Sections, llm: LlmConfig) -> CallStats:
+    """Let the LLM re-read 表三's text; kept only if it agrees with the parsed cells and the
+    arithmetic rules. Returns what the re-read cost."""
     from gipr_llm.llm.table_retry import retry_table3_with_llm
 
     start, end = sections.table_regions.get("table3", (0, 0))
     text = "\n".join(line.text for line in doc.lines[start:end])
-    table3, findings = retry_table3_with_llm(text, llm)
-    report.findings.extend(findings)
-    if table3 is not None:
-        report.table3 = table3
+    retry = retry_table3_with_llm(text, llm, parsed=report.table3)
+    report.findings.extend(retry.findings)
+    if retry.table3 is not None:
+        report.table3 = retry.table3
         _set_templates(report)
+    return retry.stats
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

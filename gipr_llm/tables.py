@@ -93,6 +93,22 @@ def _match_row(label: str, strong, weak) -> tuple[str | None, tuple[str, ...]]:
     return hits[-1][1], tuple(key for _, key in hits[:-1] if key != hits[-1][1])
 
 
+def table3_rows_named_in(text: str) -> set[str]:
+    """The 表三 rows whose label words appear in a stretch of text (for checking a re-read).
+
+    The label patterns that are anchored to a label's end are restated for running text.
+    """
+    squashed = squash(text)
+    named = {key for key, pattern in _T3_STRONG if key != "other_other" and pattern.search(squashed)}
+    if re.search(r"\d[.、]?其他(?!处理|法律|情形)", squashed):
+        named.add("other_other")
+    if "(六)其他" in squashed:
+        named.add("other_handling")
+    if "总计" in squashed:
+        named.add("total_processed")
+    return named
+
+
 def _names_t3_row(label: str) -> bool:
     return _match_row(label, _T3_STRONG, _T3_WEAK)[0] is not None
 

@@ -41,8 +41,8 @@ def run(table_text: str, *steps: Reply, tmp_path) -> tuple[object, list, Scripte
             transport_retries=0,
             cache_dir=tmp_path / "cache",
         )
-        table, findings = retry_table3_with_llm(table_text, config)
-    return table, findings, server
+        retry = retry_table3_with_llm(table_text, config)
+    return retry.table3, retry.findings, server
 
 
 def test_good_reply_is_accepted_and_marked(seed_004, tmp_path):

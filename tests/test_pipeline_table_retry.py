@@ -43,6 +43,8 @@ def test_failed_table3_is_reread_and_accepted(garbled_004, tmp_path):
     with ScriptedServer(Script([Reply(table_reply), Reply(NARRATIVE_REPLY)])) as server:
         report = extract(path, config_for(server, tmp_path))
     assert len(server.completion_requests) == 2  # one table re-read, one narrative request
+    assert report.extraction.attempts == 2  # the re-read is counted with the narrative request
+    assert report.extraction.usage.total_tokens > 0
     assert report.table3.rows["unavailable_not_held"] == [1, 0, 0, 0, 0, 0, 1]
     assert any(f.rule == "LLM-TABLE" for f in report.findings)
     # The parse finding stays: the source cell really is unreadable.
@@ -64,3 +66,30 @@ def test_clean_table_sends_no_table_request(seed_paths, tmp_path):
     [request] = server.completion_requests
     sent = "".join(m["content"] or "" for m in request.body["messages"])
     assert "本年新收政府信息公开申请数量" not in sent  # tables are never sent when parsed
+
+
+def test_reread_disagreeing_with_parsed_cells_is_not_used(garbled_004, tmp_path):
+    path, table_reply = garbled_004
+    # Sums still hold, but the 新收 row differs from what the parser read in the text.
+    table_reply["rows"]["new_received"] = [1, 1, 0, 0, 0, 0, 2]
+    with ScriptedServer(Script([Reply(table_reply), Reply(NARRATIVE_REPLY)])) as server:
+        report = extract(path, config_for(server, tmp_path))
+    assert report.table3.rows["unavailable_not_held"][0] is None
+    [rejected] = [f for f in report.findings if f.rule == "LLM-TABLE-REJECTED"]
+    assert "解析器读出的" in rejected.message
+
+
+def test_reread_inventing_a_row_missing_from_the_text_is_not_used(tmp_path, seed_paths):
+    # 「2.重复申请」 dropped from the text: the sums make it all zeros, which are "in the text",
+    # but no such row is printed, so the re-read may not supply it.
+    text = seed_text("004").replace("\t2. 重复申请\t0\t0\t0\t0\t0\t0\t0\n", "")
+    assert "重复申请" not in text
+    path = tmp_path / "dropped.txt"
+    path.write_text(text, encoding="utf-8")
+    good = read_report(seed_paths["004"]).table3
+    reply = {"template": good.template, "rows": good.rows}
+    with ScriptedServer(Script([Reply(reply), Reply(NARRATIVE_REPLY)])) as server:
+        report = extract(path, config_for(server, tmp_path))
+    assert "unprocessed_duplicate" not in report.table3.rows
+    [rejected] = [f for f in report.findings if f.rule == "LLM-TABLE-REJECTED"]
+    assert "找不到行名" in rejected.message
