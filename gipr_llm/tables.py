@@ -166,6 +166,25 @@ class _Collector:
             line=line,
         )
 
+    def unknown_row(self, row: RawRow) -> None:
+        self.add(
+            "PARSE-ROW-UNKNOWN",
+            "warning",
+            f"{spec.TABLE_LABELS[self.table]}中有一行数据的行名无法识别（行名：「{row.label or '（无）'}」），该行未读取。",
+            raw=" | ".join(row.cells),
+            line=row.line,
+        )
+
+    def duplicate_row(self, key: str, label: str, line: int) -> None:
+        self.add(
+            "PARSE-ROW-DUPLICATE",
+            "warning",
+            f"{spec.TABLE_LABELS[self.table]}「{label}」行出现了两次，只读取第一次。",
+            row=key,
+            row_label=label,
+            line=line,
+        )
+
     def row_length(self, row: str | None, row_label: str | None, k: int, al: Alignment, line: int) -> None:
         n = len(al.raw)
         unresolved = any(c.state == "unaligned" for c in al.cells)
@@ -279,13 +298,7 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
     for row in rows:
         key, also = _match_row(row.label, _T3_STRONG, _T3_WEAK)
         if key is None:
-            col.add(
-                "PARSE-ROW-UNKNOWN",
-                "warning",
-                f"表三中有一行数据的行名无法识别（行名：「{row.label or '（无）'}」），该行未读取。",
-                raw=" | ".join(row.cells),
-                line=row.line,
-            )
+            col.unknown_row(row)
             continue
         for other in also:
             if other not in found:
@@ -301,14 +314,7 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
                 found[other] = [None] * 7
         label = spec.T3_ROW_LABELS[key]
         if key in found:
-            col.add(
-                "PARSE-ROW-DUPLICATE",
-                "warning",
-                f"表三「{label}」行出现了两次，只读取第一次。",
-                row=key,
-                row_label=label,
-                line=row.line,
-            )
+            col.duplicate_row(key, label, row.line)
             continue
         cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
         found[key] = [
@@ -400,13 +406,7 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
         elif last_main == "other_services" and row.label:
             key, sub_label = "other_services", row.label
         else:
-            col.add(
-                "PARSE-ROW-UNKNOWN",
-                "warning",
-                f"表二中有一行数据的行名无法识别（行名：「{row.label or '（无）'}」），该行未读取。",
-                raw=" | ".join(row.cells),
-                line=row.line,
-            )
+            col.unknown_row(row)
             continue
         if key not in columns_of:
             col.add(
@@ -434,14 +434,7 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
         if sub_label:
             table.sub_rows.setdefault(key, {})[sub_label] = values
         elif key in table.rows:
-            col.add(
-                "PARSE-ROW-DUPLICATE",
-                "warning",
-                f"表二「{label}」行出现了两次，只读取第一次。",
-                row=key,
-                row_label=label,
-                line=row.line,
-            )
+            col.duplicate_row(key, label, row.line)
         else:
             table.rows[key] = values
     return table, col.findings
