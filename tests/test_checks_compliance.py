@@ -9,7 +9,13 @@ from gipr_llm.pipeline import extract
 from tests.conftest import seed_text
 from tests.seed_edits import report_from_text
 
-COMPLIANCE = {"TEMPLATE-OUTDATED", "SECTION-MISSING", "TABLE-MISSING"}
+COMPLIANCE = {
+    "TEMPLATE-OUTDATED",
+    "SECTION-MISSING",
+    "TABLE-MISSING",
+    "TITLE-YEAR-MISSING",
+    "TITLE-AGENCY-MISSING",
+}
 
 
 def compliance(report) -> list[tuple[str, str]]:
@@ -49,3 +55,15 @@ def test_missing_table_is_an_error_except_in_2019(tmp_path, seed, severity):
     report = report_from_text(tmp_path, text[:start] + text[end:])
     assert report.table4 is None
     assert ("TABLE-MISSING", severity) in compliance(report)
+
+
+def test_title_without_year_or_body_is_a_warning(tmp_path):
+    text = seed_text("001").replace(
+        "北京市西城区信访办公室\n2024年政府信息公开工作年度报告", "政府信息公开工作年度报告", 1
+    )
+    report = report_from_text(tmp_path, text)
+    assert (report.meta.agency, report.meta.year) == (None, None)
+    assert sorted(compliance(report)) == [
+        ("TITLE-AGENCY-MISSING", "warning"),
+        ("TITLE-YEAR-MISSING", "warning"),
+    ]
