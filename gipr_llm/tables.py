@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from gipr_llm import spec
-from gipr_llm.cells import Cell
+from gipr_llm.cells import Cell, parse_cell
 from gipr_llm.models import Document, Finding, Sections, Table2, Table3, Table4
 from gipr_llm.rows import Alignment, RawRow, align, build_rows, split_glued
 from gipr_llm.textnorm import squash
@@ -214,6 +214,10 @@ def _read_row(
     row: RawRow,
     holds: Callable[[list[int]], bool] = lambda _: True,
 ) -> list[Cell]:
+    if len(row.cells) == len(columns):  # the common case: one cell per column, all numbers
+        parsed = [parse_cell(c) for c in row.cells]
+        if all(cell.state == "value" for cell in parsed):
+            return parsed
     if (
         len(columns) > 1
         and len(row.cells) == 1
