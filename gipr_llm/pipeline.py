@@ -12,10 +12,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gipr_llm import spec
 from gipr_llm.load import load
 from gipr_llm.models import Document, FailedInput, LoadError, Meta, Report, Sections, Source
 from gipr_llm.sections import split_sections
-from gipr_llm.tables import parse_tables
+from gipr_llm.tables import ParsedTables, parse_tables
 
 if TYPE_CHECKING:
     from gipr_llm.llm.config import LlmConfig
@@ -36,7 +37,7 @@ def _parse(doc: Document) -> tuple[Report, Sections]:
     tables = parse_tables(doc, sections)
     if tables.table3 is None and tables.table2 is None and len(sections.spans) < 2:
         raise LoadError("不是政府信息公开工作年度报告：未找到报告的章节和统计表 (not an annual report)")
-    _refuse_truncated(doc, sections, tables.table3)
+    _refuse_truncated(doc, sections, tables)
     report = Report(
         source=Source(path=doc.path, sha256=doc.sha256, format=doc.format, encoding=doc.encoding),
         meta=Meta(
@@ -64,14 +65,34 @@ def _set_templates(report: Report) -> None:
     report.meta.template = distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else None)
 
 
-def _refuse_truncated(doc: Document, sections, table3) -> None:
-    """A file that ends inside 表三 is a broken copy, not a report with odd numbers."""
-    if table3 is None or "carried_forward" in table3.rows:
+def _refuse_truncated(doc: Document, sections: Sections, tables: ParsedTables) -> None:
+    """A file that stops inside a table is a broken copy, not a report with odd numbers.
+
+    The table whose region runs to the end of the file, with nothing after it, must be
+    complete: 表二 with every row of its template, 表三 down to 结转下年度继续办理, 表四 with
+    its fifteen cells.
+    """
+    if {"problems", "other"} & sections.spans.keys():
         return
-    _, end = sections.table_regions.get("table3", (0, 0))
-    later = {"review_litigation", "problems", "other"} & sections.spans.keys()
-    if end >= len(doc.lines) and not later and "table4" not in sections.table_regions:
-        raise LoadError("报告在表三中途结束，表三之后的内容缺失，文件可能不完整 (truncated in table 3)")
+    last = max(sections.table_regions.items(), key=lambda item: item[1][0], default=None)
+    if last is None or last[1][1] < len(doc.lines):
+        return
+    name = last[0]
+    if name == "table2":
+        table2 = tables.table2
+        complete = table2 is not None and all(
+            row in table2.rows or row in table2.sub_rows for row in spec.T2_COLUMNS[table2.template]
+        )
+    elif name == "table3":
+        complete = tables.table3 is not None and "carried_forward" in tables.table3.rows
+    else:
+        complete = tables.table4 is not None and not any(
+            f.rule in ("PARSE-ROW-LENGTH", "PARSE-GLUED") and f.severity == "error" and f.table == "table4"
+            for f in tables.findings
+        )
+    if not complete:
+        label = spec.TABLE_LABELS[name]
+        raise LoadError(f"报告在{label}中途结束，{label}之后的内容缺失，文件可能不完整 (truncated in {name})")
 
 
 def read_report(path: str | Path) -> Report:

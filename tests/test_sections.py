@@ -133,3 +133,25 @@ def test_breadcrumb_above_the_title_is_not_the_agency():
     )
     sections = sections_of(text)
     assert (sections.agency, sections.year) == ("北京市朝阳区政务服务管理局", 2020)
+
+
+@pytest.mark.parametrize(
+    ("seed", "cut_before", "table"),
+    [
+        ("003", "\t规范性文件", "表二"),  # inside 表二, one cell per line
+        ("004", "(三) 不予公开", "表三"),  # inside 表三, tab rows
+        ("001", "结果 维持 | 结果 纠正", "表四"),  # inside 表四's header, pipe rows
+    ],
+)
+def test_report_cut_off_inside_any_table_is_refused(seed, cut_before, table):
+    text = seed_text(seed)
+    cut = text[: text.index(cut_before)]
+    with pytest.raises(LoadError, match=f"在{table}中途结束"):
+        parse_document(load_bytes(cut.encode("utf-8"), "cut.txt"))
+
+
+def test_report_ending_after_a_complete_table4_is_read():
+    # Sections 五 and 六 missing but 表四 complete: a sloppy copy, not a broken file.
+    text = seed_text("003")
+    report = parse_document(load_bytes(text[: text.index("五、存在的主要问题")].encode("utf-8"), "short.txt"))
+    assert report.table4.rows["review"]["total"] == 19
