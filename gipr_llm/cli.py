@@ -122,6 +122,10 @@ def check(
     paths: PathsArg,
     fmt: Annotated[str, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json")] = "text",
     output: OutputOpt = None,
+    use_llm: UseLlmOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    llm_mode: LlmModeOpt = None,
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     from gipr_llm.checks.batch import check_paths
@@ -130,7 +134,9 @@ def check(
     if fmt not in {f.value for f in CheckFormat}:
         err(f"--format 只能是 text 或 json，收到「{fmt}」")
         raise typer.Exit(2)
-    run = check_paths(paths)
+    # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
+    # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
+    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode))
     text = render_check(run, fmt)
     if output:
         output.write_text(text, encoding="utf-8")

@@ -172,12 +172,37 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+# After this many reports in a row whose endpoint gave no usable answer at all, a batch
+# stops calling it: a dead endpoint would otherwise cost every report its full retries.
+DEAD_ENDPOINT_LIMIT = 2
+
+
+def _endpoint_gave_nothing(report: Report) -> bool:
+    run = report.extraction
+    return run.extractor == "rules" and run.attempts > 0 and not (run.usage and run.usage.total_tokens)
+
+
 def extract_many(paths: Iterable[str | Path], llm: LlmConfig | None = None) -> Iterator[Report | FailedInput]:
+    dead_in_a_row = 0
     for path in expand_paths(paths):
+        skip_llm = llm is not None and dead_in_a_row >= DEAD_ENDPOINT_LIMIT
         try:
-            yield extract(path, llm)
+            report = extract(path, None if skip_llm else llm)
         except LoadError as err:
             yield FailedInput(path=str(path), error=str(err))
+            continue
         except Exception as err:  # a parser bug must not stop the batch; say what happened
             log.exception("unexpected error in %s", path)
             yield FailedInput(path=str(path), error=f"内部错误 (internal error): {type(err).__name__}: {err}")
+            continue
+        if skip_llm:
+            report.extraction.model = llm.model
+            report.extraction.fallback_reason = (
+                f"本批前{DEAD_ENDPOINT_LIMIT}份报告调用大模型均未得到响应，其余报告不再调用，改用规则提取"
+                " (endpoint not answering: rules for the rest of the batch)"
+            )
+        elif llm is not None:
+            dead_in_a_row = dead_in_a_row + 1 if _endpoint_gave_nothing(report) else 0
+            if dead_in_a_row == DEAD_ENDPOINT_LIMIT:
+                log.warning("大模型服务连续%d份报告未响应，本批其余报告改用规则提取", DEAD_ENDPOINT_LIMIT)
+        yield report

@@ -93,3 +93,20 @@ def test_reread_inventing_a_row_missing_from_the_text_is_not_used(tmp_path, seed
     assert "unprocessed_duplicate" not in report.table3.rows
     [rejected] = [f for f in report.findings if f.rule == "LLM-TABLE-REJECTED"]
     assert "找不到行名" in rejected.message
+
+
+def test_batch_stops_calling_an_endpoint_that_never_answers(tmp_path, seed_paths):
+    from gipr_llm.llm.scripted_server import Status
+    from gipr_llm.pipeline import DEAD_ENDPOINT_LIMIT, extract_many
+
+    paths = [seed_paths[s] for s in ("000", "001", "002", "003")]
+    with ScriptedServer(Script([], then=Status(500))) as server:
+        reports = list(extract_many(paths, config_for(server, tmp_path)))
+    runs = [r.extraction for r in reports]
+    assert all(run.extractor == "rules" for run in runs)
+    # Only the first reports paid for retries; the rest did not call the endpoint at all.
+    assert [run.attempts > 0 for run in runs] == [True] * DEAD_ENDPOINT_LIMIT + [False] * (
+        4 - DEAD_ENDPOINT_LIMIT
+    )
+    assert len(server.completion_requests) == sum(run.attempts for run in runs)
+    assert "不再调用" in runs[-1].fallback_reason

@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gipr_llm.checks import check_report, year_chain_by_report
 from gipr_llm.models import FailedInput, Finding, Report
+
+if TYPE_CHECKING:
+    from gipr_llm.llm.config import LlmConfig
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -44,13 +48,13 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
 
 
-def check_paths(paths: Iterable[str | Path]) -> CheckRun:
+def check_paths(paths: Iterable[str | Path], llm: LlmConfig | None = None) -> CheckRun:
     from gipr_llm.pipeline import expand_paths, extract_many
 
     files = expand_paths(paths)
     run = CheckRun(no_input=not files)
     reports: list[Report] = []
-    for item in extract_many(files):
+    for item in extract_many(files, llm):
         if isinstance(item, FailedInput):
             run.failed.append(item)
         else:
