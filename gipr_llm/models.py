@@ -64,6 +64,7 @@ class Document:
     format: SourceFormat
     encoding: str | None
     lines: list[Line] = field(default_factory=list)
+    converted: str | None = None  # what was done to the text before parsing (e.g. 繁体→简体)
 
 
 @dataclass(slots=True)
@@ -98,6 +99,11 @@ class Source(StrictModel):
     sha256: str
     format: SourceFormat
     encoding: str | None = Field(None, description="Detected text encoding (text/HTML input)")
+    converted: str | None = Field(
+        None,
+        description="What was done to the text before parsing (traditional to simplified characters, "
+        "pinyin glosses removed); quotes and labels are then in the converted text",
+    )
 
 
 class Meta(StrictModel):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from gipr_llm import spec
 from gipr_llm.load import load
-from gipr_llm.models import Document, FailedInput, LoadError, Meta, Report, Sections, Source
+from gipr_llm.models import Document, FailedInput, Finding, LoadError, Meta, Report, Sections, Source
 from gipr_llm.sections import split_sections
 from gipr_llm.tables import ParsedTables, parse_tables
 
@@ -39,7 +39,13 @@ def _parse(doc: Document) -> tuple[Report, Sections]:
         raise LoadError("不是政府信息公开工作年度报告：未找到报告的章节和统计表 (not an annual report)")
     _refuse_truncated(doc, sections, tables)
     report = Report(
-        source=Source(path=doc.path, sha256=doc.sha256, format=doc.format, encoding=doc.encoding),
+        source=Source(
+            path=doc.path,
+            sha256=doc.sha256,
+            format=doc.format,
+            encoding=doc.encoding,
+            converted=doc.converted,
+        ),
         meta=Meta(
             agency=sections.agency,
             year=sections.year,
@@ -52,6 +58,15 @@ def _parse(doc: Document) -> tuple[Report, Sections]:
         findings=tables.findings,
     )
     _set_templates(report)
+    if doc.converted:
+        report.findings.append(
+            Finding(
+                rule="PARSE-CONVERTED",
+                severity="info",
+                stage="parse",
+                message=f"原文经过转换后解析：{doc.converted}；引文和行名为转换后的文字。",
+            )
+        )
     return report, sections
 
 

@@ -311,7 +311,9 @@ def _table3_rows(table3: Table3, grid: Grid) -> list[Finding]:
         if implied is not None:
             message += f"；按各列办理结果合计推算，该行依次应为{'、'.join(map(str, implied))}"
             values = dict(zip(spec.T3_COLUMNS, implied, strict=True))
-        out.append(make_finding("TABLE-ROWS", "error", message + "。", table="table3", row=row, values=values))
+        out.append(
+            make_finding("TABLE-ROWS", "error", message + "。", table="table3", row=row, values=values)
+        )
     return out
 
 

@@ -20,6 +20,7 @@ from gipr_llm.load.decode import decode_text
 from gipr_llm.load.docx_loader import is_docx, load_docx
 from gipr_llm.load.html_loader import load_html
 from gipr_llm.load.pdf_loader import load_pdf
+from gipr_llm.load.script import to_simplified
 from gipr_llm.load.text import load_text
 from gipr_llm.models import Document, LoadError
 
@@ -88,9 +89,14 @@ def load_bytes(data: bytes, path: str) -> Document:
         raise LoadError(
             "MHT 单个网页文件不受支持，请另存为 .html 或 .docx (MHT web archive: save as .html or .docx)"
         )
-    if _looks_like_html(text):
-        return load_html(text, encoding, path, sha256)
-    return load_text(text, encoding, path, sha256)
+    text, converted = to_simplified(text)
+    doc = (
+        load_html(text, encoding, path, sha256)
+        if _looks_like_html(text)
+        else load_text(text, encoding, path, sha256)
+    )
+    doc.converted = converted
+    return doc
 
 
 def _looks_like_html(text: str) -> bool:
