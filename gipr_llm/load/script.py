@@ -29,8 +29,14 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# Either kind of character, so a simplified report without glosses costs one scan.
+_ANY = re.compile(f"{_TRADITIONAL.pattern[:-1]}{_TONE_MARK.pattern[1:]}")
+
+
 def to_simplified(text: str) -> tuple[str, str | None]:
     """The text the parser should read, and a note when it differs from the file's text."""
+    if not _ANY.search(text):
+        return text, None
     notes: list[str] = []
     if _TONE_MARK.search(text):
         text, glosses = _PINYIN_GLOSS.subn("", text)
