@@ -111,16 +111,41 @@ def _table(doc: DocxDocument, table: BriefTable) -> None:
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # A batch table starts with 序号 and names the body next; a single report's names the item first.
+    name_column = 1 if table.header[0] == "序号" else 0
+    widths = _column_widths(len(table.header), name_column)
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width  # the grid widths LibreOffice reads; Word reads the cell widths
     for r, cells in enumerate([table.header, *table.rows]):
         for c, text in enumerate(cells):
             cell = grid.cell(r, c)
+            cell.width = widths[c]
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.first_line_indent = Pt(0)
             paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if c != 1 or r == 0 else WD_ALIGN_PARAGRAPH.LEFT
+            paragraph.alignment = (
+                WD_ALIGN_PARAGRAPH.CENTER if c != name_column or r == 0 else WD_ALIGN_PARAGRAPH.LEFT
+            )
             font = HEADING_FONT if r == 0 else BODY_FONT
             _run(paragraph, text, font, TABLE_SIZE if len(table.header) <= 4 else WIDE_TABLE_SIZE)
     doc.add_paragraph()
+
+
+TEXT_WIDTH_MM = 156  # A4 less the 公文 margins
+
+
+def _column_widths(columns: int, name_column: int) -> list[Mm]:
+    """The name column wide enough for a body's full name; 序号 narrow; figures share the rest."""
+    name = 30 if columns > 4 else 60
+    index = 8 if name_column == 1 else 0
+    figures = columns - 1 - (1 if name_column == 1 else 0)
+    each = (TEXT_WIDTH_MM - name - index) / figures if figures else 0
+    widths = [Mm(each)] * columns
+    widths[name_column] = Mm(name)
+    if name_column == 1:
+        widths[0] = Mm(index)
+    return widths
 
 
 def _chart(doc: DocxDocument, chart: BriefChart) -> None:
