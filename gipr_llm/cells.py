@@ -55,9 +55,3 @@ def parse_cell(raw: str) -> Cell:
 
 def is_empty(raw: str) -> bool:
     return not strip_cell(raw)
-
-
-def is_value_like(raw: str) -> bool:
-    """A cell that belongs to a table's data: a number or a blank / n/a mark (not empty)."""
-    cell = parse_cell(raw)
-    return cell.state != "unreadable" and bool(strip_cell(raw))

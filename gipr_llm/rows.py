@@ -41,7 +41,6 @@ class RawRow:
 class Alignment:
     cells: list[Cell]  # exactly k; state "unaligned" where the row cannot tell
     surplus: int = 0  # cells dropped (positive) or missing (negative)
-    dropped_values: bool = False  # True when non-empty cells had to be dropped
     raw: list[str] = field(default_factory=list)
 
 
@@ -199,19 +198,17 @@ def align(cells: list[str], k: int) -> Alignment:
     while trail < n - lead and is_empty(cells[n - 1 - trail]):
         trail += 1
     candidates: list[list[str]]
-    dropped_values = False
     if lead + trail >= excess:
         candidates = [
             cells[a : n - (excess - a)] for a in range(max(0, excess - trail), min(lead, excess) + 1)
         ]
     elif comb(n, excess) <= _MAX_CANDIDATES:
-        dropped_values = True
         candidates = [
             [c for i, c in enumerate(cells) if i not in drop]
             for drop in map(set, combinations(range(n), excess))
         ]
     else:
-        return Alignment([Cell("", "unaligned")] * k, surplus=excess, dropped_values=True, raw=cells)
+        return Alignment([Cell("", "unaligned")] * k, surplus=excess, raw=cells)
     if len(candidates) == 1:  # only empty edge cells to drop, in one possible way
         return Alignment([parse_cell(c) for c in candidates[0]], raw=cells)
     parsed = [[parse_cell(c) for c in cand] for cand in candidates]
@@ -222,7 +219,7 @@ def align(cells: list[str], k: int) -> Alignment:
             out.append(first)
         else:
             out.append(Cell("", "unaligned"))
-    return Alignment(out, surplus=excess, dropped_values=dropped_values, raw=cells)
+    return Alignment(out, surplus=excess, raw=cells)
 
 
 def split_glued(
