@@ -53,6 +53,9 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默�
 BaseUrlOpt = Annotated[
     str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）")
 ]
+JobsOpt = Annotated[
+    int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）")
+]
 LlmModeOpt = Annotated[
     str | None,
     typer.Option("--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）"),
@@ -86,6 +89,7 @@ def extract(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
+    jobs: JobsOpt = 1,
 ) -> None:
     """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines）。"""
     from gipr_llm.pipeline import expand_paths, extract_many
@@ -99,7 +103,7 @@ def extract(
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     failed: list[FailedInput] = []
     try:
-        for index, item in enumerate(extract_many(files, llm), start=1):
+        for index, item in enumerate(extract_many(files, llm, jobs), start=1):
             if isinstance(item, FailedInput):
                 failed.append(item)
                 err(f"{item.path}: {item.error}")
@@ -126,6 +130,7 @@ def check(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
+    jobs: JobsOpt = 1,
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     from gipr_llm.checks.batch import check_paths
@@ -136,7 +141,7 @@ def check(
         raise typer.Exit(2)
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode))
+    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode), jobs)
     text = render_check(run, fmt)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -157,12 +162,13 @@ def brief(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
+    jobs: JobsOpt = 1,
 ) -> None:
     """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
     from gipr_llm.brief.run import run_brief
 
     llm = llm_config(use_llm, model, base_url, llm_mode)
-    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err))
+    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
 
 
 @app.command()

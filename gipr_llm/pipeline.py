@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -197,27 +198,44 @@ def _endpoint_gave_nothing(report: Report) -> bool:
     return run.extractor == "rules" and run.attempts > 0 and not (run.usage and run.usage.total_tokens)
 
 
-def extract_many(paths: Iterable[str | Path], llm: LlmConfig | None = None) -> Iterator[Report | FailedInput]:
+def extract_many(
+    paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1
+) -> Iterator[Report | FailedInput]:
+    """Every input in order, as a Report or a FailedInput.
+
+    With an LLM, ``jobs`` reports are extracted at once (the wait is the endpoint's, so
+    threads suffice); without one the parse is CPU-bound and runs one at a time.
+    """
+    files = expand_paths(paths)
+    width = max(1, jobs) if llm is not None else 1
     dead_in_a_row = 0
-    for path in expand_paths(paths):
-        skip_llm = llm is not None and dead_in_a_row >= DEAD_ENDPOINT_LIMIT
-        try:
-            report = extract(path, None if skip_llm else llm)
-        except LoadError as err:
-            yield FailedInput(path=str(path), error=str(err))
-            continue
-        except Exception as err:  # a parser bug must not stop the batch; say what happened
-            log.exception("unexpected error in %s", path)
-            yield FailedInput(path=str(path), error=f"内部错误 (internal error): {type(err).__name__}: {err}")
-            continue
-        if skip_llm:
-            report.extraction.model = llm.model
-            report.extraction.fallback_reason = (
-                f"本批前{DEAD_ENDPOINT_LIMIT}份报告调用大模型均未得到响应，其余报告不再调用，改用规则提取"
-                " (endpoint not answering: rules for the rest of the batch)"
-            )
-        elif llm is not None:
-            dead_in_a_row = dead_in_a_row + 1 if _endpoint_gave_nothing(report) else 0
-            if dead_in_a_row == DEAD_ENDPOINT_LIMIT:
-                log.warning("大模型服务连续%d份报告未响应，本批其余报告改用规则提取", DEAD_ENDPOINT_LIMIT)
-        yield report
+    with ThreadPoolExecutor(max_workers=width) as pool:
+        for start in range(0, len(files), width):
+            chunk = files[start : start + width]
+            skip_llm = llm is not None and dead_in_a_row >= DEAD_ENDPOINT_LIMIT
+            use = None if skip_llm else llm
+            for item in pool.map(_extract_or_fail, chunk, [use] * len(chunk)):
+                if isinstance(item, Report) and llm is not None:
+                    if skip_llm:
+                        item.extraction.model = llm.model
+                        item.extraction.fallback_reason = (
+                            f"本批前{DEAD_ENDPOINT_LIMIT}份报告调用大模型均未得到响应，其余报告不再调用，改用规则提取"
+                            " (endpoint not answering: rules for the rest of the batch)"
+                        )
+                    else:
+                        dead_in_a_row = dead_in_a_row + 1 if _endpoint_gave_nothing(item) else 0
+                        if dead_in_a_row == DEAD_ENDPOINT_LIMIT:
+                            log.warning(
+                                "大模型服务连续%d份报告未响应，本批其余报告改用规则提取", DEAD_ENDPOINT_LIMIT
+                            )
+                yield item
+
+
+def _extract_or_fail(path: Path, llm: LlmConfig | None) -> Report | FailedInput:
+    try:
+        return extract(path, llm)
+    except LoadError as err:
+        return FailedInput(path=str(path), error=str(err))
+    except Exception as err:  # a parser bug must not stop the batch; say what happened
+        log.exception("unexpected error in %s", path)
+        return FailedInput(path=str(path), error=f"内部错误 (internal error): {type(err).__name__}: {err}")

@@ -110,3 +110,20 @@ def test_batch_stops_calling_an_endpoint_that_never_answers(tmp_path, seed_paths
     )
     assert len(server.completion_requests) == sum(run.attempts for run in runs)
     assert "不再调用" in runs[-1].fallback_reason
+
+
+def test_jobs_extract_several_reports_at_once_in_input_order(tmp_path, seed_paths):
+    import time
+
+    from gipr_llm.pipeline import extract_many
+
+    paths = [seed_paths[s] for s in ("000", "001", "002", "003")]
+    slow = Reply(NARRATIVE_REPLY, delay=0.6)  # a model that takes 0.6 s per request
+    with ScriptedServer(Script([], then=slow)) as server:
+        started = time.perf_counter()
+        reports = list(extract_many(paths, config_for(server, tmp_path), jobs=4))
+        elapsed = time.perf_counter() - started
+    assert [r.source.path for r in reports] == [str(p) for p in paths]
+    assert all(r.extraction.extractor == "llm" for r in reports)
+    assert len(server.completion_requests) == 4
+    assert elapsed < 4 * 0.6  # the four requests overlapped instead of queueing

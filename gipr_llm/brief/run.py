@@ -72,14 +72,19 @@ def build_briefs(
 
 
 def make_briefs(
-    paths: Iterable[str | Path], *, batch: bool, llm: LlmConfig | None = None, with_chart: bool = True
+    paths: Iterable[str | Path],
+    *,
+    batch: bool,
+    llm: LlmConfig | None = None,
+    with_chart: bool = True,
+    jobs: int = 1,
 ) -> BriefRun:
     from gipr_llm.pipeline import expand_paths, extract_many
 
     files = expand_paths(paths)
     run = BriefRun(no_input=not files)
     reports: list[Report] = []
-    for item in extract_many(files, llm):
+    for item in extract_many(files, llm, jobs):
         if isinstance(item, FailedInput):
             run.failed.append(item)
         else:
@@ -129,12 +134,13 @@ def run_brief(
     batch: bool,
     llm: LlmConfig | None,
     err: Callable[[str], None],
+    jobs: int = 1,
 ) -> int:
     """The whole command; returns the exit code. Problems go to ``err``, one line each."""
     if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
         err(f"{output}: 输出文件须为 .md 或 .docx (output must be .md or .docx)")
         return 2
-    run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None)
+    run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs)
     for warning in run.warnings:
         err(warning)
     for item in run.failed:

@@ -48,13 +48,13 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
 
 
-def check_paths(paths: Iterable[str | Path], llm: LlmConfig | None = None) -> CheckRun:
+def check_paths(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1) -> CheckRun:
     from gipr_llm.pipeline import expand_paths, extract_many
 
     files = expand_paths(paths)
     run = CheckRun(no_input=not files)
     reports: list[Report] = []
-    for item in extract_many(files, llm):
+    for item in extract_many(files, llm, jobs):
         if isinstance(item, FailedInput):
             run.failed.append(item)
         else:

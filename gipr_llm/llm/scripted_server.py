@@ -49,6 +49,7 @@ class Reply:
     payload: dict[str, Any] | str
     prompt_tokens: int | None = None  # None: counted from the request with the project's tokenizer
     completion_tokens: int | None = None
+    delay: float = 0.0  # seconds before answering, like a model's latency
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,8 @@ def _handler_class(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 error = {"error": {"message": step.message, "type": SCRIPTED, "code": step.code}}
                 self._send_json(step.code, error, step.headers)
                 return
+            if step.delay:
+                server._stopping.wait(step.delay)
             self._send_json(200, completion_body(body, step, number))
 
         def _send_json(
