@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -229,6 +230,26 @@ def extract_many(
                                 "大模型服务连续%d份报告未响应，本批其余报告改用规则提取", DEAD_ENDPOINT_LIMIT
                             )
                 yield item
+
+
+@dataclass(slots=True)
+class Batch:
+    """A batch read whole: its reports, the inputs that failed, and whether any was named."""
+
+    reports: list[Report] = field(default_factory=list)
+    failed: list[FailedInput] = field(default_factory=list)
+    no_input: bool = False
+
+
+def extract_batch(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1) -> Batch:
+    files = expand_paths(paths)
+    batch = Batch(no_input=not files)
+    for item in extract_many(files, llm, jobs):
+        if isinstance(item, FailedInput):
+            batch.failed.append(item)
+        else:
+            batch.reports.append(item)
+    return batch
 
 
 def _extract_or_fail(path: Path, llm: LlmConfig | None) -> Report | FailedInput:

@@ -79,17 +79,11 @@ def make_briefs(
     with_chart: bool = True,
     jobs: int = 1,
 ) -> BriefRun:
-    from gipr_llm.pipeline import expand_paths, extract_many
+    from gipr_llm.pipeline import extract_batch
 
-    files = expand_paths(paths)
-    run = BriefRun(no_input=not files)
-    reports: list[Report] = []
-    for item in extract_many(files, llm, jobs):
-        if isinstance(item, FailedInput):
-            run.failed.append(item)
-        else:
-            reports.append(item)
-    run.briefs = build_briefs(reports, run.failed, batch=batch, with_chart=with_chart)
+    read = extract_batch(paths, llm, jobs)
+    run = BriefRun(failed=read.failed, no_input=read.no_input)
+    run.briefs = build_briefs(read.reports, run.failed, batch=batch, with_chart=with_chart)
     if llm is not None:
         from gipr_llm.brief.llm_prose import write_prose_with_config
 

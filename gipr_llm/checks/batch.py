@@ -49,18 +49,12 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def check_paths(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1) -> CheckRun:
-    from gipr_llm.pipeline import expand_paths, extract_many
+    from gipr_llm.pipeline import extract_batch
 
-    files = expand_paths(paths)
-    run = CheckRun(no_input=not files)
-    reports: list[Report] = []
-    for item in extract_many(files, llm, jobs):
-        if isinstance(item, FailedInput):
-            run.failed.append(item)
-        else:
-            reports.append(item)
-    chains = year_chain_by_report(reports)
-    for report, chain in zip(reports, chains, strict=True):
+    batch = extract_batch(paths, llm, jobs)
+    run = CheckRun(failed=batch.failed, no_input=batch.no_input)
+    chains = year_chain_by_report(batch.reports)
+    for report, chain in zip(batch.reports, chains, strict=True):
         # Findings the pipeline produced before the check stage, then this stage's own.
         earlier = [f for f in report.findings if f.stage != "check"]
         findings = sort_findings(earlier + check_report(report) + chain)
