@@ -20,7 +20,7 @@ from gipr_llm.load.decode import decode_text
 from gipr_llm.load.docx_loader import is_docx, load_docx
 from gipr_llm.load.html_loader import load_html
 from gipr_llm.load.pdf_loader import load_pdf
-from gipr_llm.load.script import to_simplified
+from gipr_llm.load.script import simplified_cells, to_simplified
 from gipr_llm.load.text import load_text
 from gipr_llm.models import Document, LoadError
 
@@ -67,10 +67,10 @@ def load_bytes(data: bytes, path: str) -> Document:
             "soffice --headless --convert-to docx 文件名.doc (legacy .doc: convert to .docx first)"
         )
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
-        return load_pdf(data, path, sha256)
+        return simplified_cells(load_pdf(data, path, sha256))
     if data.startswith(_ZIP):
         if is_docx(data):
-            return load_docx(data, path, sha256)
+            return simplified_cells(load_docx(data, path, sha256))
         raise LoadError("压缩包不是 Word 文档（.docx），不受支持 (zip archive that is not a .docx)")
     if data.startswith(b"{\\rtf"):
         raise LoadError(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from gipr_llm.models import Document
+
 # Traditional-only forms of characters every report uses (開報數關結轉…): a simplified
 # report has none of them, a mirror has hundreds.
 _TRADITIONAL = re.compile("[開報資處請數關機況執訴議審結轉與內國類總計項條務會對發網號於為實辦復權們區]")
@@ -46,3 +48,23 @@ def to_simplified(text: str) -> tuple[str, str | None]:
         text = _t2s().convert(text)
         notes.append("繁体字转换为简体字（OpenCC t2s）")
     return text, "；".join(notes) or None
+
+
+_SEPARATOR = "\u0001"  # joins cells for one conversion; OpenCC leaves it alone
+
+
+def simplified_cells(doc: Document) -> Document:
+    """The same conversion for a document that arrives as cells (DOCX, PDF)."""
+    cells = [cell for line in doc.lines for cell in line.cells]
+    if any(_SEPARATOR in cell for cell in cells):
+        return doc  # cannot happen in a real document; never risk misplacing a cell
+    converted, note = to_simplified(_SEPARATOR.join(cells))
+    parts = converted.split(_SEPARATOR)
+    if note is None or len(parts) != len(cells):
+        return doc
+    parts = iter(parts)
+    for line in doc.lines:
+        line.cells = [next(parts) for _ in line.cells]
+        line.raw = None
+    doc.converted = note
+    return doc
