@@ -402,11 +402,9 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
         key, _ = _match_row(row.label, _T2_STRONG, ())
         sub_label: str | None = None
         if key is not None:
-            match = next(p for k, p in _T2_STRONG if k == key).search(row.label)
-            rest = row.label[match.end() :] if match else ""
             last_main = key
-            if key == "other_services" and rest:
-                sub_label = rest
+            if key == "other_services":  # 「其他对外管理服务事项行政检查」: a locally split sub-row
+                sub_label = row.label.partition(spec.T2_ROW_LABELS[key])[2] or None
         elif last_main == "other_services" and row.label:
             key, sub_label = "other_services", row.label
         else:
