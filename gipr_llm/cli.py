@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from gipr_llm.models import FailedInput
+from gipr_llm.domain.models import FailedInput
 
 app = typer.Typer(
     add_completion=False,
@@ -133,7 +133,7 @@ def check(
     jobs: JobsOpt = 1,
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
-    from gipr_llm.checks.batch import check_paths
+    from gipr_llm.pipeline.batch import check_paths
     from gipr_llm.render.check_report import CheckFormat, render_check
 
     if fmt not in {f.value for f in CheckFormat}:
@@ -165,7 +165,7 @@ def brief(
     jobs: JobsOpt = 1,
 ) -> None:
     """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
-    from gipr_llm.brief.run import run_brief
+    from gipr_llm.pipeline.brief import run_brief
 
     llm = llm_config(use_llm, model, base_url, llm_mode)
     raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))

@@ -3,7 +3,7 @@
 The documents follow the national template: a title, the six section headings, the
 narrative, and 表二/表三/表四 laid out with the template's merged cells (group labels
 spanning rows, 表三's two-row header with 「法人或其他组织」 over five columns, 表四's
-two-level header). Everything is driven by the keys and labels in ``gipr_llm.spec`` and by
+two-level header). Everything is driven by the keys and labels in ``gipr_llm.domain.spec`` and by
 the Report's own values, so any parsed report can be rendered; ``None`` cells are written
 empty. The only strings defined here are layout captions that the parser never keys on
 (「申请人情况」, 「信息内容」, 「第二十条第（一）项」 …).
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from gipr_llm import spec
-from gipr_llm.models import Report, Table2, Table3, Table4
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Report, Table2, Table3, Table4
 
 # The blank official template, shared next to the repository (../shared/templates).
 # The official blank 2021 template (shared/templates), kept with the tests so a clone runs alone.

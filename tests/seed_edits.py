@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gipr_llm.models import Report
+from gipr_llm.domain.models import Report
 from gipr_llm.pipeline import extract
 from tests.conftest import seed_text
 

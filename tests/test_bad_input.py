@@ -20,8 +20,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
+from gipr_llm.domain.models import LoadError
 from gipr_llm.load import MAX_BYTES, load, load_bytes
-from gipr_llm.models import LoadError
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 

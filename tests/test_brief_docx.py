@@ -13,16 +13,16 @@ from docx.oxml.ns import qn
 from PIL import Image
 from typer.testing import CliRunner
 
-from gipr_llm.brief.batch_figures import batch_figures
-from gipr_llm.brief.batch_template import batch_brief
-from gipr_llm.brief.chart import ChartRow, cjk_font, outcome_chart
-from gipr_llm.brief.document import Brief, BriefSection
-from gipr_llm.brief.docx import BODY_FONT, HEADING_FONT, to_docx
-from gipr_llm.brief.figures import FigureSet
-from gipr_llm.brief.run import checked_figures
-from gipr_llm.brief.template import report_brief
 from gipr_llm.cli import app
 from gipr_llm.pipeline import extract
+from gipr_llm.render.brief.batch_figures import batch_figures
+from gipr_llm.render.brief.batch_template import batch_brief
+from gipr_llm.render.brief.chart import ChartRow, cjk_font, outcome_chart
+from gipr_llm.render.brief.document import Brief, BriefSection
+from gipr_llm.render.brief.docx import BODY_FONT, HEADING_FONT, to_docx
+from gipr_llm.render.brief.figures import FigureSet
+from gipr_llm.render.brief.run import checked_figures
+from gipr_llm.render.brief.template import report_brief
 from tests.conftest import SEEDS
 
 NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")

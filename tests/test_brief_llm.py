@@ -10,15 +10,16 @@ from collections.abc import Callable, Iterator
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from gipr_llm.brief.llm_prose import prose_model, write_prose, write_prose_with_config
-from gipr_llm.brief.markdown import to_markdown
-from gipr_llm.brief.numbers import numbers_in
-from gipr_llm.brief.run import checked_figures, run_brief
-from gipr_llm.brief.template import report_brief
-from gipr_llm.llm.client import OpenAICompatibleLLM
 from gipr_llm.llm.config import LlmConfig
+from gipr_llm.llm.openai_compat import OpenAICompatibleLLM
 from gipr_llm.llm.scripted_server import RecordedRequest, Reply, Script, ScriptedServer, Status, Step
 from gipr_llm.pipeline import extract
+from gipr_llm.pipeline.brief import run_brief
+from gipr_llm.render.brief.llm_prose import prose_model, write_prose, write_prose_with_config
+from gipr_llm.render.brief.markdown import to_markdown
+from gipr_llm.render.brief.numbers import numbers_in
+from gipr_llm.render.brief.run import checked_figures
+from gipr_llm.render.brief.template import report_brief
 from tests.conftest import SEEDS
 
 GOOD = {

@@ -14,13 +14,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from gipr_llm.brief.batch_figures import batch_figures
-from gipr_llm.brief.batch_template import batch_brief
-from gipr_llm.brief.markdown import to_markdown
-from gipr_llm.brief.run import checked_figures
-from gipr_llm.brief.template import report_brief
-from gipr_llm.models import Finding, Report
+from gipr_llm.domain.models import Finding, Report
 from gipr_llm.pipeline import extract
+from gipr_llm.render.brief.batch_figures import batch_figures
+from gipr_llm.render.brief.batch_template import batch_brief
+from gipr_llm.render.brief.markdown import to_markdown
+from gipr_llm.render.brief.run import checked_figures
+from gipr_llm.render.brief.template import report_brief
 from tests.conftest import SEEDS
 from tests.seed_edits import corrected_003, edit_after, report_from_text, seed_text
 
@@ -327,7 +327,7 @@ def test_year_on_year_when_the_previous_year_is_given(seed_reports):
 
 
 def test_failed_inputs_are_listed_at_the_end(seed_paths, tmp_path):
-    from gipr_llm.brief.run import make_briefs
+    from gipr_llm.pipeline.brief import make_briefs
 
     missing = tmp_path / "没有这个文件.txt"
     run = make_briefs([seed_paths["004"], missing], batch=False, with_chart=False)

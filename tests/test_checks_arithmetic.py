@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from gipr_llm import spec
 from gipr_llm.checks import check_report, check_tables
-from gipr_llm.models import Report
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Report
+from gipr_llm.domain.spec import T3_COLUMNS
 from gipr_llm.pipeline import extract
-from gipr_llm.spec import T3_COLUMNS
 from tests.seed_edits import corrected_003, edit_after, report_from_text
 
 ARITHMETIC = {"T3-BALANCE", "T3-ROW-SUM", "T3-OUTCOME-SUM", "T4-SUM", "NON-NEGATIVE"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gipr_llm.checks import check_tables
-from gipr_llm.models import Table3, Table4
+from gipr_llm.domain.models import Table3, Table4
 from gipr_llm.pipeline import extract
 from tests.conftest import seed_text
 from tests.seed_edits import corrected_003, report_from_text

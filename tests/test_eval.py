@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gipr_llm.cli import app
+from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
 from gipr_llm.golden.evaluate import (
     FIELDS,
     evaluate,
@@ -18,7 +19,6 @@ from gipr_llm.golden.evaluate import (
 )
 from gipr_llm.golden.store import GoldenCase, GoldenError, list_cases, write_json
 from gipr_llm.llm.scripted_server import Reply, Script, ScriptedServer
-from gipr_llm.models import CountFact, FeeFact, NarrativeFacts, TextFact
 from gipr_llm.pipeline import read_report
 
 ROOT = Path(__file__).resolve().parent.parent

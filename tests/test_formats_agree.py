@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gipr_llm.models import Report
+from gipr_llm.domain.models import Report
 from gipr_llm.pipeline import read_report
 from tests.conftest import SEEDS
 from tests.fixture_docs import report_to_docx, report_to_html, report_to_pdf

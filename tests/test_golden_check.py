@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from gipr_llm.cli import app
+from gipr_llm.facts.prompt import load_prompt
 from gipr_llm.golden.check import compare_case, compare_cases, exit_code
 from gipr_llm.golden.diff import diff_documents
 from gipr_llm.golden.recording import (
@@ -27,7 +28,6 @@ from gipr_llm.golden.recording import (
 )
 from gipr_llm.golden.store import GoldenCase, GoldenError, dumps, list_cases, read_json, write_json
 from gipr_llm.llm.config import LlmConfig
-from gipr_llm.llm.prompt import load_prompt
 from gipr_llm.llm.scripted_server import Reply, Script, ScriptedServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from pydantic import SecretStr
 
+from gipr_llm.facts.narrative import extract_narrative
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.llm.scripted_server import Drop, Hang, Reply, Script, ScriptedServer, Status, Step
-from gipr_llm.narrative import extract_narrative
 from gipr_llm.pipeline import read_report
 
 API_KEY = "sk-test-7f3a9c1e-do-not-leak"

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from gipr_llm.facts.narrative import extract_narrative
+from gipr_llm.facts.prompt import load_prompt
 from gipr_llm.llm.config import LlmConfig
-from gipr_llm.llm.prompt import load_prompt
 from gipr_llm.llm.scripted_server import Reply, Script, ScriptedServer
 from gipr_llm.llm.tokens import chat_request_tokens, count_tokens
-from gipr_llm.narrative import extract_narrative
 from gipr_llm.pipeline import read_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def test_prompts_are_found_inside_an_installed_package(tmp_path):
     shutil.copytree(ROOT / "gipr_llm", site / "gipr_llm", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "prompts", site / "gipr_llm" / "prompts")
     code = (
-        "import gipr_llm.llm.prompt as p; pr = p.load_prompt('narrative_v1');"
+        "import gipr_llm.facts.prompt as p; pr = p.load_prompt('narrative_v1');"
         "print(p.__file__); print(pr.sha256)"
     )
     out = subprocess.run(

@@ -6,9 +6,9 @@ import openai
 import pytest
 from pydantic import SecretStr
 
+from gipr_llm.facts.narrative import extract_narrative
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.llm.scripted_server import RecordedRequest, Reply, Script, ScriptedServer, Status
-from gipr_llm.narrative import extract_narrative
 
 
 def test_replies_are_marked_as_scripted_and_requests_recorded():

@@ -14,10 +14,10 @@ from pydantic import SecretStr
 
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.llm.scripted_server import Reply, Script, ScriptedServer
-from gipr_llm.llm.table_retry import retry_table3_with_llm
 from gipr_llm.load import load
+from gipr_llm.parse.sections import split_sections
 from gipr_llm.pipeline import read_report
-from gipr_llm.sections import split_sections
+from gipr_llm.pipeline.extract import reread_and_judge
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +41,8 @@ def run(table_text: str, *steps: Reply, tmp_path) -> tuple[object, list, Scripte
             transport_retries=0,
             cache_dir=tmp_path / "cache",
         )
-        retry = retry_table3_with_llm(table_text, config)
-    return retry.table3, retry.findings, server
+        table3, findings, _ = reread_and_judge(table_text, None, config)
+    return table3, findings, server
 
 
 def test_good_reply_is_accepted_and_marked(seed_004, tmp_path):

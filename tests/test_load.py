@@ -21,9 +21,9 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as PdfTable
 
-from gipr_llm import spec
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Line
 from gipr_llm.load import load, load_bytes
-from gipr_llm.models import Line
 from tests.conftest import seed_text
 from tests.fixture_docs import TEMPLATE_2021
 

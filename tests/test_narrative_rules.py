@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from gipr_llm.narrative_rules import extract_facts_rules
+from gipr_llm.facts.rules import extract_facts_rules
 from gipr_llm.pipeline import read_report
 
 

@@ -11,9 +11,9 @@ import random
 import pytest
 
 from gipr_llm.checks import check_report
+from gipr_llm.domain.models import LoadError
+from gipr_llm.facts.rules import extract_facts_rules
 from gipr_llm.load import load_bytes
-from gipr_llm.models import LoadError
-from gipr_llm.narrative_rules import extract_facts_rules
 from gipr_llm.pipeline import parse_document, read_report
 from tests.conftest import SEEDS
 from tests.fixture_docs import report_to_html

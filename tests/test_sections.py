@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from gipr_llm.domain.models import LoadError
 from gipr_llm.load import load_bytes
-from gipr_llm.models import LoadError
+from gipr_llm.parse.sections import split_sections
 from gipr_llm.pipeline import parse_document, read_report
-from gipr_llm.sections import split_sections
 from tests.conftest import seed_text
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from gipr_llm.domain.spec import T3_ROWS
 from gipr_llm.load import load_bytes
 from gipr_llm.pipeline import parse_document, read_report
-from gipr_llm.spec import T3_ROWS
 from tests.conftest import seed_text
 
 
@@ -219,9 +219,9 @@ def test_source_identity(seed_paths):
 def test_real_table_row_with_empty_cells_is_a_blank_row_not_a_label():
     # In an HTML/DOCX grid an all-empty data row under a row label is a row of blank cells;
     # in plain text the same shape is a label continued over two lines (seed 004's 「请」).
-    from gipr_llm.models import Document, Line
-    from gipr_llm.sections import split_sections
-    from gipr_llm.tables import parse_tables
+    from gipr_llm.domain.models import Document, Line
+    from gipr_llm.parse.sections import split_sections
+    from gipr_llm.parse.tables import parse_tables
 
     doc = load_bytes(seed_text("001").encode("utf-8"), "t.txt")
     lines = []

@@ -12,13 +12,13 @@ Every finding has ``stage="check"``.
 
 from __future__ import annotations
 
-from gipr_llm import spec
 from gipr_llm.checks.arithmetic import check_tables
 from gipr_llm.checks.compliance import check_compliance
 from gipr_llm.checks.core import CellKey
 from gipr_llm.checks.narrative_table import check_narrative_table
 from gipr_llm.checks.year_chain import check_year_chain, normalise_agency, year_chain_by_report
-from gipr_llm.models import Finding, Report
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Finding, Report
 
 __all__ = [
     "check_report",

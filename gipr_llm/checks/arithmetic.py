@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from gipr_llm import spec
 from gipr_llm.checks.core import CellKey, Equation, Grid, cell_label, cell_name, fmt, make_finding
 from gipr_llm.checks.localise import implied_unknowns, localise
-from gipr_llm.models import Finding, Table2, Table3, Table4
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Finding, Table2, Table3, Table4
 
 T3_PARTS = spec.T3_COLUMNS[:-1]  # the six applicant columns summed into 总计
 T4_PARTS = spec.T4_COLUMNS[:-1]

@@ -1,21 +1,17 @@
-"""``gipr check`` without the printing: read every input, check each, chain the years.
+"""The check stage over a batch of read reports: the one place that says which findings a
+report has in the end (the earlier stages', the check stage's own, its year chain).
 
-Exit code: 2 when an input could not be read (the others are still checked and reported),
-else 1 when any error-level finding, else 0.
+Exit code of a checked batch: 2 when an input could not be read (the others are still
+checked and reported), else 1 when any error-level finding, else 0.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gipr_llm.checks import check_report, year_chain_by_report
-from gipr_llm.models import FailedInput, Finding, Report
-
-if TYPE_CHECKING:
-    from gipr_llm.llm.config import LlmConfig
+from gipr_llm.domain.models import FailedInput, Finding, Report
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -48,15 +44,21 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
 
 
-def check_paths(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1) -> CheckRun:
-    from gipr_llm.pipeline import extract_batch
+def all_findings(report: Report, chain: Iterable[Finding] = ()) -> list[Finding]:
+    """The earlier stages' findings, then the check stage's, then the year chain's, in the
+    order the stages produced them."""
+    earlier = [f for f in report.findings if f.stage != "check"]
+    return earlier + check_report(report) + list(chain)
 
-    batch = extract_batch(paths, llm, jobs)
-    run = CheckRun(failed=batch.failed, no_input=batch.no_input)
-    chains = year_chain_by_report(batch.reports)
-    for report, chain in zip(batch.reports, chains, strict=True):
-        # Findings the pipeline produced before the check stage, then this stage's own.
-        earlier = [f for f in report.findings if f.stage != "check"]
-        findings = sort_findings(earlier + check_report(report) + chain)
-        run.reports.append(CheckedReport(path=report.source.path, report=report, findings=findings))
+
+def check_batch(
+    reports: list[Report], failed: Iterable[FailedInput] = (), *, no_input: bool = False
+) -> CheckRun:
+    """Every report checked, the years chained across the batch, findings errors first."""
+    run = CheckRun(failed=list(failed), no_input=no_input)
+    chains = year_chain_by_report(reports)
+    for report, chain in zip(reports, chains, strict=True):
+        run.reports.append(
+            CheckedReport(report.source.path, report, sort_findings(all_findings(report, chain)))
+        )
     return run

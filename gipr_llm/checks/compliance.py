@@ -10,9 +10,9 @@ rows missing from a table are ``TABLE-ROWS``, found by ``check_tables``.
 
 from __future__ import annotations
 
-from gipr_llm import spec
 from gipr_llm.checks.core import make_finding
-from gipr_llm.models import Finding, Report
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Finding, Report
 
 _TABLE_SECTIONS = {"table2": "proactive", "table3": "applications", "table4": "review_litigation"}
 _TEMPLATE_NOTICE = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gipr_llm import spec
-from gipr_llm.models import Finding, Severity
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Finding, Severity
 
 # (table, row key, column key); for 表四 the row is the group (review, litigation_direct, …).
 CellKey = tuple[str, str, str]

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gipr_llm import spec
 from gipr_llm.checks.core import make_finding
-from gipr_llm.models import CountFact, Finding, Report
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import CountFact, Finding, Report
 
 _SCOPE_MARKERS = re.compile(
     r"向[^，。；,;]{1,24}?提出|(?:区|市|县|镇|乡)(?:人民)?政府(?![办外])|全区|全市|全县|各部门|各单位|各委办局|本级政府|代为|协调受理|统筹"

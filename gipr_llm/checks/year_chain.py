@@ -11,9 +11,9 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 
-from gipr_llm import spec
 from gipr_llm.checks.core import fmt, make_finding
-from gipr_llm.models import Finding, Report
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Finding, Report
 
 
 def normalise_agency(name: str) -> str:

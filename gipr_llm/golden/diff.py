@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from gipr_llm.spec import T3_COLUMNS
-from gipr_llm.textnorm import squash
+from gipr_llm.domain.spec import T3_COLUMNS
+from gipr_llm.domain.textnorm import squash
 
 MAX_SHOWN = 140
 

@@ -37,15 +37,15 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
+from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, Report, TextFact, TokenUsage
+from gipr_llm.domain.textnorm import squash
+from gipr_llm.facts.schema import COUNT_KINDS
 from gipr_llm.golden.store import GoldenCase, GoldenError, dumps, read_json
-from gipr_llm.llm.schema import COUNT_KINDS
-from gipr_llm.models import CountFact, FeeFact, NarrativeFacts, Report, TextFact, TokenUsage
-from gipr_llm.textnorm import squash
 
 EvalSource = Literal["recordings", "live", "rules"]
 TEXT_FIELDS = ("problems", "measures", "initiatives")
 FIELDS: tuple[str, ...] = (*COUNT_KINDS, *TEXT_FIELDS, "fee")
-UNGROUNDED_RULE = "LLM-UNGROUNDED"  # the rule of gipr_llm.llm.extract.ungrounded_finding
+UNGROUNDED_RULE = "LLM-UNGROUNDED"  # the rule of gipr_llm.facts.llm_extract.ungrounded_finding
 MIN_SIMILARITY = 0.5  # quote coverage or summary Dice
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》〈〉()（）\[\]【】,，.。;；:：!！?？、…—\-]+")
 
@@ -168,9 +168,9 @@ def golden_facts(case: GoldenCase, report: Report) -> NarrativeFacts:
 
     A golden fact whose quote is not in the report is an error in the golden file, not a
     model's fault: refuse it loudly."""
-    from gipr_llm.llm.extract import narrative_sources
-    from gipr_llm.llm.grounding import Grounding, grounded_in
-    from gipr_llm.llm.schema import NarrativeReply, to_facts
+    from gipr_llm.facts.grounding import Grounding, grounded_in
+    from gipr_llm.facts.llm_extract import narrative_sources
+    from gipr_llm.facts.schema import NarrativeReply, to_facts
 
     data = read_json(case.facts_path)
     try:
@@ -346,8 +346,8 @@ def _live_extract(case: GoldenCase, config: Any) -> tuple[Report, str]:
 def evaluate(
     cases: list[GoldenCase], source: EvalSource, config: Any = None, prices: tuple[float, float] = (0.0, 0.0)
 ) -> EvalResult:
-    from gipr_llm.llm.prompt import load_prompt
-    from gipr_llm.narrative import NARRATIVE_PROMPT
+    from gipr_llm.facts.narrative import NARRATIVE_PROMPT
+    from gipr_llm.facts.prompt import load_prompt
 
     prompt = load_prompt(NARRATIVE_PROMPT)
     model = config.model if source == "live" else None

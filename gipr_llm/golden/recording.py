@@ -39,9 +39,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from gipr_llm.domain.models import Report, TokenUsage
+from gipr_llm.facts.prompt import Prompt, PromptError, load_prompt
 from gipr_llm.golden.store import GoldenCase, GoldenError, read_json, write_json
 from gipr_llm.llm.config import LlmConfig, LlmMode
-from gipr_llm.llm.prompt import Prompt, PromptError, load_prompt
 from gipr_llm.llm.scripted_server import (
     SCRIPTED,
     RecordedRequest,
@@ -51,7 +52,6 @@ from gipr_llm.llm.scripted_server import (
     Status,
     Step,
 )
-from gipr_llm.models import Report, TokenUsage
 
 RECORDING_FORMAT = 1
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -354,8 +354,8 @@ def _proxy_handler(proxy: RecordingProxy) -> type[BaseHTTPRequestHandler]:
 
 
 def _prompts_by_system_text() -> dict[str, Prompt]:
-    from gipr_llm.llm.table_retry import TABLE3_PROMPT
-    from gipr_llm.narrative import NARRATIVE_PROMPT
+    from gipr_llm.facts.narrative import NARRATIVE_PROMPT
+    from gipr_llm.facts.table3_reread import TABLE3_PROMPT
 
     prompts = [load_prompt(NARRATIVE_PROMPT), load_prompt(TABLE3_PROMPT)]
     return {prompt.system: prompt for prompt in prompts}

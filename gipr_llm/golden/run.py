@@ -21,8 +21,8 @@ import json
 from collections import Counter
 from typing import Any, Literal
 
+from gipr_llm.domain.models import LoadError, Report
 from gipr_llm.golden.store import GoldenCase, GoldenError
-from gipr_llm.models import LoadError, Report
 
 Mode = Literal["replay", "rules"]
 MODES: tuple[Mode, ...] = ("replay", "rules")
@@ -30,7 +30,7 @@ SHARED_KEYS = ("source", "meta", "table2", "table3", "table4", "narrative")
 
 
 def run_case(case: GoldenCase, mode: Mode) -> Report:
-    from gipr_llm.checks import check_report
+    from gipr_llm.checks.batch import all_findings
     from gipr_llm.golden.recording import replay_extract
     from gipr_llm.pipeline import extract
 
@@ -38,8 +38,7 @@ def run_case(case: GoldenCase, mode: Mode) -> Report:
         report = replay_extract(case) if mode == "replay" else extract(case.input_path, None)
     except LoadError as err:
         raise GoldenError(f"{case.name}: {case.relative(case.input_path)} 无法读取：{err}") from None
-    earlier = [f for f in report.findings if f.stage != "check"]
-    report.findings = earlier + check_report(report)
+    report.findings = all_findings(report)
     return report
 
 

@@ -1,10 +1,9 @@
-"""LLM narrative extraction over any OpenAI-compatible endpoint.
+"""The LLM provider layer: knows nothing of annual reports, imports only the data model.
 
-Core (provider-agnostic): ``prompt`` (versioned prompt files), ``schema`` (the reply models
-the LLM fills), ``grounding`` (every fact must be backed by a quote in the report),
-``cache`` (responses on disk), ``extract`` (one grounded, cached call per report),
-``table_retry`` (表三 after a parse failure). Provider: ``client`` (openai + instructor +
-tenacity), behind ``protocol.StructuredLLM``. ``config`` reads the settings;
-``scripted_server`` is a local OpenAI-protocol server with scripted replies for tests.
-The stage entry point is ``gipr_llm.narrative.extract_narrative``.
+``protocol`` is what the rest of the package needs from a model (``StructuredLLM``: messages
+and a response model in, a validated instance out); ``providers`` builds one by name
+(``make_llm``); ``openai_compat`` is the first provider (openai + instructor + tenacity);
+``config`` reads the settings; ``cache`` stores replies on disk; ``fake`` is an in-process
+provider for unit tests and ``scripted_server`` a local OpenAI-protocol HTTP server with
+scripted replies, so tests drive the real client over real HTTP.
 """

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gipr_llm.models import TokenUsage
+from gipr_llm.domain.models import TokenUsage
 
 log = logging.getLogger("gipr.llm")
 

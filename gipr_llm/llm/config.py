@@ -26,6 +26,9 @@ class LlmConfigError(ValueError):
 class LlmConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    provider: str = Field(
+        "openai", description="Provider in the registry (GIPR_PROVIDER); openai = any OpenAI-compatible endpoint"
+    )
     model: str = Field(description="Model name sent to the endpoint (GIPR_MODEL)")
     api_key: SecretStr = Field(exclude=True, repr=False, description="OPENAI_API_KEY; never serialised")
     base_url: str | None = Field(None, description="OPENAI_BASE_URL; None means the OpenAI default")
@@ -58,6 +61,8 @@ class LlmConfig(BaseModel):
         settings: dict[str, object] = {"model": model, "api_key": SecretStr(key)}
         if base_url := env.get("OPENAI_BASE_URL"):
             settings["base_url"] = base_url
+        if provider := env.get("GIPR_PROVIDER"):
+            settings["provider"] = provider
         if mode := env.get("GIPR_LLM_MODE"):
             settings["mode"] = _mode(mode)
         for name, variable in (("timeout", "GIPR_LLM_TIMEOUT"), ("total_timeout", "GIPR_LLM_TOTAL_TIMEOUT")):

@@ -1,9 +1,10 @@
 """What the extraction core needs from an LLM provider, and nothing more.
 
-The core (``extract.py``, ``table_retry.py``) builds messages, checks replies and caches
-them; a provider (``client.py``: openai + instructor) turns messages and a response model
-into a validated instance, handling transport retries, re-asks and the deadline. Another
-provider (an SDK without OpenAI compatibility) would implement this protocol alone.
+The callers (``facts.llm_extract``, ``facts.table3_reread``, ``render.brief.llm_prose``) build
+messages, check replies and cache them; a provider (``openai_compat``: openai + instructor)
+turns messages and a response model into a validated instance, handling transport retries,
+re-asks and the deadline. Another provider implements this protocol alone and gets one row
+in ``providers.PROVIDERS``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from gipr_llm.models import TokenUsage
+from gipr_llm.domain.models import TokenUsage
 
 T = TypeVar("T", bound=BaseModel)
 

@@ -16,13 +16,13 @@ import hashlib
 import re
 from pathlib import Path
 
+from gipr_llm.domain.models import Document, LoadError
 from gipr_llm.load.decode import decode_text
 from gipr_llm.load.docx_loader import is_docx, load_docx
 from gipr_llm.load.html_loader import load_html
 from gipr_llm.load.pdf_loader import load_pdf
 from gipr_llm.load.script import simplified_cells, to_simplified
 from gipr_llm.load.text import load_text
-from gipr_llm.models import Document, LoadError
 
 MAX_BYTES = 20 * 1024 * 1024  # a real report is well under 1 MB; refuse before reading more
 

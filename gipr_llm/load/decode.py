@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from gipr_llm.models import LoadError
+from gipr_llm.domain.models import LoadError
 
 NOT_TEXT = "不是文本或受支持的文档格式 (not text or a supported document format)"
 

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from gipr_llm.domain.models import Document, Line, LoadError
 from gipr_llm.load.text import split_cells
-from gipr_llm.models import Document, Line, LoadError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

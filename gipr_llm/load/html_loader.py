@@ -23,7 +23,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from gipr_llm.models import Document, Line, LoadError
+from gipr_llm.domain.models import Document, Line, LoadError
 
 _BLOCK = frozenset(
     (

@@ -17,7 +17,7 @@ import logging
 import re
 from typing import Any
 
-from gipr_llm.models import Document, Line, LoadError
+from gipr_llm.domain.models import Document, Line, LoadError
 
 _CELL_GAP = re.compile(r"\t+| {2,}|\u3000{2,}")
 _EDGE = 1.0  # points of slack when comparing cell edges

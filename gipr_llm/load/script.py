@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from gipr_llm.models import Document
+from gipr_llm.domain.models import Document
 
 # Traditional-only forms of characters every report uses (開報數關結轉…): a simplified
 # report has none of them, a mirror has hundreds.

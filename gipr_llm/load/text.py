@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gipr_llm.models import Document, Line
+from gipr_llm.domain.models import Document, Line
 
 
 def split_cells(line: str) -> list[str]:

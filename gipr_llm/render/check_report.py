@@ -6,7 +6,7 @@ import json
 from enum import Enum
 
 from gipr_llm.checks.batch import CheckedReport, CheckRun
-from gipr_llm.models import Finding
+from gipr_llm.domain.models import Finding
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 TEMPLATE_LABELS = {"2019": "2019年版模板", "2021": "2021年版模板", "mixed": "表二与表三模板不一致"}

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gipr_llm.models import FailedInput, Report
+from gipr_llm.domain.models import FailedInput, Report
 
 
 def to_json(item: BaseModel, *, indent: int | None = None) -> str:

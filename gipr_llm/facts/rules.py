@@ -1,0 +1,344 @@
+"""Rules-based narrative facts: regular expressions for the common phrasings.
+
+Counts (``收到/受理…申请N件``, ``行政复议N件``, ``行政诉讼N件``, ``主动公开政府信息N条`` and the
+items after ``其中``), the 信息处理费 statement, and section 五 split into problems and
+measures. Every fact quotes an exact substring of its section text. Pure and fast: the
+LLM extractor falls back on it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
+
+_NUM = r"(?<![\d.．])(?P<num>\d{1,3}(?:[,，]\d{3})+|\d+)(?![.．]\d)"
+_UNIT = r"(?P<unit>件|项|次|份|宗|条|篇|个|起)"
+_COUNT = re.compile(rf"{_NUM}\s*{_UNIT}")
+_GAP = r"[^，。；,;\d]"  # text between a cue and its number, within one clause
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_CLAUSE = re.compile(r"(?:[^，,；;：:。！？!?\n]|,(?=\d{3}(?!\d)))+")
+
+_NONE_BOTH = re.compile(r"(?:未发生|没有发生|未出现|没有出现|无)[^，。；,;]*?行政复议[^，。；,;]*?行政诉讼")
+_NONE_REVIEW = re.compile(r"(?:未发生|没有发生|未出现|没有出现)[^，。；,;]*?行政复议")
+_NONE_LAWSUIT = re.compile(r"(?:未发生|没有发生|未出现|没有出现)[^，。；,;]*?行政诉讼")
+_BOTH = re.compile(rf"行政复议(?:和|及|与|、|或)(?:被)?(?:提起)?行政诉讼{_GAP}{{0,10}}?{_COUNT.pattern}")
+_REVIEW = re.compile(rf"行政复议[^，。；,;、\d]{{0,10}}?{_COUNT.pattern}")
+_LAWSUIT = re.compile(rf"行政诉讼[^，。；,;、\d]{{0,10}}?{_COUNT.pattern}")
+_CARRIED = re.compile(rf"上年(?:度)?结转{_GAP}{{0,10}}?{_COUNT.pattern}")
+_VERB = r"(?P<verb>收到|受理|接收|新收|办理|办结|答复|处理)"
+_APPLICATION_A = re.compile(rf"{_VERB}{_GAP}{{0,40}}?申请{_GAP}{{0,8}}?{_COUNT.pattern}")
+_APPLICATION_B = re.compile(rf"{_VERB}{_GAP}{{0,20}}?{_COUNT.pattern}{_GAP}{{0,8}}?申请")
+_PROCESSED_VERBS = ("办结", "答复")
+
+_PROACTIVE = re.compile(r"主动公开")
+_PROACTIVE_UNITS = {"条", "件", "篇", "个", "份", "项"}
+_TOTAL_BEFORE = re.compile(
+    r"(?:(?:共|合计|累计|总计|全年)\s*(?:主动)?公开|主动公开)[^，。；,;\d]{0,6}?信息\s*(?:共|合计|累计|总计)?(?:计)?\s*$"
+)
+_TOTAL_WORD = re.compile(r"共|合计|累计|总计")
+
+_FEE_NONE = re.compile(
+    r"(?:未|没有|不曾|无)(?:收取|收缴|产生|发生)[^，。；,;]{0,6}?信息处理费"
+    r"|信息处理费[^。；;]{0,40}?(?:均为|为|共计|合计)\s*(?P<zero>0(?:\.0+)?)\s*(?:万元|元)?(?![\d.])"
+)
+_FEE_AMOUNT = re.compile(
+    r"信息处理费[^。；;\d]{0,12}?(?P<amt>\d+(?:\.\d+)?)\s*(?P<u>万元|元)"
+    r"|收取[^。；;\d]{0,20}?信息处理费[^。；;\d]{0,12}?(?P<amt2>\d+(?:\.\d+)?)\s*(?P<u2>万元|元)"
+)
+
+_ITEM_MARKER = re.compile(
+    r"(?:^|(?<=[。；;！!？?：:\n]))[ \t\u3000]*"
+    r"(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、](?!\d))"
+)
+_MEASURE_HEADING = re.compile(
+    r"(?:改进情况|改进措施|整改措施|整改情况|改进方向|下一步(?:工作)?(?:打算|计划|措施|安排)?)\s*[：:]?\s*$"
+)
+_PROBLEM_HEADING = re.compile(r"(?:存在(?:的)?(?:主要)?问题|主要问题|问题)\s*[：:]?\s*$")
+_MEASURE_START = re.compile(
+    r"^(?:在)?(?:下一步|今后|接下来|下阶段|明年|新的一年)|^(?:我\w{0,4})?(?:将|拟|计划)|^(?:还|仍|亟)?需(?:要)?进一步|^进一步|^改进|^整改"
+)
+_PROBLEM_CUES = re.compile(
+    r"存在|不够|不足|短板|欠缺|有待|薄弱|不强|不高|不到位|不完善|不充分|不及时|缺乏|缺少|滞后|问题"
+)
+_MEASURE_CUES = re.compile(r"下一步|今后|将|改进|整改|措施|加强|提升|完善|推进|进一步")
+_MEASURE_SPLIT = re.compile(r"[，,](?=(?:还|仍|亟)?需(?:要)?进一步|下一步|今后|将)")
+_HIGHLIGHTS = re.compile(r"亮点|特色|创新做法|创新举措")
+_LEAD_IN = re.compile(
+    r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、])\s*"
+)
+_TEXT_MAX = 80
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int
+    end: int
+
+
+def _spans(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None) -> list[_Span]:
+    out = []
+    for m in pattern.finditer(text, start, len(text) if end is None else end):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append(_Span(s, e))
+    return out
+
+
+def _number(raw: str) -> int:
+    return int(raw.replace(",", "").replace("，", ""))
+
+
+# --- counts -----------------------------------------------------------------------------
+
+
+class _Counts:
+    """Collects count facts of one text, each number used once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.used: set[int] = set()
+        self.facts: list[tuple[int, CountFact]] = []  # (position, fact) for source order
+
+    def add(
+        self, kind: str, value: int, unit: str | None, quote: _Span, at: int, label: str | None = None
+    ) -> None:
+        if at in self.used:
+            return
+        self.used.add(at)
+        fact = CountFact(
+            kind=kind,  # type: ignore[arg-type]
+            label=label,
+            value=value,
+            unit=unit,
+            quote=self.text[quote.start : quote.end],
+            extractor="rules",
+        )
+        self.facts.append((at, fact))
+
+    def clause_rules(self, clause: _Span) -> None:
+        text = self.text
+        part = text[clause.start : clause.end]
+        if not _COUNT.search(part):
+            if m := _NONE_BOTH.search(text, clause.start, clause.end):
+                self.add("reviews_and_lawsuits", 0, None, clause, m.start())
+            else:
+                if m := _NONE_REVIEW.search(text, clause.start, clause.end):
+                    self.add("reviews", 0, None, clause, m.start())
+                if m := _NONE_LAWSUIT.search(text, clause.start, clause.end):
+                    self.add("lawsuits", 0, None, clause, m.start())
+            return
+        for pattern, kind in ((_BOTH, "reviews_and_lawsuits"), (_REVIEW, "reviews"), (_LAWSUIT, "lawsuits")):
+            for m in pattern.finditer(text, clause.start, clause.end):
+                self.add(kind, _number(m["num"]), m["unit"], clause, m.start("num"))
+        for m in _CARRIED.finditer(text, clause.start, clause.end):
+            self.add("applications_carried_over", _number(m["num"]), m["unit"], clause, m.start("num"))
+        for pattern in (_APPLICATION_A, _APPLICATION_B):
+            for m in pattern.finditer(text, clause.start, clause.end):
+                if "复议" in m[0] or "诉讼" in m[0] or "结转下年" in m[0]:
+                    continue
+                kind = "applications_processed" if m["verb"] in _PROCESSED_VERBS else "applications_received"
+                self.add(kind, _number(m["num"]), m["unit"], clause, m.start("num"))
+
+    def proactive(self, sentence: _Span, continuation: bool) -> None:
+        """主动公开 counts of one sentence: a total, or items (after 其中, or an enumeration)."""
+        text = self.text
+        clauses = _spans(_CLAUSE, text, sentence.start, sentence.end)
+        seen_total = continuation
+        first = True
+        for clause in clauses:
+            counts = [
+                m
+                for m in _COUNT.finditer(text, clause.start, clause.end)
+                if m["unit"] in _PROACTIVE_UNITS and m.start("num") not in self.used
+            ]
+            segment_start = clause.start
+            for m in counts:
+                segment = _Span(segment_start, m.end())
+                segment_start = m.end()
+                while segment.start < segment.end and text[segment.start] in "、，, \t\u3000":
+                    segment.start += 1
+                before = text[segment.start : m.start("num")]
+                is_total = (
+                    not seen_total
+                    and first
+                    and len(counts) == 1
+                    and not before.lstrip().startswith("其中")
+                    and bool(
+                        _TOTAL_BEFORE.search(before) or (_TOTAL_WORD.search(before) and "公开" in before)
+                    )
+                )
+                first = False
+                if is_total:
+                    seen_total = True
+                    self.add("proactive_total", _number(m["num"]), m["unit"], segment, m.start("num"))
+                else:
+                    label = _item_label(before)
+                    self.add("proactive_item", _number(m["num"]), m["unit"], segment, m.start("num"), label)
+
+
+def _item_label(before: str) -> str | None:
+    label = before.strip()
+    label = re.sub(r"^(?:其中[：:]?|[，,、；;：:\s])+", "", label)
+    label = re.sub(r"^.*?(?:应用|通过|利用|依托|在)(?=[“「《\"])", "", label)
+    label = re.sub(r"^(?:以及|及|和|并)", "", label)
+    label = re.sub(r"^涉及", "", label)
+    label = re.sub(r"(?:主动)?公开(?:政府|政务)?(?:信息)?$", "", label.strip())
+    label = re.sub(r"^(?:主动)?公开", "", label)
+    label = re.sub(r"[的共计为：:\s]+$", "", label).strip()
+    return label or None
+
+
+def _count_facts(text: str) -> list[CountFact]:
+    counts = _Counts(text)
+    in_proactive = False
+    for sentence in _spans(_SENTENCE, text):
+        for clause in _spans(_CLAUSE, text, sentence.start, sentence.end):
+            counts.clause_rules(clause)
+        body = text[sentence.start : sentence.end].lstrip()
+        continuation = in_proactive and body.startswith("其中")
+        if _PROACTIVE.search(body) or continuation:
+            counts.proactive(sentence, continuation)
+            in_proactive = True
+        else:
+            in_proactive = False
+    return [fact for _, fact in sorted(counts.facts, key=lambda pair: pair[0])]
+
+
+# --- fee ----------------------------------------------------------------------------------
+
+
+def _fee(text: str) -> FeeFact | None:
+    hits = []
+    if m := _FEE_NONE.search(text):
+        amount = Decimal(0) if m["zero"] is not None else None
+        hits.append(
+            (m.start(), FeeFact(collected=False, amount_yuan=amount, quote=m[0].strip(), extractor="rules"))
+        )
+    if m := _FEE_AMOUNT.search(text):
+        raw, unit = (m["amt"], m["u"]) if m["amt"] is not None else (m["amt2"], m["u2"])
+        amount = Decimal(raw) * (10000 if unit == "万元" else 1)
+        hits.append(
+            (
+                m.start(),
+                FeeFact(collected=amount > 0, amount_yuan=amount, quote=m[0].strip(), extractor="rules"),
+            )
+        )
+    return min(hits, key=lambda h: h[0])[1] if hits else None
+
+
+# --- problems and measures ----------------------------------------------------------------
+
+
+def _items(text: str) -> list[_Span]:
+    """Items of a list section: from each ordinal marker to the next one or the end of its line."""
+    marks = [m.start() for m in _ITEM_MARKER.finditer(text)]
+    cuts = sorted({0, *marks})
+    out: list[_Span] = []
+    for i, start in enumerate(cuts):
+        end = cuts[i + 1] if i + 1 < len(cuts) else len(text)
+        if start in marks:
+            # an item runs to the end of its paragraph; what follows is loose text
+            newline = text.find("\n", start)
+            if 0 <= newline < end:
+                out.append(_Span(start, newline))
+                out.append(_Span(newline, end))
+                continue
+        out.append(_Span(start, end))
+    return [s for s in out if text[s.start : s.end].strip()]
+
+
+def _text_fact(text: str, span: _Span) -> TextFact:
+    quote = text[span.start : span.end]
+    shown = _LEAD_IN.sub("", re.sub(r"\s+", "", quote))
+    shown = re.sub(r"^(?:在)?(?:下一步|今后)(?:工作中)?[，,]?", "", shown)
+    shown = re.sub(r"^.{0,40}?问题[：:]", "", shown).strip("，,。；; ")  # "…存在一些主要问题：" lead-in
+    if len(shown) > _TEXT_MAX:
+        shown = shown[:_TEXT_MAX] + "…"
+    return TextFact(text=shown or quote.strip(), quote=quote, extractor="rules")
+
+
+def _classify(sentence: str, mode: str, after_measure: bool) -> str:
+    body = _LEAD_IN.sub("", sentence.strip())
+    if mode == "measure" or after_measure or _MEASURE_START.search(body):
+        return "measure"
+    if _PROBLEM_CUES.search(body):
+        return "problem"
+    return "measure" if _MEASURE_CUES.search(body) else "problem"
+
+
+def _problems_and_measures(text: str) -> tuple[list[TextFact], list[TextFact]]:
+    problems: list[TextFact] = []
+    measures: list[TextFact] = []
+    mode = "problem"
+    for item in _items(text):
+        pieces: list[tuple[str, _Span]] = []  # (class, span) of sentences or half-sentences
+        after_measure = False
+        for sentence in _spans(_SENTENCE, text, item.start, item.end):
+            body = text[sentence.start : sentence.end].rstrip("。；;")
+            stripped = _LEAD_IN.sub("", body.strip())
+            if len(stripped) <= 12 and _MEASURE_HEADING.search(stripped):
+                mode = "measure"
+                continue
+            if len(stripped) <= 12 and _PROBLEM_HEADING.search(stripped):
+                mode = "problem"
+                continue
+            heading = re.match(r"^(.{0,12}?)[：:]", stripped)
+            if heading and _MEASURE_HEADING.search(heading[0]):
+                mode = "measure"
+            kind = _classify(body, mode, after_measure)
+            split = _MEASURE_SPLIT.search(text, sentence.start, sentence.end) if kind == "problem" else None
+            if split:
+                pieces.append(("problem", _Span(sentence.start, split.start())))
+                pieces.append(("measure", _Span(split.end(), sentence.end)))
+                after_measure = True
+                continue
+            after_measure = after_measure or kind == "measure"
+            pieces.append((kind, sentence))
+        for kind, span in _merge(pieces):
+            (problems if kind == "problem" else measures).append(_text_fact(text, span))
+    return problems, measures
+
+
+def _merge(pieces: list[tuple[str, _Span]]) -> list[tuple[str, _Span]]:
+    """Consecutive sentences of the same class in one item become one fact."""
+    out: list[tuple[str, _Span]] = []
+    for kind, span in pieces:
+        if out and out[-1][0] == kind:
+            out[-1] = (kind, _Span(out[-1][1].start, span.end))
+        else:
+            out.append((kind, _Span(span.start, span.end)))
+    return out
+
+
+def _initiatives(text: str) -> list[TextFact]:
+    """Highlights listed in 六 (工作亮点如下：一是…二是…)."""
+    m = _HIGHLIGHTS.search(text)
+    if not m:
+        return []
+    marks = [s for s in _items(text) if s.start >= m.end() and _ITEM_MARKER.match(text, s.start)]
+    return [_text_fact(text, s) for s in marks]
+
+
+# --- entry ----------------------------------------------------------------------------------
+
+
+def extract_facts_rules(narrative: dict[str, str]) -> NarrativeFacts:
+    """Facts from the narrative sections (keys of ``spec.NARRATIVE_SECTIONS``) by regular expressions."""
+    facts = NarrativeFacts()
+    for key in ("overview", "problems", "other"):
+        text = narrative.get(key) or ""
+        facts.counts += _count_facts(text)
+        if facts.fee is None:
+            facts.fee = _fee(text)
+    problems, measures = _problems_and_measures(narrative.get("problems") or "")
+    facts.problems, facts.measures = problems, measures
+    facts.initiatives = _initiatives(narrative.get("other") or "")
+    return facts

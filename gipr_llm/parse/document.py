@@ -1,0 +1,119 @@
+"""The parse stage's entry point: a loaded Document -> a Report without narrative facts.
+
+Sections and title facts, then the three tables by row label; a text that has neither
+tables nor sections is refused, and so is a copy that stops inside a table.
+"""
+
+from __future__ import annotations
+
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Document, Finding, LoadError, Meta, Report, Sections, Source
+from gipr_llm.parse.sections import split_sections
+from gipr_llm.parse.tables import ParsedTables, parse_tables
+
+
+def parse(doc: Document) -> tuple[Report, Sections]:
+    """Tables, sections and title facts of a loaded document, and the sections themselves
+    (the orchestrator needs 表三's text region for an LLM re-read)."""
+    sections = split_sections(doc)
+    tables = parse_tables(doc, sections)
+    if tables.table3 is None and tables.table2 is None and len(sections.spans) < 2:
+        raise LoadError("不是政府信息公开工作年度报告：未找到报告的章节和统计表 (not an annual report)")
+    _refuse_truncated(doc, sections, tables)
+    report = Report(
+        source=Source(
+            path=doc.path,
+            sha256=doc.sha256,
+            format=doc.format,
+            encoding=doc.encoding,
+            converted=doc.converted,
+        ),
+        meta=Meta(
+            agency=sections.agency,
+            year=sections.year,
+            sections_found=list(sections.spans),
+        ),
+        table2=tables.table2,
+        table3=tables.table3,
+        table4=tables.table4,
+        narrative=sections.narrative,
+        findings=tables.findings,
+    )
+    set_templates(report)
+    if doc.converted:
+        report.findings.append(
+            Finding(
+                rule="PARSE-CONVERTED",
+                severity="info",
+                stage="parse",
+                message=f"原文经过转换后解析：{doc.converted}；引文和行名为转换后的文字。",
+            )
+        )
+    return report, sections
+
+
+def table_text(doc: Document, sections: Sections, table: str) -> str:
+    """The text of one table's region, as printed."""
+    start, end = sections.table_regions.get(table, (0, 0))
+    return "\n".join(line.text for line in doc.lines[start:end])
+
+
+def set_templates(report: Report) -> None:
+    report.meta.table_templates = {
+        name: table.template
+        for name, table in (("table2", report.table2), ("table3", report.table3))
+        if table is not None and table.template is not None
+    }
+    distinct = set(report.meta.table_templates.values())
+    report.meta.template = distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else None)
+
+
+def _refuse_truncated(doc: Document, sections: Sections, tables: ParsedTables) -> None:
+    """A file that stops inside a table is a broken copy, not a report with odd numbers.
+
+    The table whose region runs to the end of the file, with nothing after it, must be
+    complete: 表二 with every row of its template, 表三 down to 结转下年度继续办理, 表四 with
+    its fifteen cells.
+    """
+    if {"problems", "other"} & sections.spans.keys():
+        return
+    last = max(sections.table_regions.items(), key=lambda item: item[1][0], default=None)
+    if last is None or last[1][1] < len(doc.lines):
+        return
+    name = last[0]
+    if name == "table2":
+        table2 = tables.table2
+        complete = table2 is not None and all(
+            row in table2.rows or row in table2.sub_rows for row in spec.T2_COLUMNS[table2.template]
+        )
+    elif name == "table3":
+        complete = tables.table3 is not None and "carried_forward" in tables.table3.rows
+    else:
+        complete = tables.table4 is not None and not any(
+            f.rule in ("PARSE-ROW-LENGTH", "PARSE-GLUED") and f.severity == "error" and f.table == "table4"
+            for f in tables.findings
+        )
+    if not complete:
+        label = spec.TABLE_LABELS[name]
+        raise LoadError(f"报告在{label}中途结束，{label}之后的内容缺失，文件可能不完整 (truncated in {name})")
+
+
+# Parse errors that mean 表三 was not read: the one case an LLM may re-read a table.
+TABLE_FAILURES = frozenset(
+    {
+        "PARSE-CELL-UNREADABLE",
+        "PARSE-CELL-UNALIGNED",
+        "PARSE-ROW-LENGTH",
+        "PARSE-ROW-MISSING",
+        "PARSE-ROW-EMPTY",
+    }
+)
+
+
+def table3_failed(report: Report) -> bool:
+    """表三 missing although its section is there, or cells the parser could not read."""
+    if report.table3 is None:
+        return "applications" in report.meta.sections_found
+    return any(
+        f.table == "table3" and f.severity == "error" and f.rule in TABLE_FAILURES for f in report.findings
+    )

@@ -1,0 +1,245 @@
+"""Logical table rows from lines of cells, whatever the layout; and row alignment.
+
+Three layouts reach the parser (spec, 'What real copies look like'): one cell per line
+(labels broken over several lines, blank lines inside labels), tab- or pipe-delimited rows
+(leading label cells, trailing empty cells), and real table grids (HTML/DOCX). One rule
+covers them: a row is the label text gathered since the previous row's data, followed by
+its data cells; a line that carries only text continues the label.
+
+Alignment never shifts a value silently: when a row has more or fewer cells than its
+columns, every way of dropping the surplus is tried, and only positions on which all of
+them agree keep a value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations, pairwise
+from math import comb
+
+from gipr_llm.domain.models import Line
+from gipr_llm.domain.textnorm import squash
+from gipr_llm.parse.cells import Cell, is_empty, parse_cell
+
+_MAX_CANDIDATES = 4096
+# Text that is a mangled number rather than a label fragment: digits, Chinese numerals,
+# look-alike letters, question marks.
+_GARBLED_NUMBER = re.compile(r"^[0-9〇零一二三四五六七八九十百千两OoIlL.,?？*#]+$")
+
+
+@dataclass(slots=True)
+class RawRow:
+    label: str  # squashed label text (all label fragments joined)
+    cells: list[str]  # data cells, raw
+    line: int  # source line number of the first data cell
+
+
+@dataclass(slots=True)
+class Alignment:
+    cells: list[Cell]  # exactly k; state "unaligned" where the row cannot tell
+    surplus: int = 0  # cells dropped (positive) or missing (negative)
+    raw: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1 << 16)  # the same lines recur across reports of one template
+def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """(label cells, data cells, has_data) of one line; nothing for page furniture."""
+    if _is_furniture(cells):
+        return (), (), False
+    kinds = [_cell_kind(c) for c in cells]
+    if _VALUE not in kinds:
+        label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
+        glued = _GLUED.match(squash(label[-1])) if label else None
+        if glued and _CJK.search(glued.group("label")):
+            # 「行政规范性文件8855698」: a text dump that lost the cell separators.
+            return (*label[:-1], glued.group("label")), (glued.group("digits"),), True
+        return label, (), False
+    first_value = kinds.index(_VALUE)
+    label = tuple(c for c, k in zip(cells[:first_value], kinds[:first_value], strict=True) if k == _TEXT)
+    if len(kinds) - kinds.count(_EMPTY) == 1:  # one cell per line: indentation is not a blank cell
+        return label, (cells[first_value],), True
+    # Data start after the last label cell, so empty placeholders there stay in the data
+    # and alignment decides about them.
+    last_label = max((i for i in range(first_value) if kinds[i] == _TEXT), default=-1)
+    return label, cells[last_label + 1 :], True
+
+
+_EMPTY, _VALUE, _TEXT = 0, 1, 2
+_GLUED = re.compile(r"^(?P<label>.*[^\d.,])(?P<digits>\d{2,})$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Lines that are not table content: page footers of PDF/OCR copies inside a table
+# (「— 5 —」, 「第3页 共9页」) and Markdown's header separator row (|---|:--:|).
+_PAGE_FOOTER = re.compile(r"^[-—–－]+\s*\d+\s*[-—–－]+$|^第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?$")
+_MARKDOWN_RULE = re.compile(r"^:?-{3,}:?$")
+
+
+def _is_furniture(cells: tuple[str, ...]) -> bool:
+    non_empty = [c.strip() for c in cells if c.strip()]
+    if not non_empty:
+        return False
+    if len(non_empty) == 1 and _PAGE_FOOTER.match(non_empty[0]):
+        return True
+    return all(_MARKDOWN_RULE.match(c) for c in non_empty)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_kind(raw: str) -> int:
+    if is_empty(raw):
+        return _EMPTY
+    return _TEXT if parse_cell(raw).state == "unreadable" else _VALUE
+
+
+def build_rows(
+    lines: Sequence[Line],
+    is_row_label: Callable[[str], bool],
+    max_cells: int,
+    blank_row: Callable[[str], bool] | None = None,
+) -> list[RawRow]:
+    """Group lines into logical rows.
+
+    ``is_row_label(squashed)`` says whether text names a row. A lone text cell followed by
+    values is normally a label fragment; it is an unreadable cell instead when it sits
+    among the values of an unfinished row and names no row, or when it looks like a
+    mangled number right after a complete row label.
+
+    ``blank_row(squashed)`` says whether a real table row (``Line.in_table``) whose data
+    cells are all empty is a row of blank cells rather than a label continued from the
+    row above; plain text cannot tell the two apart, so there it is always a label.
+    """
+    items = [
+        (line, parts)
+        for line in lines
+        if (parts := _line_parts(tuple(line.cells), line.in_table, is_row_label, blank_row))[0] or parts[2]
+    ]
+    rows: list[RawRow] = []
+    pending: list[str] = []
+    current: RawRow | None = None
+    current_lines = 0
+    last = len(items) - 1
+    for index, (line, (label, data, has_data)) in enumerate(items):
+        if has_data:
+            if label or current is None:
+                current = RawRow(squash("".join(pending) + "".join(label)), list(data), line.number)
+                current_lines = 1
+                pending = []
+                rows.append(current)
+            else:
+                if current_lines == 1 and len(current.cells) > 1:
+                    current.cells = _trim(current.cells)
+                current.cells.extend(_trim(list(data)) if len(data) > 1 else data)
+                current_lines += 1
+            continue
+        if len(label) == 1 and index < last and items[index + 1][1][2]:
+            text = squash(label[0])
+            if current is not None and len(current.cells) < max_cells and not is_row_label(text):
+                current.cells.append(label[0])
+                continue
+            if current is None and pending and _GARBLED_NUMBER.match(text):
+                pending_label = squash("".join(pending))
+                if is_row_label(pending_label):
+                    current = RawRow(pending_label, [label[0]], line.number)
+                    current_lines = 1
+                    pending = []
+                    rows.append(current)
+                    continue
+        current = None
+        pending.extend(label)
+    return rows
+
+
+@lru_cache(maxsize=1 << 16)  # keyed by the line's cells: the same lines recur across reports
+def _line_parts(
+    cells: tuple[str, ...],
+    in_table: bool,
+    is_row_label: Callable[[str], bool],
+    blank_row: Callable[[str], bool] | None,
+) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """(label cells, data cells, has_data) of one line, with the two table-aware exceptions."""
+    label, data, has_data = _split_cells(cells)
+    if has_data and len(label) > 1 and _GARBLED_NUMBER.match(squash(label[-1])):
+        # 「本机关不掌握…」 | O | 0 …: a mangled first value, not the end of the label.
+        head = label[:-1]
+        if is_row_label(squash("".join(head))):
+            at = max(i for i, c in enumerate(cells) if c == label[-1] and i < len(cells) - len(data))
+            return head, cells[at:], True
+    if not has_data and label and in_table and blank_row is not None:
+        last_label = max(i for i, c in enumerate(cells) if c == label[-1])
+        blanks = cells[last_label + 1 :]
+        if blanks and blank_row(squash("".join(label))):
+            return label, blanks, True
+    return label, data, has_data
+
+
+def _trim(cells: list[str]) -> list[str]:
+    start = 0
+    end = len(cells)
+    while start < end and is_empty(cells[start]):
+        start += 1
+    while end > start and is_empty(cells[end - 1]):
+        end -= 1
+    return cells[start:end]
+
+
+def align(cells: list[str], k: int) -> Alignment:
+    n = len(cells)
+    if n == k:
+        return Alignment([parse_cell(c) for c in cells], raw=cells)
+    if n < k:
+        return Alignment([Cell("", "unaligned")] * k, surplus=n - k, raw=cells)
+    excess = n - k
+    lead = 0
+    while lead < n and is_empty(cells[lead]):
+        lead += 1
+    trail = 0
+    while trail < n - lead and is_empty(cells[n - 1 - trail]):
+        trail += 1
+    candidates: list[list[str]]
+    if lead + trail >= excess:
+        candidates = [
+            cells[a : n - (excess - a)] for a in range(max(0, excess - trail), min(lead, excess) + 1)
+        ]
+    elif comb(n, excess) <= _MAX_CANDIDATES:
+        candidates = [
+            [c for i, c in enumerate(cells) if i not in drop]
+            for drop in map(set, combinations(range(n), excess))
+        ]
+    else:
+        return Alignment([Cell("", "unaligned")] * k, surplus=excess, raw=cells)
+    if len(candidates) == 1:  # only empty edge cells to drop, in one possible way
+        return Alignment([parse_cell(c) for c in candidates[0]], raw=cells)
+    parsed = [[parse_cell(c) for c in cand] for cand in candidates]
+    out: list[Cell] = []
+    for position in range(k):
+        first = parsed[0][position]
+        if all((p[position].state, p[position].value) == (first.state, first.value) for p in parsed[1:]):
+            out.append(first)
+        else:
+            out.append(Cell("", "unaligned"))
+    return Alignment(out, surplus=excess, raw=cells)
+
+
+def split_glued(
+    digits: str, k: int, holds: Callable[[list[int]], bool], limit: int = 20000
+) -> list[list[int]]:
+    """Every way to cut a run of digits into k printed numbers that satisfies ``holds``.
+
+    Printed numbers have no leading zeros, so "000" is three zeros and nothing else.
+    Returns [] when the run is too long to try (more than ``limit`` cuttings).
+    """
+    n = len(digits)
+    if not k <= n or comb(n - 1, k - 1) > limit:
+        return []
+    found: list[list[int]] = []
+    for cuts in combinations(range(1, n), k - 1):
+        bounds = (0, *cuts, n)
+        parts = [digits[a:b] for a, b in pairwise(bounds)]
+        if any(len(p) > 1 and p[0] == "0" for p in parts):
+            continue
+        values = [int(p) for p in parts]
+        if holds(values):
+            found.append(values)
+    return found

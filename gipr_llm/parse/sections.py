@@ -1,0 +1,150 @@
+"""Sections stage: find the title facts, the six sections and the three table regions.
+
+Headings are matched by their words (numerals optional, wording variants from the spec),
+never by the numeral alone: 表三's last row 「四、结转下年度继续办理」 comes right before the
+heading 「四、政府信息公开行政复议、行政诉讼情况」.
+"""
+
+from __future__ import annotations
+
+import re
+
+from gipr_llm.domain.models import Document, Sections
+from gipr_llm.domain.textnorm import squash
+
+_PREFIX = r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[、.])?"
+_HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(_PREFIX + body + r"[:：]?$"))
+    for key, body in (
+        ("overview", r"(?:总体情况|工作基本情况|基本情况|概述)"),
+        ("proactive", r"(?:行政机关)?主动公开政府信息(?:的)?情况"),
+        ("applications", r"收到和处理政府信息公开申请(?:的)?情况"),
+        (
+            "review_litigation",
+            r"(?:政府信息公开)?(?:(?:因政府信息公开(?:工作)?)?被申请)?行政(?:法)?复议[、,和及与]"
+            r"(?:提起)?行政诉讼(?:的)?情况",
+        ),
+        (
+            "problems",
+            r"(?:政府信息公开(?:工作)?)?存在(?:的)?(?:主要)?问题(?:及|和|与)(?:改进|整改)(?:情况|措施)",
+        ),
+        ("other", r"其他需要报告的事项"),
+    )
+)
+_MAX_HEADING_CHARS = 40
+# Every heading ends in one of these words: a cheap filter before normalising a line.
+_HEADING_WORDS = re.compile(r"情况|事项|措施|概述")
+
+# Where a table starts when its heading is missing: words only its own header carries.
+_TABLE_ANCHORS: dict[str, re.Pattern[str]] = {
+    "table2": re.compile(r"^第二十条第"),
+    "table3": re.compile(r"本列数据的勾稽关系|^申请人情况|本年新收政府信息公开申请"),
+    "table4": re.compile(r"^行政复议(?:行政诉讼)?$"),
+}
+_TABLE_OF_SECTION = {"proactive": "table2", "applications": "table3", "review_litigation": "table4"}
+
+_TITLE = re.compile(
+    r"^(?P<before>.*?)(?P<year>(?:19|20)\d{2})年(?:度)?(?P<after>.*?)"
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告"
+)
+# Web copies put the site's navigation above the title: 当前位置：首页 > 政务公开 > …
+_BREADCRUMB = re.compile(r"当前位置|您的位置|首页[>＞»]|[>＞»›]")
+_FOOTER = re.compile(
+    r"主办[:：]|承办[:：]|ICP备|公网安备|网站标识码|版权所有|\.docx?$|\.pdf$|^打印本页|^关闭窗口"
+)
+
+
+def find_headings(doc: Document) -> dict[str, int]:
+    """Index of the first line of each section heading found, in document order."""
+    found: dict[str, int] = {}
+    for index, line in enumerate(doc.lines):
+        text = line.raw if line.raw is not None else line.text  # hot loop: skip the property call
+        if not 3 < len(text) <= _MAX_HEADING_CHARS * 3 or not _HEADING_WORDS.search(text):
+            continue
+        norm = squash(text)
+        if not norm or len(norm) > _MAX_HEADING_CHARS:
+            continue
+        for key, pattern in _HEADINGS:
+            if key not in found and pattern.match(norm):
+                found[key] = index
+                break
+    return found
+
+
+def _title_facts(doc: Document, first_heading: int) -> tuple[str | None, str | None, int | None]:
+    """Agency and year from the title, which may be split over several lines."""
+    parts: list[str] = []
+    for line in doc.lines[: min(first_heading, 12)]:
+        norm = squash(line.text)
+        if not norm or _BREADCRUMB.search(norm):
+            continue
+        parts.append(norm)
+        if "报告" in norm:
+            break
+    title = "".join(parts)
+    match = _TITLE.search(title)
+    if not match:
+        return (title or None), None, None
+    agency = match.group("before") or match.group("after") or None
+    return title[: match.end()], agency, int(match.group("year"))
+
+
+def _text_of(doc: Document, start: int, end: int) -> str:
+    lines: list[str] = []
+    for line in doc.lines[start:end]:
+        text = " ".join(c.strip() for c in line.cells if c.strip()) if len(line.cells) > 1 else line.cells[0]
+        if _FOOTER.search(text.strip()):
+            break
+        lines.append(text.rstrip())
+    return "\n".join(lines).strip()
+
+
+def split_sections(doc: Document) -> Sections:
+    headings = find_headings(doc)
+    n = len(doc.lines)
+
+    # A table starts after its section heading, or, when the heading is missing, at the
+    # first line carrying its own header words.
+    table_starts: dict[str, int] = {}
+    anchored: list[int] = []
+    after = headings.get("overview", -1)
+    for section, table in _TABLE_OF_SECTION.items():
+        if section in headings:
+            table_starts[table] = headings[section] + 1
+            after = max(after, headings[section])
+            continue
+        anchor = _TABLE_ANCHORS[table]
+        for index in range(after + 1, n):
+            if anchor.search(squash(doc.lines[index].text)):
+                table_starts[table] = index
+                anchored.append(index)
+                after = index
+                break
+
+    boundaries = sorted({*headings.values(), *anchored})
+
+    def end_of(start: int) -> int:
+        return next((b for b in boundaries if b > start), n)
+
+    spans = {key: (index, end_of(index)) for key, index in headings.items()}
+    table_regions = {table: (start, end_of(start)) for table, start in table_starts.items()}
+
+    first = min(headings.values(), default=min(table_starts.values(), default=n))
+    title, agency, year = _title_facts(doc, first)
+
+    narrative: dict[str, str] = {}
+    for key in ("overview", "problems", "other"):
+        if key in spans:
+            start, end = spans[key]
+            text = _text_of(doc, start + 1, end)
+            if text:
+                narrative[key] = text
+    if "overview" not in narrative:
+        # No 一、总体情况 heading: the text between the title and the first heading is the overview.
+        title_end = next((i + 1 for i, ln in enumerate(doc.lines[:first]) if "报告" in ln.text), 0)
+        text = _text_of(doc, title_end, first)
+        if text:
+            narrative["overview"] = text
+    return Sections(
+        title=title, agency=agency, year=year, spans=spans, table_regions=table_regions, narrative=narrative
+    )

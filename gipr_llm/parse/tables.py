@@ -1,0 +1,471 @@
+"""Parse stage: 表二, 表三 and 表四 -> canonical tables, every cell read by its row label.
+
+Rows are found by the words of their labels (spec row tables), never by their position,
+so a stray number cannot shift the rows after it. Every cell that is not a plain number
+becomes null plus a finding naming table, row, column and the text found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from gipr_llm.domain import spec
+from gipr_llm.domain.models import Document, Finding, Sections, Table2, Table3, Table4
+from gipr_llm.domain.textnorm import squash
+from gipr_llm.parse.cells import Cell, parse_cell
+from gipr_llm.parse.rows import Alignment, RawRow, align, build_rows, split_glued
+
+# --- row labels -------------------------------------------------------------------
+# Strong patterns name one row; weak ones (group words that are a row only on one
+# template) count only when no strong pattern matches the label.
+
+_T3_STRONG: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(p))
+    for key, p in (
+        ("new_received", r"本年新收"),
+        ("carried_over", r"上年结转"),
+        ("granted", r"予以公开"),
+        ("partially_granted", r"部分公开"),
+        ("denied_state_secret", r"国家秘密"),
+        ("denied_prohibited_by_law", r"法律行政法规禁止|法律法规禁止|禁止公开"),
+        ("denied_three_securities", r"三安全一稳定|危及"),
+        ("denied_third_party", r"第三方"),
+        ("denied_internal_affairs", r"内部事务"),
+        ("denied_process_info", r"过程性"),
+        ("denied_enforcement_file", r"执法案卷"),
+        ("denied_query_matter", r"查询事项"),
+        ("unavailable_not_held", r"不掌握"),
+        ("unavailable_needs_creation", r"另行制作|没有现成"),
+        ("unavailable_unclear", r"仍不明确|补正后"),
+        ("unprocessed_petition", r"信访|举报投诉"),
+        ("unprocessed_duplicate", r"重复申请"),
+        ("unprocessed_publication", r"出版物"),
+        ("unprocessed_excessive", r"大量反复"),
+        ("unprocessed_confirmation", r"重新出具|确认或"),
+        ("other_no_correction", r"不补正"),
+        ("other_no_fee", r"缴纳费用|收费通知"),
+        ("other_other", r"\d[.、]?其他$"),
+        ("carried_forward", r"结转下年"),
+    )
+)
+_T3_WEAK: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("other_handling", re.compile(r"\(六\)其他(?:处理)?$|^其他处理$")),
+    ("total_processed", re.compile(r"总计$")),
+)
+
+_T2_STRONG: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(p))
+    for key, p in (
+        ("rules", r"规章"),
+        ("normative_documents", r"规范性文件"),
+        ("licensing", r"行政许可"),
+        ("other_services", r"其他对外管理服务事项"),
+        ("punishment", r"行政处罚"),
+        ("coercion", r"行政强制"),
+        ("fees", r"行政事业性收费"),
+        ("procurement", r"政府集中采购|集中采购"),
+    )
+)
+_T2_2019_WORDS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "第二十条第(九)项",
+    "政府集中采购",
+)
+_T2_2021_WORDS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
+
+
+@lru_cache(maxsize=1 << 14)  # labels recur across reports of one template
+def _match_row(label: str, strong, weak) -> tuple[str | None, tuple[str, ...]]:
+    """(row key nearest the data, other rows the label also names)."""
+    hits = [(m.end(), key) for key, pattern in strong if (m := pattern.search(label))]
+    if not hits:
+        hits = [(m.end(), key) for key, pattern in weak if (m := pattern.search(label))]
+    if not hits:
+        return None, ()
+    hits.sort()
+    return hits[-1][1], tuple(key for _, key in hits[:-1] if key != hits[-1][1])
+
+
+def table3_rows_named_in(text: str) -> set[str]:
+    """The 表三 rows whose label words appear in a stretch of text (for checking a re-read).
+
+    The label patterns that are anchored to a label's end are restated for running text.
+    """
+    squashed = squash(text)
+    named = {key for key, pattern in _T3_STRONG if key != "other_other" and pattern.search(squashed)}
+    if re.search(r"\d[.、]?其他(?!处理|法律|情形)", squashed):
+        named.add("other_other")
+    if "(六)其他" in squashed:
+        named.add("other_handling")
+    if "总计" in squashed:
+        named.add("total_processed")
+    return named
+
+
+def _names_t3_row(label: str) -> bool:
+    return _match_row(label, _T3_STRONG, _T3_WEAK)[0] is not None
+
+
+def _names_t2_row(label: str) -> bool:
+    return _match_row(label, _T2_STRONG, ())[0] is not None
+
+
+def _names_no_row(label: str) -> bool:
+    return False  # 表四 is one row of fifteen cells under a header
+
+
+_T2_HEADER = re.compile(r"第二十条|信息内容|件数|数量|金额")
+
+
+def _t2_blank_row(label: str) -> bool:
+    """In a real 表二 grid, an empty row under a data label (e.g. a sub-row 行政检查)."""
+    return not _T2_HEADER.search(label)
+
+
+# --- findings ---------------------------------------------------------------------
+
+_STATE_RULES = {
+    "blank": ("PARSE-CELL-BLANK", "info", "空白"),
+    "not_applicable": ("PARSE-CELL-NA", "info", "填写为不适用"),
+    "unreadable": ("PARSE-CELL-UNREADABLE", "error", "无法识别为数字"),
+    "unaligned": ("PARSE-CELL-UNALIGNED", "error", "因该行单元格数量不符而无法确定"),
+}
+
+
+@dataclass(slots=True)
+class _Collector:
+    table: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, rule: str, severity: str, message: str, **kw) -> None:
+        self.findings.append(
+            Finding(rule=rule, severity=severity, stage="parse", table=self.table, message=message, **kw)
+        )
+
+    def cell(self, row: str, row_label: str | None, column: str, cell: Cell, line: int) -> None:
+        rule, severity, what = _STATE_RULES[cell.state]
+        col_label = spec.column_label(self.table, column)
+        raw = cell.raw.strip()
+        shown = f"「{raw}」" if raw else "（空）"
+        self.add(
+            rule,
+            severity,
+            f"{spec.TABLE_LABELS[self.table]}「{row_label}」行「{col_label}」列{what}：原文为{shown}，按空值处理，未计为0。",
+            row=row,
+            row_label=row_label,
+            column=column,
+            column_label=col_label,
+            raw=cell.raw,
+            line=line,
+        )
+
+    def unknown_row(self, row: RawRow) -> None:
+        self.add(
+            "PARSE-ROW-UNKNOWN",
+            "warning",
+            f"{spec.TABLE_LABELS[self.table]}中有一行数据的行名无法识别（行名：「{row.label or '（无）'}」），该行未读取。",
+            raw=" | ".join(row.cells),
+            line=row.line,
+        )
+
+    def duplicate_row(self, key: str, label: str, line: int) -> None:
+        self.add(
+            "PARSE-ROW-DUPLICATE",
+            "warning",
+            f"{spec.TABLE_LABELS[self.table]}「{label}」行出现了两次，只读取第一次。",
+            row=key,
+            row_label=label,
+            line=line,
+        )
+
+    def row_length(self, row: str | None, row_label: str | None, k: int, al: Alignment, line: int) -> None:
+        n = len(al.raw)
+        unresolved = any(c.state == "unaligned" for c in al.cells)
+        cells_text = "、".join(c.strip() or "（空）" for c in al.raw)
+        if n < k:
+            what = f"只有{n}个单元格，应为{k}个，无法判断缺少哪一列，整行按空值处理"
+        elif unresolved:
+            what = f"有{n}个单元格，应为{k}个，多出的单元格位置无法确定，相关列按空值处理"
+        else:
+            what = f"有{n}个单元格，应为{k}个；无论去掉哪个多余单元格，各列取值都相同，已按此读取"
+        self.add(
+            "PARSE-ROW-LENGTH",
+            "error" if unresolved else "warning",
+            f"{spec.TABLE_LABELS[self.table]}「{row_label}」行{what}（原文：{cells_text}）。",
+            row=row,
+            row_label=row_label,
+            raw=" | ".join(al.raw),
+            line=line,
+        )
+
+
+def _read_row(
+    col: _Collector,
+    key: str,
+    label: str | None,
+    columns: tuple[str, ...],
+    row: RawRow,
+    holds: Callable[[list[int]], bool] = lambda _: True,
+) -> list[Cell]:
+    if len(row.cells) == len(columns):  # the common case: one cell per column, all numbers
+        parsed = [parse_cell(c) for c in row.cells]
+        if all(cell.state == "value" for cell in parsed):
+            return parsed
+    if (
+        len(columns) > 1
+        and len(row.cells) == 1
+        and len(row.cells[0].strip()) >= len(columns)
+        and row.cells[0].strip().isdigit()
+    ):
+        return _read_glued(col, key, label, columns, row, holds)
+    al = align(row.cells, len(columns))
+    if al.surplus:
+        col.row_length(key, label, len(columns), al, row.line)
+    if all(cell.state == "value" for cell in al.cells):
+        return al.cells
+    for column, cell in zip(columns, al.cells, strict=True):
+        # A row with too few cells is one finding (above), not one per cell.
+        if cell.state != "value" and not (cell.state == "unaligned" and al.surplus < 0):
+            col.cell(key, label, column, cell, row.line)
+    return al.cells
+
+
+def _read_glued(
+    col: _Collector,
+    key: str | None,
+    label: str | None,
+    columns: tuple[str, ...],
+    row: RawRow,
+    holds: Callable[[list[int]], bool],
+) -> list[Cell]:
+    """One run of digits where several cells belong: only the table's sums may cut it."""
+    digits = row.cells[0].strip()
+    table = spec.TABLE_LABELS[col.table]
+    solutions = split_glued(digits, len(columns), holds)
+    if len(solutions) == 1:
+        values = solutions[0]
+        col.add(
+            "PARSE-GLUED",
+            "warning",
+            f"{table}「{label}」行的数字粘连为「{digits}」，只有一种拆分满足本行的合计关系，"
+            f"已拆分为{'、'.join(map(str, values))}，请核对原表。",
+            row=key,
+            row_label=label,
+            raw=digits,
+            line=row.line,
+        )
+        return [Cell(str(v), "value", v) for v in values]
+    why = f"有{len(solutions)}种拆分都满足合计关系" if solutions else "没有满足合计关系的拆分"
+    col.add(
+        "PARSE-GLUED",
+        "error",
+        f"{table}「{label}」行的数字粘连为「{digits}」，{why}，无法确定各列数值，整行按空值处理。",
+        row=key,
+        row_label=label,
+        raw=digits,
+        line=row.line,
+    )
+    return [Cell(digits, "unaligned")] * len(columns)
+
+
+def _t3_row_sum_holds(values: list[int]) -> bool:
+    return sum(values[:6]) == values[6]
+
+
+def _t4_sums_hold(values: list[int]) -> bool:
+    return all(sum(values[i : i + 4]) == values[i + 4] for i in range(0, 15, 5))
+
+
+def _count(cell: Cell, col: _Collector, key: str, label: str | None, column: str, line: int) -> int | None:
+    """A count cell's value; a decimal where a whole number belongs is unreadable."""
+    if cell.state != "value":
+        return None
+    if isinstance(cell.value, Decimal):
+        col.cell(key, label, column, Cell(cell.raw, "unreadable"), line)
+        return None
+    return cell.value  # type: ignore[return-value]
+
+
+# --- 表三 ---------------------------------------------------------------------------
+
+
+def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
+    col = _Collector("table3")
+    found: dict[str, list[int | None]] = {}
+    for row in rows:
+        key, also = _match_row(row.label, _T3_STRONG, _T3_WEAK)
+        if key is None:
+            col.unknown_row(row)
+            continue
+        for other in also:
+            if other not in found:
+                label = spec.T3_ROW_LABELS[other]
+                col.add(
+                    "PARSE-ROW-EMPTY",
+                    "error",
+                    f"表三「{label}」行没有数据单元格。",
+                    row=other,
+                    row_label=label,
+                    line=row.line,
+                )
+                found[other] = [None] * 7
+        label = spec.T3_ROW_LABELS[key]
+        if key in found:
+            col.duplicate_row(key, label, row.line)
+            continue
+        cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
+        found[key] = [
+            c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
+            for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
+        ]
+    if not found:
+        return None, col.findings
+    template = (
+        "2021"
+        if {"other_no_correction", "other_no_fee", "other_other"} & found.keys()
+        else ("2019" if "other_handling" in found else None)
+    )
+    order = spec.T3_ROWS[template or "2021"]
+    for key in order:
+        if key not in found and not (template is None and key.startswith("other_")):
+            label = spec.T3_ROW_LABELS[key]
+            col.add("PARSE-ROW-MISSING", "error", f"表三缺少「{label}」行。", row=key, row_label=label)
+    ordered = {k: found[k] for k in spec.T3_ROW_LABELS if k in found}
+    return Table3(template=template, rows=ordered), col.findings
+
+
+# --- 表四 ---------------------------------------------------------------------------
+
+
+def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
+    col = _Collector("table4")
+    cells: list[str] = []
+    line = rows[0].line if rows else 0
+    for row in rows:
+        cells.extend(row.cells)
+    if not cells:
+        return None, col.findings
+    keys = [(g, c) for g in spec.T4_GROUPS for c in spec.T4_COLUMNS]
+    title = "行政复议、行政诉讼"
+    if len(cells) == 1 and len(cells[0].strip()) >= len(keys) and cells[0].strip().isdigit():
+        names = tuple(f"{g}.{c}" for g, c in keys)
+        parsed = _read_glued(col, None, title, names, RawRow(title, cells, line), _t4_sums_hold)
+        one_finding = True
+    else:
+        al = align(cells, len(keys))
+        if al.surplus:
+            col.row_length(None, title, len(keys), al, line)
+        parsed, one_finding = al.cells, al.surplus < 0
+    out: dict[str, dict[str, int | None]] = {g: {} for g in spec.T4_GROUPS}
+    for (group, column), cell in zip(keys, parsed, strict=True):
+        label = spec.T4_GROUP_LABELS[group]
+        # A row that could not be aligned or cut is one finding (above), not one per cell.
+        if cell.state != "value" and not (cell.state == "unaligned" and one_finding):
+            col.cell(group, label, column, cell, line)
+        out[group][column] = _count(cell, col, group, label, column, line)
+    return Table4(rows=out), col.findings
+
+
+# --- 表二 ---------------------------------------------------------------------------
+
+
+def _table2_template(lines_text: str) -> str | None:
+    s2019 = sum(w in lines_text for w in _T2_2019_WORDS)
+    s2021 = sum(w in lines_text for w in _T2_2021_WORDS)
+    if s2019 == s2021:
+        return None
+    return "2019" if s2019 > s2021 else "2021"
+
+
+def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, list[Finding]]:
+    col = _Collector("table2")
+    template = _table2_template(header_text)
+    if template is None:
+        if rows:
+            col.add(
+                "PARSE-TEMPLATE-UNKNOWN",
+                "error",
+                "表二的表头无法判断属于2019年版还是2021年版模板，表二未读取。",
+            )
+        return None, col.findings
+    columns_of = spec.T2_COLUMNS[template]
+    table = Table2(template=template, rows={})
+    last_main: str | None = None
+    for row in rows:
+        key, _ = _match_row(row.label, _T2_STRONG, ())
+        sub_label: str | None = None
+        if key is not None:
+            last_main = key
+            if key == "other_services":  # 「其他对外管理服务事项行政检查」: a locally split sub-row
+                sub_label = row.label.partition(spec.T2_ROW_LABELS[key])[2] or None
+        elif last_main == "other_services" and row.label:
+            key, sub_label = "other_services", row.label
+        else:
+            col.unknown_row(row)
+            continue
+        if key not in columns_of:
+            col.add(
+                "PARSE-ROW-TEMPLATE",
+                "warning",
+                f"表二「{spec.T2_ROW_LABELS[key]}」行不属于{template}年版模板，该行未读取。",
+                row=key,
+                row_label=spec.T2_ROW_LABELS[key],
+                line=row.line,
+            )
+            continue
+        columns = columns_of[key]
+        label = spec.T2_ROW_LABELS[key] + (f"（{sub_label}）" if sub_label else "")
+        cells = _read_row(col, key, label, columns, row)
+        values: dict[str, int | Decimal | None] = {}
+        for column, cell in zip(columns, cells, strict=True):
+            if (key, column) in spec.T2_MONEY_COLUMNS:
+                values[column] = Decimal(cell.value) if cell.state == "value" else None  # type: ignore[arg-type]
+                if cell.state == "value":
+                    table.units[f"{key}.{column}"] = cell.unit or "万元"
+            else:
+                values[column] = _count(cell, col, key, label, column, row.line)
+            if cell.note:
+                table.notes[f"{key}.{column}"] = cell.note
+        if sub_label:
+            table.sub_rows.setdefault(key, {})[sub_label] = values
+        elif key in table.rows:
+            col.duplicate_row(key, label, row.line)
+        else:
+            table.rows[key] = values
+    return table, col.findings
+
+
+# --- stage entry ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ParsedTables:
+    table2: Table2 | None
+    table3: Table3 | None
+    table4: Table4 | None
+    findings: list[Finding]
+
+
+def parse_tables(doc: Document, sections: Sections) -> ParsedTables:
+    findings: list[Finding] = []
+
+    def region(name: str):
+        start, end = sections.table_regions.get(name, (0, 0))
+        return doc.lines[start:end]
+
+    t2_lines = region("table2")
+    t2_header = "".join(squash(line.text) for line in t2_lines)
+    table2, f2 = parse_table2(build_rows(t2_lines, _names_t2_row, 3, _t2_blank_row), t2_header)
+    table3, f3 = parse_table3(build_rows(region("table3"), _names_t3_row, 7, _names_t3_row))
+    table4, f4 = parse_table4(build_rows(region("table4"), _names_no_row, 15))
+    findings.extend(f2)
+    findings.extend(f3)
+    findings.extend(f4)
+    return ParsedTables(table2, table3, table4, findings)

@@ -1,0 +1,72 @@
+"""``gipr brief`` without the command line: read and check the inputs (``check_paths``), build
+the briefs, let the LLM write the connecting prose when configured, save them.
+
+Inputs that cannot be read are named at the end of the brief and on stderr, and make the
+exit code 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gipr_llm.pipeline.batch import check_paths
+from gipr_llm.render.brief.run import OUTPUT_SUFFIXES, BriefRun, build_briefs, write_briefs
+
+if TYPE_CHECKING:
+    from gipr_llm.llm.config import LlmConfig
+
+
+def make_briefs(
+    paths: Iterable[str | Path],
+    *,
+    batch: bool,
+    llm: LlmConfig | None = None,
+    with_chart: bool = True,
+    jobs: int = 1,
+) -> BriefRun:
+    checked = check_paths(paths, llm, jobs)
+    run = BriefRun(failed=checked.failed, no_input=checked.no_input)
+    run.briefs = build_briefs(checked, batch=batch, with_chart=with_chart)
+    if llm is not None:
+        from gipr_llm.render.brief.llm_prose import write_prose_with_config
+
+        for brief in run.briefs:
+            outcome = write_prose_with_config(brief, llm)
+            if not outcome.used_llm:
+                run.warnings.append(
+                    f"大模型撰写的简报文字未通过校验或调用失败，已改用模板文字：{outcome.reason}"
+                )
+    return run
+
+
+def run_brief(
+    paths: list[Path],
+    output: Path | None,
+    *,
+    batch: bool,
+    llm: LlmConfig | None,
+    err: Callable[[str], None],
+    jobs: int = 1,
+) -> int:
+    """The whole command; returns the exit code. Problems go to ``err``, one line each."""
+    if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
+        err(f"{output}: 输出文件须为 .md 或 .docx (output must be .md or .docx)")
+        return 2
+    run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs)
+    for warning in run.warnings:
+        err(warning)
+    for item in run.failed:
+        err(f"{item.path}: {item.error}")
+    if run.no_input:
+        err("没有找到报告文件 (no input files)")
+    if run.briefs:
+        try:
+            write_briefs(run, output)
+        except OSError as error:
+            err(f"{output}: 无法写入 ({error.strerror or type(error).__name__})")
+            return 2
+    elif not run.no_input:
+        err("没有可以生成简报的报告 (no report could be read)")
+    return run.exit_code

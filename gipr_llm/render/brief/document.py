@@ -1,0 +1,67 @@
+"""The brief as a document, before it is written out as Markdown or DOCX.
+
+Sections are numbered when rendered (一、二、…), so a section left out (no 同比 data) never
+leaves a gap. ``slots`` name the paragraphs the LLM may rewrite (connecting prose only);
+every number stays in the paragraphs the code wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from gipr_llm.render.brief.figures import FigureSet
+
+_ORDINALS = "一二三四五六七八九十"
+MASTHEAD = "政府信息公开工作简报"
+DATA_NOTE = "本简报数字均取自报告所附统计表和报告正文，由程序计算核对；百分比保留一位小数。"
+
+
+def ordinal(index: int) -> str:
+    """1 -> 一, 11 -> 十一 (sections and list items)."""
+    if index <= 10:
+        return _ORDINALS[index - 1]
+    tens, ones = divmod(index, 10)
+    return (_ORDINALS[tens - 1] if tens > 1 else "") + "十" + (_ORDINALS[ones - 1] if ones else "")
+
+
+@dataclass
+class BriefTable:
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class BriefChart:
+    caption: str
+    png: bytes
+    legend: list[tuple[str, str]] = field(default_factory=list)  # label on the chart -> what it stands for
+    note: str | None = None
+
+
+@dataclass
+class BriefSection:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    table: BriefTable | None = None
+    chart: BriefChart | None = None
+
+
+@dataclass
+class Brief:
+    title: str
+    sections: list[BriefSection]
+    figures: FigureSet
+    kind: Literal["report", "batch"] = "report"
+    slots: dict[str, tuple[int, int]] = field(default_factory=dict)  # slot -> (section, paragraph)
+    notes: list[str] = field(default_factory=list)  # closing notes, e.g. files that could not be read
+    prose_by: Literal["template", "llm"] = "template"
+
+    def slot_text(self, slot: str) -> str:
+        section, paragraph = self.slots[slot]
+        return self.sections[section].paragraphs[paragraph]
+
+    def set_slot(self, slot: str, text: str) -> None:
+        section, paragraph = self.slots[slot]
+        self.sections[section].paragraphs[paragraph] = text
