@@ -140,6 +140,11 @@ class Finding(StrictModel):
     )
     line: int | None = Field(None, description="Source line (or table row) number")
     message: str = Field(description="One sentence in Chinese a reviewer can act on")
+    fault: Literal["report", "reading"] | None = Field(
+        None,
+        description="Who is at fault: the report (an error the body must correct) or the reading "
+        "(the tool could not read or place something); None when neither (info)",
+    )
 
 
 Number = int | Decimal
