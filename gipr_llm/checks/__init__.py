@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from gipr_llm.checks.arithmetic import check_tables
 from gipr_llm.checks.compliance import check_compliance
-from gipr_llm.checks.core import CellKey
 from gipr_llm.checks.narrative_table import check_narrative_table
 from gipr_llm.checks.year_chain import check_year_chain, normalise_agency, year_chain_by_report
 from gipr_llm.domain import spec
+from gipr_llm.domain.arithmetic import CellKey
 from gipr_llm.domain.models import Finding, Report
 
 __all__ = [

@@ -11,55 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from gipr_llm.checks.core import CellKey, Equation, Grid, cell_label, cell_name, fmt, make_finding
+from gipr_llm.checks.core import cell_label, cell_name, fmt, make_finding
 from gipr_llm.checks.localise import implied_unknowns, localise
 from gipr_llm.domain import spec
+from gipr_llm.domain.arithmetic import (
+    CellKey,
+    Equation,
+    Grid,
+    build_grid,
+    table3_equations,
+    table3_outcome_rows,
+    table3_rows,
+    table3_template,
+    table4_equations,
+)
 from gipr_llm.domain.models import Finding, Table2, Table3, Table4
-
-T3_PARTS = spec.T3_COLUMNS[:-1]  # the six applicant columns summed into 总计
-T4_PARTS = spec.T4_COLUMNS[:-1]
-
-
-def table3_template(table3: Table3) -> str | None:
-    """The template of 表三, from the table itself when the parser could not tell."""
-    if table3.template:
-        return table3.template
-    rows = table3.rows.keys()
-    if {"other_no_correction", "other_no_fee", "other_other"} & rows:
-        return "2021"
-    if "other_handling" in rows:
-        return "2019"
-    return None
-
-
-def table3_outcome_rows(table3: Table3) -> tuple[str, ...]:
-    # Unknown template: the 2019 list names other_handling, which is then missing, so the
-    # outcome sums are skipped rather than computed over an incomplete set of rows.
-    return spec.T3_OUTCOME_ROWS[table3_template(table3) or "2019"]
-
-
-def table3_rows(table3: Table3) -> tuple[str, ...]:
-    return spec.T3_ROWS[table3_template(table3) or "2019"]
-
-
-# --- grid ---------------------------------------------------------------------------
-
-
-def build_grid(table3: Table3 | None, table4: Table4 | None, unknown: Iterable[CellKey] = ()) -> Grid:
-    grid = Grid(unknown=set(unknown))
-    if table3 is not None:
-        for row, values in table3.rows.items():
-            if len(values) != len(spec.T3_COLUMNS):
-                grid.unknown.update(("table3", row, c) for c in spec.T3_COLUMNS)
-                continue
-            for column, value in zip(spec.T3_COLUMNS, values, strict=True):
-                grid.values[("table3", row, column)] = value
-    if table4 is not None:
-        for group, values in table4.rows.items():
-            for column in spec.T4_COLUMNS:
-                if column in values:
-                    grid.values[("table4", group, column)] = values[column]
-    return grid
 
 
 def _blank(grid: Grid, cell: CellKey) -> bool:
@@ -109,54 +75,6 @@ def mark_unreported(grid: Grid, table3: Table3 | None, table4: Table4 | None) ->
                 )
             )
     return findings
-
-
-# --- equations ----------------------------------------------------------------------
-
-
-def table3_equations(table3: Table3) -> list[Equation]:
-    eqs: list[Equation] = []
-
-    def cell(row: str, column: str) -> CellKey:
-        return ("table3", row, column)
-
-    for column in spec.T3_COLUMNS:
-        eqs.append(
-            Equation(
-                "T3-BALANCE",
-                "table3",
-                None,
-                column,
-                (
-                    (cell("new_received", column), 1),
-                    (cell("carried_over", column), 1),
-                    (cell("total_processed", column), -1),
-                    (cell("carried_forward", column), -1),
-                ),
-                cell("total_processed", column),
-            )
-        )
-    for row in table3_rows(table3):
-        terms = ((cell(row, "total"), 1), *((cell(row, c), -1) for c in T3_PARTS))
-        eqs.append(Equation("T3-ROW-SUM", "table3", row, "total", terms, cell(row, "total")))
-    outcome = table3_outcome_rows(table3)
-    for column in spec.T3_COLUMNS:
-        terms = ((cell("total_processed", column), 1), *((cell(r, column), -1) for r in outcome))
-        eqs.append(
-            Equation(
-                "T3-OUTCOME-SUM", "table3", "total_processed", column, terms, cell("total_processed", column)
-            )
-        )
-    return eqs
-
-
-def table4_equations() -> list[Equation]:
-    eqs = []
-    for group in spec.T4_GROUPS:
-        total = ("table4", group, "total")
-        terms = ((total, 1), *((("table4", group, c), -1) for c in T4_PARTS))
-        eqs.append(Equation("T4-SUM", "table4", group, "total", terms, total))
-    return eqs
 
 
 def failure_finding(eq: Equation, grid: Grid, residual: int) -> Finding:

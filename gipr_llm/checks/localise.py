@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
-from gipr_llm.checks.core import CellKey, Equation, Grid, cell_label, make_finding
+from gipr_llm.checks.core import cell_label, make_finding
 from gipr_llm.domain import spec
+from gipr_llm.domain.arithmetic import CellKey, Equation, Grid
 from gipr_llm.domain.models import Finding
 
 # How each rule reads in "按…应为N".
