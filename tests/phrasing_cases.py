@@ -166,8 +166,8 @@ CASES: tuple[Case, ...] = (
             Fact("proactive_total", 21, "条", "区信访办主动公开政府信息21条"),
             Fact("applications_received", 0, None, "全年未收到政府信息公开申请"),
         ),
-        wrong_value=1,
-        other_sentence_quote="区信访办主动公开政府信息21条",
+        wrong_value=12,
+        other_sentence_quote="全年未收到政府信息公开申请",
     ),
     Case(
         "per-channel",

@@ -195,6 +195,9 @@ class CountFact(StrictModel):
     ]
     label: str | None = Field(None, description="Category or channel, for proactive_item")
     value: int
+    approximate: bool = Field(
+        False, description="The report gives the number as approximate (5500余条, 约300条, 四十多条)"
+    )
     unit: str | None = None
     quote: str
     extractor: Extractor
