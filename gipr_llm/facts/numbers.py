@@ -24,9 +24,13 @@ _ARABIC = r"(?<![\d.第])(?P<ar>\d{1,3}(?:[,，]\d{3})+(?![\d])|\d+)(?P<dec>\.\d
 _CHINESE = rf"(?<![{_CN}第])(?P<cn>[{_CN}]+)"
 _SCALE = r"(?P<scale>万|千)?"
 _MARK = r"(?P<mark>余|多)?"
-_STATED = re.compile(
+# One count as written; rules patterns embed it (its groups are read by ``read_count``).
+COUNT_PATTERN = (
     rf"{_PREFIX}(?:{_ARABIC}|{_CHINESE}){_SCALE}{_MARK}\s*(?P<unit>[{COUNT_UNITS}])(?P<about>左右)?"
 )
+_STATED = re.compile(COUNT_PATTERN)
+
+
 @dataclass(frozen=True, slots=True)
 class StatedCount:
     value: int
@@ -39,26 +43,28 @@ class StatedCount:
 
 def stated_counts(text: str) -> list[StatedCount]:
     """Every count the text states, normalised, in text order."""
-    found = []
-    for m in _STATED.finditer(text):
-        if m["ar"] is not None:
-            try:
-                number = Decimal(m["ar"].replace(",", "").replace("，", "") + (m["dec"] or ""))
-            except InvalidOperation:
-                continue
-            number_start = m.start("ar")
-        else:
-            value = chinese_to_int(m["cn"])
-            if not value:  # 零件 is a word; a zero is written 0 or by negation
-                continue
-            number = Decimal(value)
-            number_start = m.start("cn")
-        if m["scale"]:
-            number *= 10000 if m["scale"] == "万" else 1000
-        if number != number.to_integral_value():
-            continue  # 4.5条 states no count
-        approximate = bool(m["pre"] or m["mark"] or m["about"])
-        found.append(
-            StatedCount(int(number), m["unit"], approximate, m.start(), number_start, m.end("unit"))
-        )
-    return found
+    return [count for m in _STATED.finditer(text) if (count := read_count(m)) is not None]
+
+
+def read_count(m: re.Match[str]) -> StatedCount | None:
+    """The count a match of ``COUNT_PATTERN`` states; None when it is no count (4.5条, 零件)."""
+    if m["ar"] is not None:
+        try:
+            number = Decimal(m["ar"].replace(",", "").replace("，", "") + (m["dec"] or ""))
+        except InvalidOperation:
+            return None
+        number_start = m.start("ar")
+    else:
+        value = chinese_to_int(m["cn"])
+        # 零件 is a word, and 一 alone is the article (确保每一份文件, 一次培训), not the count 1;
+        # a zero is written 0 or said by negation.
+        if not value or m["cn"] == "一":
+            return None
+        number = Decimal(value)
+        number_start = m.start("cn")
+    if m["scale"]:
+        number *= 10000 if m["scale"] == "万" else 1000
+    if number != number.to_integral_value():
+        return None
+    approximate = bool(m["pre"] or m["mark"] or m["about"])
+    return StatedCount(int(number), m["unit"], approximate, m.start(), number_start, m.end("unit"))
