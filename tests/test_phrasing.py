@@ -144,3 +144,36 @@ def test_scripted_replies_for_every_class_are_kept_over_http(narratives, tmp_pat
             llm = {(c.kind, c.value, c.approximate) for c in facts.counts if "llm" in c.extractor}
             assert {(f.kind, f.value, f.approximate) for f in case.expected} <= llm, case.name
             assert not [f for f in findings if f.rule == "LLM-UNGROUNDED"], case.name
+
+
+def test_sections_as_the_report_prints_them(tmp_path):
+    from tests.phrasing_cases import BY_NAME
+
+    for name in ("subheading", "markdown"):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(report_text(BY_NAME[name]), encoding="utf-8")
+        report = read_report(path)
+        assert report.meta.sections_found == [
+            "overview",
+            "proactive",
+            "applications",
+            "review_litigation",
+            "problems",
+            "other",
+        ], name
+        assert report.meta.year == 2024 and report.meta.agency == "北京市西城区信访办公室", name
+        assert report.table3 is not None and "本年新收" not in report.narrative["overview"], name
+    # the sub-headings stay inside 一、总体情况
+    assert "（三）政府信息管理情况" in read_report(tmp_path / "subheading.txt").narrative["overview"]
+
+
+def test_a_wrapped_line_is_joined_but_a_heading_or_item_is_not():
+    from gipr_llm.facts.rules import join_wrapped_lines
+
+    text = "（一）主动公开情况\n全年主动公开政府\n信息351件，\n涉及各领域。\n1.依申请公开\n全年受理申\n\n请17件。"
+    joined, where = join_wrapped_lines(text)
+    assert (
+        joined
+        == "（一）主动公开情况\n全年主动公开政府信息351件，涉及各领域。\n1.依申请公开\n全年受理申请17件。"
+    )
+    assert all(text[where[i]] == ch for i, ch in enumerate(joined) if ch != "\n")

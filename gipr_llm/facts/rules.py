@@ -22,7 +22,9 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # A line break is a sentence break only after a sentence end, after a heading-like line, or
 # before an item marker; elsewhere it is where a PDF or a web page wrapped the sentence.
 _LINE_END = re.compile(r"[。！？!?；;：:」”）)]\s*$")
-_HEADING_LIKE = re.compile(r"^[^，,。；;]{0,25}$")
+_HEADING_LIKE = re.compile(
+    r"^[^，,。；;]{0,4}$|^[^，,。；;]{0,30}(?:情况|事项|措施|概述|问题|工作|建设|管理|保障)$"
+)
 _ITEM_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、](?!\d)|#)"
 )
@@ -255,6 +257,7 @@ def join_wrapped_lines(text: str) -> tuple[str, list[int]]:
             and following
             and not _LINE_END.search(previous)
             and not _HEADING_LIKE.match(previous.strip())
+            and not (_ITEM_START.match(previous) and not re.search(r"[，,。；;]", previous))
             and not _ITEM_START.match(following)
         )
         if not soft:
