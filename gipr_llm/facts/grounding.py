@@ -67,7 +67,9 @@ KIND_CUES: dict[str, tuple[str, ...]] = {
 }
 FEE_CUE = "信息处理费"
 # A zero said in words: 未收到政府信息公开申请, 没有发生行政复议, 无申请.
-NEGATION = re.compile(r"(?:未|没有|不曾)(?:收到|接到|受理|发生|出现|被|产生|有)|无(?:人)?(?:申请|行政复议|行政诉讼)")
+NEGATION = re.compile(
+    r"(?:未|没有|不曾)(?:收到|接到|受理|发生|出现|被|产生|有)|无(?:人)?(?:申请|行政复议|行政诉讼)"
+)
 _SENTENCE_BREAK = re.compile(r"[。；;！!？?]")
 _CLAUSE_BREAK = re.compile(r"[。；;！!？?,，:：、]")
 # In the clause of a proactive total these words mean the number counts something else.
