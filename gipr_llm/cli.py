@@ -58,16 +58,26 @@ JobsOpt = Annotated[
 ]
 LlmModeOpt = Annotated[
     str | None,
-    typer.Option("--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）"),
+    typer.Option(
+        "--llm-mode",
+        help="instructor 模式：auto（默认：先用函数调用，接口不支持时自动改用 json）、tools、json、md_json",
+    ),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="不读写大模型响应缓存（缓存目录默认为用户缓存目录，可用 GIPR_CACHE_DIR 指定）")
 ]
 
 
-def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None):
+def llm_config(
+    use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None, no_cache: bool = False
+):
     """The LLM settings the options and environment give, or None; says on stderr which path runs."""
     from gipr_llm.llm.config import LlmConfig, LlmConfigError
 
     try:
-        config = LlmConfig.from_options(use_llm=use_llm, model=model, base_url=base_url, mode=mode)
+        config = LlmConfig.from_options(
+            use_llm=use_llm, model=model, base_url=base_url, mode=mode, no_cache=no_cache
+        )
     except LlmConfigError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
@@ -89,6 +99,7 @@ def extract(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
+    no_cache: NoCacheOpt = False,
     jobs: JobsOpt = 1,
 ) -> None:
     """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines）。"""
@@ -97,7 +108,7 @@ def extract(
 
     files = expand_paths(paths)
     single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
-    llm = llm_config(use_llm, model, base_url, llm_mode)
+    llm = llm_config(use_llm, model, base_url, llm_mode, no_cache)
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -130,6 +141,7 @@ def check(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
+    no_cache: NoCacheOpt = False,
     jobs: JobsOpt = 1,
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
@@ -141,7 +153,7 @@ def check(
         raise typer.Exit(2)
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode), jobs)
+    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode, no_cache), jobs)
     text = render_check(run, fmt)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -162,12 +174,13 @@ def brief(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
+    no_cache: NoCacheOpt = False,
     jobs: JobsOpt = 1,
 ) -> None:
     """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
     from gipr_llm.pipeline.brief import run_brief
 
-    llm = llm_config(use_llm, model, base_url, llm_mode)
+    llm = llm_config(use_llm, model, base_url, llm_mode, no_cache)
     raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
 
 
