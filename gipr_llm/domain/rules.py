@@ -67,6 +67,8 @@ RULES: dict[str, Rule] = _rules(
     # --- narrative: the LLM path ----------------------------------------------------------
     Rule("LLM-UNGROUNDED", "narrative", "warning", "reading", "大模型抽取的事实无原文依据", "llm"),
     Rule("LLM-FALLBACK", "narrative", "warning", "reading", "大模型抽取失败，改用规则", "llm"),
+    Rule("LLM-MODE", "narrative", "info", None, "接口不支持函数调用，已改用 JSON 模式", "llm"),
+    Rule("NARRATIVE-DISAGREE", "narrative", "warning", "reading", "规则与大模型读出的数字不同", "llm"),
     Rule("LLM-TABLE", "parse", "info", "reading", "表三由大模型重新读取", "llm"),
     Rule("LLM-TABLE-REJECTED", "parse", "warning", "reading", "大模型重新读取的表三未采用", "llm"),
     Rule("LLM-TABLE-FAILED", "parse", "warning", "reading", "大模型重新读取表三失败", "llm"),
