@@ -58,6 +58,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-ROW-LENGTH", "parse", "error", "reading", "行的单元格数与模板不符", "reading"),
     Rule("PARSE-ROW-MISSING", "parse", "error", "reading", "未读到该行", "reading"),
     Rule("PARSE-ROW-EMPTY", "parse", "error", "reading", "该行没有数字", "reading"),
+    Rule("PARSE-TRUNCATED", "parse", "error", "reading", "文件在统计表中途结束", "reading"),
     Rule("PARSE-ROW-UNKNOWN", "parse", "warning", "reading", "无法识别的行", "reading"),
     Rule("PARSE-ROW-DUPLICATE", "parse", "warning", "reading", "重复的行", "reading"),
     Rule("PARSE-ROW-TEMPLATE", "parse", "warning", "report", "行不属于所用模板", "reading"),
