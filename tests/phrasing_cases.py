@@ -38,7 +38,8 @@ class Case:
     other_sentence_quote: str | None = None
     markdown: bool = False
     notes: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    # the case's other counts (items after 其中, channels, 结转), for the golden facts
+    others: tuple[dict[str, object], ...] = field(default_factory=tuple)
 
 
 _TAIL = (
@@ -95,6 +96,7 @@ CASES: tuple[Case, ...] = (
         ),
         wrong_value=2316,
         other_sentence_quote="全年新收政府信息公开申请41件",
+        others=({"kind": "applications_carried_over", "value": 2, "unit": "件", "quote": "上年结转2件"},),
     ),
     Case(
         "approx-yu",
@@ -107,6 +109,15 @@ CASES: tuple[Case, ...] = (
         ),
         wrong_value=5000,
         other_sentence_quote="全年共收到政府信息公开申请87件",
+        others=(
+            {
+                "kind": "proactive_item",
+                "label": "政策文件",
+                "value": 120,
+                "unit": "条",
+                "quote": "其中政策文件120条",
+            },
+        ),
     ),
     Case(
         "scaled-wan",
@@ -119,6 +130,15 @@ CASES: tuple[Case, ...] = (
         ),
         wrong_value=414,
         other_sentence_quote="全年共收到政府信息公开申请1,024件",
+        others=(
+            {
+                "kind": "proactive_item",
+                "label": "政策解读材料",
+                "value": 356,
+                "unit": "篇",
+                "quote": "政策解读材料356篇",
+            },
+        ),
     ),
     Case(
         "chinese-yu",
@@ -155,13 +175,22 @@ CASES: tuple[Case, ...] = (
         ),
         wrong_value=3000,
         other_sentence_quote="全年受理政府信息公开申请20多件",
+        others=(
+            {
+                "kind": "proactive_item",
+                "label": "政务微博",
+                "value": 200,
+                "unit": "条",
+                "quote": "其中通过政务微博发布信息近200条",
+                "approximate": True,
+            },
+        ),
     ),
     Case(
         "negation",
         "未收到政府信息公开申请",
         "2024年,区信访办主动公开政府信息21条。\n"
-        "2.依申请公开情况:严格按照《条例》相关规定做好依申请公开工作。全年未收到政府信息公开申请。\n"
-        + _TAIL,
+        "2.依申请公开情况:严格按照《条例》相关规定做好依申请公开工作。全年未收到政府信息公开申请。\n" + _TAIL,
         (
             Fact("proactive_total", 21, "条", "区信访办主动公开政府信息21条"),
             Fact("applications_received", 0, None, "全年未收到政府信息公开申请"),
@@ -178,6 +207,29 @@ CASES: tuple[Case, ...] = (
         (Fact("applications_received", 4, "件", "全年共收到政府信息公开申请4件"),),
         no_total=True,
         notes="三个渠道各有条数，正文没有总数：326+158+12 不得作为总数。",
+        others=(
+            {
+                "kind": "proactive_item",
+                "label": "政府网站",
+                "value": 326,
+                "unit": "条",
+                "quote": "通过政府网站公开信息326条",
+            },
+            {
+                "kind": "proactive_item",
+                "label": "政务新媒体",
+                "value": 158,
+                "unit": "条",
+                "quote": "政务新媒体发布信息158条",
+            },
+            {
+                "kind": "proactive_item",
+                "label": "政务公开栏",
+                "value": 12,
+                "unit": "条",
+                "quote": "政务公开栏张贴通知公告12条",
+            },
+        ),
     ),
     Case(
         "subheading",
@@ -195,12 +247,20 @@ CASES: tuple[Case, ...] = (
         ),
         wrong_value=185,
         other_sentence_quote="全年共收到政府信息公开申请7件",
+        others=(
+            {
+                "kind": "proactive_item",
+                "label": "规范性文件",
+                "value": 3,
+                "unit": "条",
+                "quote": "其中规范性文件3条",
+            },
+        ),
     ),
     Case(
         "markdown",
         "Markdown ## 标题",
-        "2024年,区科委全年主动公开政府信息264条。\n\n"
-        "全年共受理政府信息公开申请9件。\n\n" + _TAIL,
+        "2024年,区科委全年主动公开政府信息264条。\n\n全年共受理政府信息公开申请9件。\n\n" + _TAIL,
         (
             Fact("proactive_total", 264, "条", "区科委全年主动公开政府信息264条"),
             Fact("applications_received", 9, "件", "全年共受理政府信息公开申请9件"),

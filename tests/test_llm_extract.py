@@ -100,7 +100,7 @@ def test_good_reply(serve, config_for, narrative_001):
     assert [p.text for p in facts.problems][:2] == ["业务能力存在短板", "与群众互动交流不够"]
     assert facts.fee is not None and not facts.fee.collected
     assert run.extractor == "llm" and run.model == "scripted-test-model" and run.fallback_reason is None
-    assert run.prompt_id == "narrative_v1" and len(run.prompt_sha256 or "") == 64
+    assert run.prompt_id == "narrative_v2" and len(run.prompt_sha256 or "") == 64
     assert run.attempts == 1 and not run.cached
     assert run.usage is not None and (run.usage.prompt_tokens, run.usage.completion_tokens) == (1900, 310)
     assert findings == []

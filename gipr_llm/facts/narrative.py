@@ -18,7 +18,7 @@ from gipr_llm.llm.protocol import CallStats, LlmCallError
 
 log = logging.getLogger("gipr.llm")
 
-NARRATIVE_PROMPT = "narrative_v1"
+NARRATIVE_PROMPT = "narrative_v2"
 NO_LLM_REASON = "未配置大模型 (no LLM configured)"
 NO_TEXT_REASON = "报告没有叙述部分，未调用大模型 (no narrative text)"
 

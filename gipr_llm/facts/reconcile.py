@@ -111,8 +111,11 @@ def _items(rules: list[TextFact], llm: list[TextFact]) -> list[TextFact]:
 def _fee(rules: FeeFact | None, llm: FeeFact | None, findings: list[Finding]) -> FeeFact | None:
     if rules is None or llm is None:
         return llm or rules
-    if (rules.collected, rules.amount_yuan) == (llm.collected, llm.amount_yuan):
-        return llm.model_copy(update={"extractor": "rules+llm"})
+    amounts = {rules.amount_yuan, llm.amount_yuan} - {None}
+    if rules.collected == llm.collected and len(amounts) <= 1:
+        # the same statement; an amount one of them leaves out is no disagreement
+        amount = amounts.pop() if amounts else None
+        return llm.model_copy(update={"extractor": "rules+llm", "amount_yuan": amount})
     findings.append(
         Finding(
             rule=DISAGREE_RULE,
