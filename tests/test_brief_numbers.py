@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from gipr_llm.domain.models import Finding, Report
+from gipr_llm.domain.rules import fault_of
 from gipr_llm.pipeline import extract
 from gipr_llm.render.brief.batch_figures import batch_figures
 from gipr_llm.render.brief.batch_template import batch_brief
