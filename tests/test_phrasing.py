@@ -177,3 +177,22 @@ def test_a_wrapped_line_is_joined_but_a_heading_or_item_is_not():
         == "（一）主动公开情况\n全年主动公开政府信息351件，涉及各领域。\n1.依申请公开\n全年受理申请17件。"
     )
     assert all(text[where[i]] == ch for i, ch in enumerate(joined) if ch != "\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("全年依申请公开政府信息5件。", []),  # applications, not 主动公开
+        ("主动公开政府信息几十条。", []),  # no number stated
+        ("依据《条例》第十一条规定，主动公开政府信息。", []),  # an article, not a count
+        ("确保每一份文件都经过审核后发布信息。", []),  # 一 is the article
+        ("全年主动公开政府信息百余条。", [("proactive_total", 100, True)]),
+        (
+            "通过网站公开信息30条，通过微信公众号发布信息20条。",
+            [("proactive_item", 30, False), ("proactive_item", 20, False)],
+        ),
+    ],
+)
+def test_rules_state_no_number_the_text_does_not(text, counts):
+    found = [(c.kind, c.value, c.approximate) for c in extract_facts_rules({"overview": text}).counts]
+    assert found == counts

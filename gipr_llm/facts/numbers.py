@@ -21,7 +21,7 @@ _CN = "零〇一二两三四五六七八九十百千万"
 
 _PREFIX = r"(?<!第)(?P<pre>约|近|大约|将近|逾|超过|接近)?"
 _ARABIC = r"(?<![\d.第])(?P<ar>\d{1,3}(?:[,，]\d{3})+(?![\d])|\d+)(?P<dec>\.\d+)?"
-_CHINESE = rf"(?<![{_CN}第])(?P<cn>[{_CN}]+)"
+_CHINESE = rf"(?<![{_CN}第几数若])(?P<cn>[{_CN}]+)"  # 几十条, 数十条 state no number
 _SCALE = r"(?P<scale>万|千)?"
 _MARK = r"(?P<mark>余|多)?"
 # One count as written; rules patterns embed it (its groups are read by ``read_count``).

@@ -209,6 +209,8 @@ class _Counts:
                     and not (_CHANNEL.search(before) and self._more_counts(clauses[index + 1 :]))
                 )
                 first = False
+                if not is_total and _NOT_PROACTIVE.search(before):
+                    continue  # 依申请公开政府信息5件 is no 主动公开 item
                 if is_total:
                     seen_total = True
                     self.add_count("proactive_total", m, segment)
