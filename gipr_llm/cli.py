@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gipr_llm.domain.models import FailedInput, Report
+from gipr_llm.domain.models import Agreement, FailedInput, Report
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
@@ -218,17 +218,26 @@ def extract(
     if fmt is None and (output is None or not output.suffix):
         fmt = "json" if single else "jsonl"
     failed: list[FailedInput] = []
+    agreement = Agreement()
 
     def reported(items: Iterable[Report | FailedInput]) -> Iterator[Report | FailedInput]:
+        nonlocal agreement
         for index, item in enumerate(items, start=1):
             if isinstance(item, FailedInput):
                 failed.append(item)
                 err(f"{item.path}: {item.error}")
             else:
                 logging.getLogger("gipr").info("[%d/%d] %s", index, len(files), item.source.path)
+                if item.extraction.agreement is not None:
+                    agreement += item.extraction.agreement
             yield item
 
     write_or_exit("reports", reported(extract_many(files, llm, jobs)), output, fmt)
+    if agreement.rate is not None:
+        err(
+            f"规则与大模型一致率 {agreement.rate:.1%}（一致 {agreement.agreed}，仅规则 {agreement.rules_only}，"
+            f"仅大模型 {agreement.llm_only}，不一致 {agreement.disagreed}）(rules/LLM agreement)"
+        )
     if not files:
         err("没有找到报告文件 (no input files)")
         raise typer.Exit(2)
