@@ -23,6 +23,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from gipr_llm.domain.limits import Limits, nesting_exceeds, refuse_depth
 from gipr_llm.domain.models import Document, Line, LoadError
 
 _BLOCK = frozenset(
@@ -48,6 +49,7 @@ _HIDDEN = etree.XPath(
     " or contains(translate(@style, 'DISPLAYNOEVSBIT', 'displaynoevsbit'), 'display')"
     " or contains(translate(@style, 'DISPLAYNOEVSBIT', 'displaynoevsbit'), 'visibility')]"
 )
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 _MAX_COLSPAN = 1000  # the HTML limit
 _MAX_GRID_CELLS = 1_000_000  # a report table has a few hundred; spans cannot blow memory up
 
@@ -69,7 +71,8 @@ def load_html(text: str, encoding: str, path: str, sha256: str) -> Document:
     text = _NOT_XML_TEXT.sub("", text)
     hidden = 0
     try:
-        root = lxml.html.document_fromstring(text)
+        # huge_tree: without it libxml2 silently drops everything nested past 255 levels.
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
         # Dropped up front so that neither the walk nor a cell's text_content() sees them.
         for node in [*root.xpath("//comment() | //processing-instruction()"), *root.iter(*_SKIP)]:
             if node.getparent() is not None:  # a comment before <html> has no parent to leave
@@ -87,6 +90,9 @@ def load_html(text: str, encoding: str, path: str, sha256: str) -> Document:
             node.drop_tree()
     except (etree.LxmlError, ValueError) as exc:
         raise LoadError("HTML 文件无法解析 (unparseable HTML)") from exc
+    limit = Limits.from_env().max_depth
+    if nesting_exceeds(root, limit):
+        raise refuse_depth(limit)
     # A full page follows browser rules (source newlines are spaces); a fragment such as
     # Markdown with embedded HTML tables keeps its text lines.
     lines = _Lines(loose_breaks=_PAGE_TAGS.search(text, 0, 65536) is None)
