@@ -25,18 +25,28 @@ OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="写入�
 
 
 def err(message: str) -> None:
-    typer.echo(f"gipr: {message}", err=True)
+    from gipr_llm.domain.textnorm import printable
+
+    typer.echo(f"gipr: {printable(message)}", err=True)  # one line, whatever a file name holds
 
 
 def _report_failures(failed: list[FailedInput], total: int) -> None:
     if failed:
         err(f"{total - len(failed)} 份成功，{len(failed)} 份失败：")
-        for item in failed:
-            err(f"  {item.path}: {item.error}")
+        for item in failed:  # each refusal once, last, so a long batch's failures are easy to find
+            err(f"{item.path}: {item.error}")
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    err("已中断，未完成的输出文件未写入 (interrupted)")
+    raise KeyboardInterrupt  # typer exits 130; atomic outputs remove their temporary file
 
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细日志")] = False) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, _interrupted)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="gipr: %(message)s", stream=sys.stderr
     )
@@ -92,27 +102,28 @@ def extract(
     jobs: JobsOpt = 1,
 ) -> None:
     """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines）。"""
+    import contextlib
+
     from gipr_llm.pipeline import expand_paths, extract_many
     from gipr_llm.render.json_output import to_json
+    from gipr_llm.render.outputs import OutputError, atomic_output, refuse_output_among_inputs
 
     files = expand_paths(paths)
-    single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
+    single = len(paths) == 1 and len(files) == 1 and files[0] == paths[0]
     llm = llm_config(use_llm, model, base_url, llm_mode)
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
     failed: list[FailedInput] = []
     try:
-        for index, item in enumerate(extract_many(files, llm, jobs), start=1):
-            if isinstance(item, FailedInput):
-                failed.append(item)
-                err(f"{item.path}: {item.error}")
-            else:
-                logging.getLogger("gipr").info("[%d/%d] %s", index, len(files), item.source.path)
-            out.write(to_json(item, indent=2 if single else None) + "\n")
-    finally:
-        if output:
-            out.close()
+        refuse_output_among_inputs(output, files)
+        with atomic_output(output) if output else contextlib.nullcontext(sys.stdout) as out:
+            for index, item in enumerate(extract_many(files, llm, jobs), start=1):
+                if isinstance(item, FailedInput):
+                    failed.append(item)  # named once, in the summary below
+                else:
+                    logging.getLogger("gipr").info("[%d/%d] %s", index, len(files), item.source.path)
+                out.write(to_json(item, indent=2 if single else None) + "\n")
+    except OutputError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
     if not files:
         err("没有找到报告文件 (no input files)")
         raise typer.Exit(2)
@@ -141,12 +152,20 @@ def check(
         raise typer.Exit(2)
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode), jobs)
-    text = render_check(run, fmt)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    from gipr_llm.pipeline import expand_paths
+    from gipr_llm.render.outputs import OutputError, refuse_output_among_inputs, write_text_atomic
+
+    try:
+        refuse_output_among_inputs(output, expand_paths(paths))
+        run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode), jobs)
+        text = render_check(run, fmt)
+        if output:
+            write_text_atomic(output, text)
+        else:
+            sys.stdout.write(text)
+    except OutputError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
     raise typer.Exit(run.exit_code)
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,16 +30,31 @@ DEAD_ENDPOINT_LIMIT = 2
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the report files inside directories, in a stable order."""
+    """Files as given, and the report files inside directories, in a stable order.
+
+    A subdirectory that cannot be listed is kept as an input of its own, so that it fails
+    with its reason instead of vanishing from the batch; so is a path that cannot even be
+    examined (too long, no permission on a parent): ``load`` then names the problem.
+    """
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            out.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
-            )
-        else:
+        try:
+            is_dir = p.is_dir()
+        except OSError:
+            is_dir = False
+        if not is_dir:
             out.append(p)
+            continue
+        found: list[Path] = []
+        unlisted: list[Path] = []
+        for folder, _dirs, files in os.walk(
+            p, onerror=lambda exc, into=unlisted: into.append(Path(exc.filename))
+        ):
+            found.extend(
+                Path(folder, name) for name in files if Path(name).suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        out.extend(sorted(found + unlisted))
     return out
 
 

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gipr_llm.pipeline.batch import check_paths
+from gipr_llm.pipeline.batch import check_paths, expand_paths
 from gipr_llm.render.brief.run import OUTPUT_SUFFIXES, BriefRun, build_briefs, write_briefs
+from gipr_llm.render.outputs import OutputError, refuse_output_among_inputs
 
 if TYPE_CHECKING:
     from gipr_llm.llm.config import LlmConfig
@@ -54,6 +55,11 @@ def run_brief(
     if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
         err(f"{output}: 输出文件须为 .md 或 .docx (output must be .md or .docx)")
         return 2
+    try:
+        refuse_output_among_inputs(output, expand_paths(paths))
+    except OutputError as problem:
+        err(str(problem))
+        return 2
     run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs)
     for warning in run.warnings:
         err(warning)
@@ -64,8 +70,8 @@ def run_brief(
     if run.briefs:
         try:
             write_briefs(run, output)
-        except OSError as error:
-            err(f"{output}: 无法写入 ({error.strerror or type(error).__name__})")
+        except OutputError as problem:
+            err(str(problem))
             return 2
     elif not run.no_input:
         err("没有可以生成简报的报告 (no report could be read)")

@@ -192,4 +192,7 @@ def to_docx(briefs: list[Brief], path: Path) -> None:
     core = doc.core_properties
     core.title = briefs[0].title if len(briefs) == 1 else MASTHEAD
     core.author = "gipr-llm"
-    doc.save(str(path))
+    from gipr_llm.render.outputs import atomic_output
+
+    with atomic_output(path, "wb") as handle:
+        doc.save(handle)

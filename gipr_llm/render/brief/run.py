@@ -64,7 +64,8 @@ def write_briefs(run: BriefRun, output: Path | None) -> None:
     if output is None:
         sys.stdout.write("\n---\n\n".join(to_markdown(b) for b in run.briefs))
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
+    from gipr_llm.render.outputs import write_bytes_atomic, write_text_atomic
+
     if output.suffix.lower() == ".docx":
         from gipr_llm.render.brief.docx import to_docx
 
@@ -76,7 +77,7 @@ def write_briefs(run: BriefRun, output: Path | None) -> None:
         for index, section in enumerate(brief.sections):
             if section.chart is not None:
                 image = output.with_name(f"{output.stem}-chart{'' if len(run.briefs) == 1 else f'-{n}'}.png")
-                image.write_bytes(section.chart.png)
+                write_bytes_atomic(image, section.chart.png)
                 charts[index] = image.name
         texts.append(to_markdown(brief, charts))
-    output.write_text("\n---\n\n".join(texts), encoding="utf-8")
+    write_text_atomic(output, "\n---\n\n".join(texts))
