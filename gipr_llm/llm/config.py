@@ -27,8 +27,7 @@ class LlmConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     provider: str = Field(
-        "openai",
-        description="Provider in the registry (GIPR_PROVIDER); openai = any OpenAI-compatible endpoint",
+        "openai", description="Provider in the registry (GIPR_PROVIDER); openai = any OpenAI-compatible endpoint"
     )
     model: str = Field(description="Model name sent to the endpoint (GIPR_MODEL)")
     api_key: SecretStr = Field(exclude=True, repr=False, description="OPENAI_API_KEY; never serialised")

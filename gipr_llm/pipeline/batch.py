@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from gipr_llm.checks.batch import CheckRun, check_batch
 from gipr_llm.domain.models import FailedInput, LoadError, Report
+from gipr_llm.load.formats import SUPPORTED_SUFFIXES
 from gipr_llm.pipeline.extract import extract
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("gipr")
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".docx", ".doc", ".pdf")
 
 # After this many reports in a row whose endpoint gave no usable answer at all, a batch
 # stops calling it: a dead endpoint would otherwise cost every report its full retries.
@@ -56,6 +56,23 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             )
         out.extend(sorted(found + unlisted))
     return out
+
+
+def output_among_inputs(output: Path | None, inputs: Iterable[Path]) -> bool:
+    """Whether ``output`` is one of the input files (same file, whatever the spelling):
+    ``gipr extract r.txt -o r.txt`` would replace the report with its failure record."""
+    if output is None:
+        return False
+    target = _file_identity(output)
+    return target is not None and any(_file_identity(p) == target for p in inputs)
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _endpoint_gave_nothing(report: Report) -> bool:

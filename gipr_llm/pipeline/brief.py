@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gipr_llm.pipeline.batch import check_paths, expand_paths
-from gipr_llm.render.brief.run import OUTPUT_SUFFIXES, BriefRun, build_briefs, write_briefs
-from gipr_llm.render.outputs import OutputError, refuse_output_among_inputs
+from gipr_llm.pipeline.batch import check_paths, expand_paths, output_among_inputs
+from gipr_llm.render.brief.run import BriefRun, build_briefs
+from gipr_llm.render.formats import FormatError, choose, open_output
 
 if TYPE_CHECKING:
     from gipr_llm.llm.config import LlmConfig
@@ -52,13 +52,13 @@ def run_brief(
     jobs: int = 1,
 ) -> int:
     """The whole command; returns the exit code. Problems go to ``err``, one line each."""
-    if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
-        err(f"{output}: 输出文件须为 .md 或 .docx (output must be .md or .docx)")
-        return 2
     try:
-        refuse_output_among_inputs(output, expand_paths(paths))
-    except OutputError as problem:
+        fmt = choose("brief", None, output)
+    except FormatError as problem:
         err(str(problem))
+        return 2
+    if output_among_inputs(output, expand_paths(paths)):
+        err(f"{output}: 输出文件是输入文件之一，已拒绝以免覆盖 (output is one of the inputs)")
         return 2
     run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs)
     for warning in run.warnings:
@@ -69,9 +69,10 @@ def run_brief(
         err("没有找到报告文件 (no input files)")
     if run.briefs:
         try:
-            write_briefs(run, output)
-        except OutputError as problem:
-            err(str(problem))
+            with open_output(output, fmt.binary) as out:
+                fmt.write(run, out, output)
+        except OSError as error:
+            err(f"{output}: 无法写入 ({error.strerror or type(error).__name__})")
             return 2
     elif not run.no_input:
         err("没有可以生成简报的报告 (no report could be read)")

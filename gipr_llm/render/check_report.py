@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from pathlib import Path
+from typing import IO
 
 from gipr_llm.checks.batch import CheckedReport, CheckRun
 from gipr_llm.domain.models import Finding
@@ -14,17 +15,12 @@ TEMPLATE_LABELS = {"2019": "2019年版模板", "2021": "2021年版模板", "mixe
 MAX_INFO_SHOWN = 10  # info findings listed per report in text; JSON always has all
 
 
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
+def write_text(run: CheckRun, out: IO[str], path: Path | None) -> None:
+    out.write(render_text(run))
 
 
-def render_check(run: CheckRun, fmt: CheckFormat | str = CheckFormat.text) -> str:
-    if CheckFormat(fmt) is CheckFormat.json:
-        return render_json(run)
-    # Text goes to a terminal: a title or file name holding escape sequences, bidi overrides
-    # or newlines is shown escaped, one report line per line, never acted on.
-    return "\n".join(printable(line) for line in render_text(run).split("\n"))
+def write_json(run: CheckRun, out: IO[str], path: Path | None) -> None:
+    out.write(render_json(run))
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -41,7 +37,11 @@ def _heading(item: CheckedReport, index: int, total: int) -> list[str]:
     year = f"{meta.year}年度" if meta.year is not None else "（未识别年度）"
     template = TEMPLATE_LABELS.get(meta.template or "", "模板未识别")
     counts = "，".join(f"{SEVERITY_LABELS[s]}{item.count(s)}项" for s in ("error", "warning", "info"))
-    return [f"【{index}/{total}】{printable(item.path)}", f"报告：{agency}　{year}　{template}", f"结果：{counts}"]
+    return [
+        f"【{index}/{total}】{printable(item.path)}",
+        f"报告：{agency}　{year}　{template}",
+        f"结果：{counts}",
+    ]
 
 
 def _report_lines(item: CheckedReport, index: int, total: int) -> list[str]:
@@ -76,10 +76,14 @@ def _summary(run: CheckRun) -> str:
 
 
 def render_text(run: CheckRun) -> str:
+    """The report for a terminal: titles, paths and quoted text holding escape sequences,
+    bidi overrides or newlines are shown escaped (``printable``), never acted on."""
     total = len(run.reports)
     blocks = ["\n".join(_report_lines(item, i, total)) for i, item in enumerate(run.reports, start=1)]
     if run.failed:
-        failed = ["无法读取的文件："] + [f"  {printable(item.path)}：{printable(item.error)}" for item in run.failed]
+        failed = ["无法读取的文件："] + [
+            f"  {printable(item.path)}：{printable(item.error)}" for item in run.failed
+        ]
         blocks.append("\n".join(failed))
     if run.no_input:
         blocks.append("没有找到报告文件（支持 .txt、.html、.docx、.pdf 等格式）。")
