@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -30,7 +31,8 @@ DEAD_ENDPOINT_LIMIT = 2
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the report files inside directories, in a stable order.
+    """Files as given, the report files inside directories, and the files a quoted glob
+    names (``'reports/**/*.pdf'``), in a stable order; ``-`` (standard input) as it is.
 
     A subdirectory that cannot be listed is kept as an input of its own, so that it fails
     with its reason instead of vanishing from the batch; so is a path that cannot even be
@@ -39,23 +41,41 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        try:
-            is_dir = p.is_dir()
-        except OSError:
-            is_dir = False
-        if not is_dir:
+        if _is_dir(p):
+            out.extend(_report_files(p))
+        elif not _exists(p) and any(c in str(raw) for c in "*?["):
+            matches = sorted(glob.glob(str(raw), recursive=True))
+            for match in matches:
+                m = Path(match)
+                out.extend(_report_files(m) if _is_dir(m) else [m])
+            if not matches:
+                out.append(p)  # nothing matched: reported as a missing file, not dropped
+        else:
             out.append(p)
-            continue
-        found: list[Path] = []
-        unlisted: list[Path] = []
-        for folder, _dirs, files in os.walk(
-            p, onerror=lambda exc, into=unlisted: into.append(Path(exc.filename))
-        ):
-            found.extend(
-                Path(folder, name) for name in files if Path(name).suffix.lower() in SUPPORTED_SUFFIXES
-            )
-        out.extend(sorted(found + unlisted))
     return out
+
+
+def _is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError:  # name too long, no permission on a parent: load names the problem
+        return False
+
+
+def _exists(p: Path) -> bool:
+    try:
+        return p.exists()
+    except OSError:
+        return False
+
+
+def _report_files(directory: Path) -> list[Path]:
+    """Report files under ``directory``, and the subdirectories that could not be listed."""
+    found: list[Path] = []
+    unlisted: list[Path] = []
+    for folder, _dirs, files in os.walk(directory, onerror=lambda exc: unlisted.append(Path(exc.filename))):
+        found.extend(Path(folder, name) for name in files if Path(name).suffix.lower() in SUPPORTED_SUFFIXES)
+    return sorted(found + unlisted)
 
 
 def output_among_inputs(output: Path | None, inputs: Iterable[Path]) -> bool:
