@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -25,5 +26,11 @@ def seed_text(seed: str) -> str:
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True, database=None)
-_hypothesis_settings.register_profile("long", max_examples=20_000, deadline=None, database=None, print_blob=True)
+_hypothesis_settings.register_profile(
+    "long",
+    max_examples=int(os.environ.get("GIPR_FUZZ_EXAMPLES", "20000")),  # split a long run over processes
+    deadline=None,
+    database=None,
+    print_blob=True,
+)
 _hypothesis_settings.load_profile("ci")

@@ -54,7 +54,7 @@ Cells = dict[tuple[str, str, str], Decimal | int | None]
 class Mutated:
     data: bytes
     kind: str
-    states: frozenset[int]  # numbers the mutated text states on the lines it changed
+    states: frozenset[Decimal]  # numbers the mutated text states on the lines it changed
 
 
 def cells(report: Report) -> Cells:
@@ -84,11 +84,12 @@ def clean(source: str) -> tuple[str, Cells]:
     return path.read_text(encoding="utf-8"), cells(report)
 
 
-_INT = re.compile(r"\d+")
+_NUMBER = re.compile(r"\d{1,18}(?:\.\d{1,18})?")
 
 
-def _stated(lines: list[str]) -> frozenset[int]:
-    return frozenset(int(m) for line in lines for m in _INT.findall(line) if len(m) <= 18)
+def _stated(lines: list[str]) -> frozenset[Decimal]:
+    # Decimals too: a digit mutation turns 3.4600 (万元) into 0.4600.
+    return frozenset(Decimal(m) for line in lines for m in _NUMBER.findall(line))
 
 
 @st.composite
