@@ -55,6 +55,7 @@ def test_a_4301_digit_cell_is_unreadable_with_a_finding():
     report = read_report(REPROS / "valueerror_4301_digit_cell.txt")
     [finding] = [f for f in report.findings if f.rule == "PARSE-CELL-UNREADABLE"]
     assert (finding.table, finding.row, finding.column) == ("table2", "rules", "issued")
+    assert len(finding.raw.strip()) == 4301 and len(finding.message) < 200  # shown shortened
     assert report.table2.rows["rules"]["issued"] is None
 
 
