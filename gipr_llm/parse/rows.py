@@ -28,6 +28,13 @@ _MAX_CANDIDATES = 4096
 # Text that is a mangled number rather than a label fragment: digits, Chinese numerals,
 # look-alike letters, question marks.
 _GARBLED_NUMBER = re.compile(r"^[0-9〇零一二三四五六七八九十百千两OoIlL.,?？*#]+$")
+# A number written in a form the template does not allow (「5%」「(5)」「约5」「5-」「1.5e3」
+# 「12万」): it still takes its column, as an unreadable cell, rather than joining the label
+# and shifting every later value one column left.
+_ODD_NUMBER = re.compile(
+    r"^[(（]?\s*(?:约|近|逾|超|≈|~|～|<|>|＜|＞)?\s*[+-]?\d[\d,.]*(?:[eE][+-]?\d+)?\s*"
+    r"(?:%|‰|万|千|亿|余|多|-|－|—|–)*\s*[)）]?$"
+)
 
 
 @dataclass(slots=True)
@@ -160,7 +167,7 @@ def _line_parts(
 ) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(label cells, data cells, has_data) of one line, with the two table-aware exceptions."""
     label, data, has_data = _split_cells(cells)
-    if has_data and len(label) > 1 and _GARBLED_NUMBER.match(squash(label[-1])):
+    if has_data and len(label) > 1 and _looks_like_number(squash(label[-1])):
         # 「本机关不掌握…」 | O | 0 …: a mangled first value, not the end of the label.
         head = label[:-1]
         if is_row_label(squash("".join(head))):
@@ -172,6 +179,10 @@ def _line_parts(
         if blanks and blank_row(squash("".join(label))):
             return label, blanks, True
     return label, data, has_data
+
+
+def _looks_like_number(text: str) -> bool:
+    return bool(_GARBLED_NUMBER.match(text) or _ODD_NUMBER.match(text))
 
 
 def _trim(cells: list[str]) -> list[str]:
