@@ -185,6 +185,16 @@ def _trim(cells: list[str]) -> list[str]:
 
 
 def align(cells: list[str], k: int) -> Alignment:
+    """The k column values of a row of n cells: where n > k, every way of dropping the
+    surplus is considered, and a position keeps a value only if all of them agree on it.
+
+    The ways are never built: a way that drops j cells before a position reads that
+    position from ``cells[position + j]``, and every j the row allows is reachable, so a
+    position is checked against at most ``surplus + 1`` cells (k x (surplus + 1) work,
+    where listing the ways was C(n, surplus)). Only empty edge cells to drop: j runs over
+    the possible numbers of empty leading cells dropped. Otherwise j is 0..surplus, and
+    rows with more than ``_MAX_CANDIDATES`` ways stay unaligned (too ambiguous to trust).
+    """
     n = len(cells)
     if n == k:
         return Alignment([parse_cell(c) for c in cells], raw=cells)
@@ -197,28 +207,24 @@ def align(cells: list[str], k: int) -> Alignment:
     trail = 0
     while trail < n - lead and is_empty(cells[n - 1 - trail]):
         trail += 1
-    candidates: list[list[str]]
     if lead + trail >= excess:
-        candidates = [
-            cells[a : n - (excess - a)] for a in range(max(0, excess - trail), min(lead, excess) + 1)
-        ]
+        offsets = range(max(0, excess - trail), min(lead, excess) + 1)
+        if len(offsets) == 1:  # only empty edge cells to drop, in one possible way
+            return Alignment([parse_cell(c) for c in cells[offsets[0] : offsets[0] + k]], raw=cells)
+        chosen = offsets[0]  # the reading reported when all agree (the first way listed)
     elif comb(n, excess) <= _MAX_CANDIDATES:
-        candidates = [
-            [c for i, c in enumerate(cells) if i not in drop]
-            for drop in map(set, combinations(range(n), excess))
-        ]
+        offsets = range(excess + 1)
+        chosen = excess  # the first way listed drops the first `excess` cells
     else:
         return Alignment([Cell("", "unaligned")] * k, surplus=excess, raw=cells)
-    if len(candidates) == 1:  # only empty edge cells to drop, in one possible way
-        return Alignment([parse_cell(c) for c in candidates[0]], raw=cells)
-    parsed = [[parse_cell(c) for c in cand] for cand in candidates]
     out: list[Cell] = []
     for position in range(k):
-        first = parsed[0][position]
-        if all((p[position].state, p[position].value) == (first.state, first.value) for p in parsed[1:]):
-            out.append(first)
-        else:
-            out.append(Cell("", "unaligned"))
+        first = parse_cell(cells[position + chosen])
+        agreed = all(
+            (cell.state, cell.value) == (first.state, first.value)
+            for cell in (parse_cell(cells[position + j]) for j in offsets)
+        )
+        out.append(first if agreed else Cell("", "unaligned"))
     return Alignment(out, surplus=excess, raw=cells)
 
 
