@@ -1,8 +1,10 @@
-"""JSON rendering of reports: one object, or JSON Lines for a batch; and the schema."""
+"""JSON rendering of reports: one object (or an array), or JSON Lines; and the schema."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
 
 from pydantic import BaseModel
 
@@ -13,6 +15,22 @@ def to_json(item: BaseModel, *, indent: int | None = None) -> str:
     # pydantic writes JSON in Rust (about 4x faster than dump-then-json.dumps here) and
     # leaves Chinese unescaped, so the output stays readable in a terminal.
     return item.model_dump_json(indent=indent)
+
+
+def write_json(items: Iterable[Report | FailedInput], out: IO[str], path: Path | None) -> None:
+    """One input: its object, indented; several: a JSON array of them."""
+    items = list(items)
+    if len(items) == 1:
+        out.write(to_json(items[0], indent=2) + "\n")
+        return
+    out.write("[\n" + ",\n".join(to_json(item) for item in items) + "\n]\n")
+
+
+def write_jsonl(items: Iterable[Report | FailedInput], out: IO[str], path: Path | None) -> None:
+    """One object per line, written as each input is done."""
+    for item in items:
+        out.write(to_json(item) + "\n")
+        out.flush()
 
 
 def report_schema() -> dict[str, Any]:
