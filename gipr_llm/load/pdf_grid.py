@@ -21,14 +21,12 @@ class Char(NamedTuple):
     x1: float
     bottom: float
     top: float
+    cx: float  # centre, which decides the cell a character belongs to
+    cy: float
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
 
-    @property
-    def cy(self) -> float:
-        return (self.bottom + self.top) / 2
+def make_char(text: str, x0: float, x1: float, bottom: float, top: float) -> Char:
+    return Char(text, x0, x1, bottom, top, (x0 + x1) / 2, (bottom + top) / 2)
 
 
 class HEdge(NamedTuple):
@@ -95,14 +93,25 @@ class Grid:
         return index if c.x0 <= x <= c.x1 and c.y0 <= y <= c.y1 else None
 
     def column_of(self, x: float) -> int:
-        return min(range(len(self.columns)), key=lambda i: abs(self.columns[i] - x))
+        """Index of the column left nearest to x (x is a cell's left edge)."""
+        at = bisect_left(self.columns, x)
+        if at == len(self.columns) or (at > 0 and x - self.columns[at - 1] < self.columns[at] - x):
+            at -= 1
+        return at
+
+    def row_of(self, y: float) -> int:
+        """Index of the row top nearest to y (y is a cell's top edge)."""
+        asc = self.tops_ascending
+        at = bisect_left(asc, y)
+        if at == len(asc) or (at > 0 and y - asc[at - 1] < asc[at] - y):
+            at -= 1
+        return len(asc) - 1 - at
 
     def rows(self) -> list[tuple[float, list[int]]]:
         """(row top, indexes of the cells starting on that row), top to bottom."""
         out: list[tuple[float, list[int]]] = [(top, []) for top in self.tops]
         for index, c in enumerate(self.cells):
-            row = min(range(len(self.tops)), key=lambda i: abs(self.tops[i] - c.y1))
-            out[row][1].append(index)
+            out[self.row_of(c.y1)][1].append(index)
         for _, members in out:
             members.sort(key=lambda i: self.cells[i].x0)
         return out

@@ -134,14 +134,15 @@ def _read_page(page, out: list[Line], layer: TextLayer) -> None:
     tables = find_tables(h_edges, v_edges) if h_edges and v_edges else []
     loose: list[Char] = []
     placed: list[list[list[Char]]] = [[[] for _ in t.cells] for t in tables]
+    boxes = [(t.left, t.bottom, t.right, t.top) for t in tables]
     for ch in chars:
-        for t_index, table in enumerate(tables):
-            cell = table.cell_at(ch.cx, ch.cy)
-            if cell is not None:
-                placed[t_index][cell].append(ch)
-                break
-            if table.contains(ch.cx, ch.cy):
-                break  # inside the table but in no closed cell: not table content
+        x, y = ch.cx, ch.cy
+        for t_index, (left, bottom, right, top) in enumerate(boxes):
+            if left <= x <= right and bottom <= y <= top:
+                cell = tables[t_index].cell_at(x, y)
+                if cell is not None:
+                    placed[t_index][cell].append(ch)
+                break  # inside a table, in a cell or in no closed cell (then not content)
         else:
             loose.append(ch)
     blocks: list[tuple[float, list[Line]]] = []  # (top, lines), read top to bottom
@@ -158,33 +159,63 @@ def _read_page(page, out: list[Line], layer: TextLayer) -> None:
 
 
 def _page_chars(page, layer: TextLayer) -> list[Char]:
+    """The page's characters with their boxes; counts what the text layer holds in ``layer``.
+
+    One ctypes call per character (its box): the text comes in one call, and whether a
+    glyph lacks a Unicode map is sampled on the first ``_MAP_SAMPLE`` characters of a page
+    (a font without a map garbles every glyph it draws, so a sample shows it).
+    """
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()
     try:
         handle = textpage.raw
         count = raw.FPDFText_CountChars(handle)
+        text = _page_text(raw, handle, count)
         rect = raw.FS_RECTF()
+        box = raw.FPDFText_GetLooseCharBox
         chars: list[Char] = []
-        for i in range(count):
-            code = raw.FPDFText_GetUnicode(handle, i)
-            if raw.FPDFText_IsGenerated(handle, i) == 1:
-                continue
-            if code in (0, 0xFFFD) or raw.FPDFText_HasUnicodeMapError(handle, i) == 1:
+        append = chars.append
+        for i, t in enumerate(text):
+            if t in _SKIP:
+                if t in " \u3000\xa0" and raw.FPDFText_IsGenerated(handle, i) != 1:
+                    t = " "  # a space the PDF draws: its advance is spacing
+                elif t in "\ufffd\x00":
+                    layer.chars += 1
+                    layer.unmapped += 1
+                    continue
+                else:
+                    continue  # line breaks and spaces pdfium inserts, control characters
+            elif i < _MAP_SAMPLE and raw.FPDFText_HasUnicodeMapError(handle, i) == 1:
                 layer.chars += 1
                 layer.unmapped += 1
                 continue
-            text = chr(code)
-            if text in "\r\n" or (code < 0x20 and text != "\t"):
-                continue
             layer.chars += 1
-            raw.FPDFText_GetLooseCharBox(handle, i, rect)
             # The loose box spans the glyph's advance and the font's height: characters of
             # one line share a band, and gaps are the real spacing between advances.
-            chars.append(Char(" " if text.isspace() else text, rect.left, rect.right, rect.bottom, rect.top))
+            box(handle, i, rect)
+            x0, x1, bottom, top = rect.left, rect.right, rect.bottom, rect.top
+            append(Char(t, x0, x1, bottom, top, (x0 + x1) / 2, (bottom + top) / 2))
         return chars
     finally:
         textpage.close()
+
+
+_MAP_SAMPLE = 64
+_SKIP = frozenset(" \u3000\xa0\ufffd\x00" + "".join(map(chr, range(1, 0x20))))
+
+
+def _page_text(raw, handle, count: int) -> str:
+    """All characters of the page, one per character index (the text call, else one by one)."""
+    if count <= 0:
+        return ""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(handle, 0, count, buffer)
+    text = bytes(memoryview(buffer))[: 2 * max(written - 1, 0)].decode("utf-16-le", "replace")
+    if len(text) == count:
+        return text
+    # Characters outside the BMP, or pdfium's text view differs from its character list.
+    return "".join(chr(raw.FPDFText_GetUnicode(handle, i) or 0xFFFD) for i in range(count))
 
 
 def _page_rules(page) -> tuple[list[HEdge], list[VEdge]]:
@@ -274,15 +305,15 @@ def _text_lines(chars: list[Char], split: bool = True) -> list[tuple[float, list
     them, as in a text copy.
     """
     lines: list[list[Char]] = []
+    band_top = band_bottom = band_half = 0.0  # the current line's first character
     for ch in sorted(chars, key=lambda c: -c.top):
         if lines:
-            last = lines[-1]
-            anchor = last[0]
-            overlap = min(anchor.top, ch.top) - max(anchor.bottom, ch.bottom)
-            if overlap > 0.5 * min(anchor.top - anchor.bottom, ch.top - ch.bottom):
-                last.append(ch)
+            overlap = min(band_top, ch.top) - max(band_bottom, ch.bottom)
+            if overlap > band_half or overlap > 0.5 * (ch.top - ch.bottom):
+                lines[-1].append(ch)
                 continue
         lines.append([ch])
+        band_top, band_bottom, band_half = ch.top, ch.bottom, 0.5 * (ch.top - ch.bottom)
     out: list[tuple[float, list[str]]] = []
     for line in lines:
         line.sort(key=lambda c: c.x0)
