@@ -47,6 +47,8 @@ class Alignment:
 @lru_cache(maxsize=1 << 16)  # the same lines recur across reports of one template
 def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
+    if len(cells) == 1:  # one cell per line: most lines of a text copy
+        return _split_one(cells[0])
     if _is_furniture(cells):
         return (), (), False
     kinds = [_cell_kind(c) for c in cells]
@@ -65,6 +67,21 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     # and alignment decides about them.
     last_label = max((i for i in range(first_value) if kinds[i] == _TEXT), default=-1)
     return label, cells[last_label + 1 :], True
+
+
+def _split_one(cell: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """``_split_cells`` of a one-cell line, without the list work of the general case."""
+    kind = _cell_kind(cell)
+    if kind == _EMPTY:
+        return (), (), False
+    if kind == _VALUE:  # a value is never page furniture (footers and rules do not parse)
+        return (), (cell,), True
+    if _is_furniture((cell,)):
+        return (), (), False
+    glued = _GLUED.match(squash(cell))
+    if glued and _CJK.search(glued.group("label")):
+        return (glued.group("label"),), (glued.group("digits"),), True
+    return (cell,), (), False
 
 
 _EMPTY, _VALUE, _TEXT = 0, 1, 2
