@@ -17,7 +17,8 @@ _FLATE = {"FlateDecode", "Fl"}
 
 
 def page_content_sizes(data: bytes, limit: int) -> Iterator[tuple[int, int]]:
-    """(page number, decoded content size, capped just above ``limit``) for each page."""
+    """(page number, decoded content size) for each page: exact (capped just above
+    ``limit``) when decoding was needed, else an upper bound that is within the limit."""
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
@@ -26,26 +27,54 @@ def page_content_sizes(data: bytes, limit: int) -> Iterator[tuple[int, int]]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     document = PDFDocument(PDFParser(io.BytesIO(data)))
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
+        streams = [s for s in map(resolve1, page.contents or ()) if hasattr(s, "get_filters")]
+        bound = sum(_upper_bound(s) for s in streams)
+        if bound <= limit:  # cannot exceed the limit whatever the streams hold: no decoding
+            yield number, int(bound)
+            continue
         total = 0
-        for stream in page.contents or ():
-            stream = resolve1(stream)
-            if not hasattr(stream, "get_filters"):
-                continue
+        for stream in streams:
             total += _decoded_size(stream, limit - total + 1)
             if total > limit:
                 break
         yield number, total
 
 
+# Most a filter can multiply a stream's size by: deflate's limit is 1032:1; the ASCII
+# encodings shrink when decoded. Other filters (LZW, run-length …) get no bound: decoded.
+_GROWTH = {"FlateDecode": 1032, "Fl": 1032, "ASCII85Decode": 0.8, "A85": 0.8, "ASCIIHexDecode": 0.5, "AHx": 0.5}
+
+
+def _upper_bound(stream) -> float:
+    raw = stream.rawdata if stream.rawdata is not None else stream.data
+    bound = float(len(raw or b""))
+    for name, _ in stream.get_filters():
+        growth = _GROWTH.get(getattr(name, "name", name))
+        if growth is None:
+            return float("inf")
+        bound *= growth
+    return bound
+
+
 def _decoded_size(stream, budget: int) -> int:
-    filters = [name for name, _ in stream.get_filters()]
-    names = [getattr(f, "name", f) for f in filters]
-    if any(n not in _FLATE for n in names) or len(names) > 1:
-        return len(stream.get_data())  # rare on content streams; pdfminer decodes it whole
+    """Decoded size, inflating at most ``budget`` bytes: ASCII encodings (which shrink) are
+    undone first, then one deflate is inflated incrementally; any other chain is decoded
+    whole by pdfminer (not seen on content streams)."""
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
+
+    names = [getattr(name, "name", name) for name, _ in stream.get_filters()]
+    ascii_names = {"ASCII85Decode": ascii85decode, "A85": ascii85decode}
+    ascii_names.update({"ASCIIHexDecode": asciihexdecode, "AHx": asciihexdecode})
+    head = [n for n in names if n in ascii_names]
+    tail = names[len(head) :]
+    if names[: len(head)] != head or len(tail) > 1 or (tail and tail[0] not in _FLATE):
+        return len(stream.get_data())
     data = stream.rawdata if stream.rawdata is not None else stream.data
     if stream.decipher is not None and stream.rawdata is not None:
         data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-    if not names:
+    for name in head:
+        data = ascii_names[name](data)
+    if not tail:
         return len(data)
     inflater = zlib.decompressobj()
     size = 0
