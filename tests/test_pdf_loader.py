@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -118,3 +119,18 @@ def test_grid_from_pieces_of_rules():
     assert grid.cell_at(25, 75) != grid.cell_at(75, 75)
     assert grid.cell_at(25, 20) is None
     assert find_tables([HEdge(100, 0, 50)], [VEdge(0, 50, 100)]) == []  # no closed cell
+
+
+def test_bomb_behind_ascii85_is_refused_too(tmp_path):
+    # The same 96 MB stream wrapped in ASCII85 (as reportlab writes streams): the ASCII layer
+    # is undone first and the deflate still inflated only up to the limit.
+    data = (REPROS / "bomb.pdf").read_bytes()
+    head = data.index(b"<< /Length 232911")
+    start = data.index(b"stream\n", head) + len(b"stream\n")
+    raw = data[start : start + 232911]
+    wrapped = base64.a85encode(raw) + b"~>"
+    dictionary = b"<< /Length %d /Filter [/ASCII85Decode /FlateDecode] >>\nstream\n" % len(wrapped)
+    path = tmp_path / "bomb_a85.pdf"
+    path.write_bytes(data[:head] + dictionary + wrapped + data[start + 232911 :])
+    with pytest.raises(LoadError, match="内容流"):
+        load(path)
