@@ -134,3 +134,9 @@ def test_bomb_behind_ascii85_is_refused_too(tmp_path):
     path.write_bytes(data[:head] + dictionary + wrapped + data[start + 232911 :])
     with pytest.raises(LoadError, match="内容流"):
         load(path)
+
+
+def test_invalid_limit_setting_is_one_clear_line(monkeypatch):
+    monkeypatch.setenv("GIPR_PDF_MAX_PAGES", "many")
+    with pytest.raises(LoadError, match="GIPR_PDF_MAX_PAGES"):
+        load(REPROS / "owner_only.pdf")

@@ -44,10 +44,16 @@ class PdfLimits:
     def from_env(cls) -> PdfLimits:
         pages = os.environ.get("GIPR_PDF_MAX_PAGES")
         content = os.environ.get("GIPR_PDF_MAX_PAGE_CONTENT_MB")
-        return cls(
-            max_pages=int(pages) if pages else _MAX_PAGES,
-            max_page_content_bytes=int(float(content) * 1024 * 1024) if content else _MAX_PAGE_CONTENT,
-        )
+        try:
+            return cls(
+                max_pages=int(pages) if pages else _MAX_PAGES,
+                max_page_content_bytes=int(float(content) * 1024 * 1024) if content else _MAX_PAGE_CONTENT,
+            )
+        except ValueError:
+            raise LoadError(
+                "PDF 限制设置无效：GIPR_PDF_MAX_PAGES 须为整数，GIPR_PDF_MAX_PAGE_CONTENT_MB 须为数字 "
+                "(invalid PDF limit setting)"
+            ) from None
 
 
 @dataclass(slots=True)
@@ -76,6 +82,7 @@ def load_pdf(data: bytes, path: str, sha256: str, limits: PdfLimits | None = Non
                 f"(too many pages; limit GIPR_PDF_MAX_PAGES={limits.max_pages})"
             )
         check_content_size(data, limits)
+        # The document's metadata (title, author …) is at hand here: pdf.get_metadata_dict().
         out: list[Line] = []
         layer = TextLayer()
         for index in range(pages):
