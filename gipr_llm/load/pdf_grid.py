@@ -67,12 +67,14 @@ class Grid:
         self.columns = _distinct(c.x0 for c in self.cells)
         self.tops = _distinct((c.y1 for c in self.cells), reverse=True)
         self.tops_ascending = self.tops[::-1]
+        asc, last = self.tops_ascending, len(self.tops) - 1
         for index, c in enumerate(self.cells):
-            rows = [r for r, top in enumerate(self.tops) if c.y0 + SNAP < top <= c.y1 + SNAP]
-            columns = [k for k, left in enumerate(self.columns) if c.x0 - SNAP <= left < c.x1 - SNAP]
-            for r in rows:
+            # Rows whose top lies in (y0, y1] and columns whose left lies in [x0, x1), with slack.
+            low, high = bisect_right(asc, c.y0 + SNAP), bisect_right(asc, c.y1 + SNAP)
+            columns = range(bisect_left(self.columns, c.x0 - SNAP), bisect_left(self.columns, c.x1 - SNAP))
+            for a in range(low, high):
                 for k in columns:
-                    self.slots.setdefault((r, k), index)
+                    self.slots.setdefault((last - a, k), index)
         self.top = max(c.y1 for c in self.cells)
         self.bottom = min(c.y0 for c in self.cells)
         self.left = min(c.x0 for c in self.cells)

@@ -312,6 +312,7 @@ def _text_lines(chars: list[Char], split: bool = True) -> list[tuple[float, list
     them, as in a text copy.
     """
     lines: list[list[Char]] = []
+    tops: list[float] = []  # each line's top: its first character's, as they come top down
     band_top = band_bottom = band_half = 0.0  # the current line's first character
     for ch in sorted(chars, key=lambda c: -c.top):
         if lines:
@@ -320,18 +321,22 @@ def _text_lines(chars: list[Char], split: bool = True) -> list[tuple[float, list
                 lines[-1].append(ch)
                 continue
         lines.append([ch])
+        tops.append(ch.top)
         band_top, band_bottom, band_half = ch.top, ch.bottom, 0.5 * (ch.top - ch.bottom)
     out: list[tuple[float, list[str]]] = []
-    for line in lines:
+    for top, line in zip(tops, lines, strict=True):
         line.sort(key=lambda c: c.x0)
         parts: list[str] = [line[0].text]
         for prev, ch in pairwise(line):
             gap = ch.x0 - prev.x1
-            height = max(ch.top - ch.bottom, 1.0)
-            if gap > height:
-                parts.append("  ")
-            elif gap > 0.25 * height and prev.text != " " and ch.text != " ":
-                parts.append(" ")  # a space the PDF does not draw as a character
+            if gap > 0.25:  # closer than that is never a space (and the common case)
+                height = ch.top - ch.bottom
+                if height < 1.0:
+                    height = 1.0
+                if gap > height:
+                    parts.append("  ")
+                elif gap > 0.25 * height and prev.text != " " and ch.text != " ":
+                    parts.append(" ")  # a space the PDF does not draw as a character
             parts.append(ch.text)
         text = "".join(parts).strip()
         if text:
@@ -341,5 +346,5 @@ def _text_lines(chars: list[Char], split: bool = True) -> list[tuple[float, list
                 cells = [c.strip() for c in split_cells(text)]
             else:
                 cells = _CELL_GAP.split(text)
-            out.append((max(c.top for c in line), cells))
+            out.append((top, cells))
     return out
