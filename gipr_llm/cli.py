@@ -45,7 +45,9 @@ _quiet = False  # -q: only errors and data on the terminal
 
 
 def err(message: str) -> None:
-    typer.echo(f"gipr: {message}", err=True)
+    from gipr_llm.domain.textnorm import printable
+
+    typer.echo(f"gipr: {printable(message)}", err=True)  # one line, whatever a file name holds
 
 
 def note(message: str) -> None:
@@ -57,8 +59,21 @@ def note(message: str) -> None:
 def _report_failures(failed: list[FailedInput], total: int) -> None:
     if failed:
         err(f"{total - len(failed)} 份成功，{len(failed)} 份失败：")
-        for item in failed:
-            err(f"  {item.path}: {item.error}")
+        for item in failed:  # each refusal once, last, where a long batch's failures are found
+            err(f"{item.path}: {item.error}")
+
+
+def refuse_output_among_inputs(output: Path | None, paths: list[Path]) -> None:
+    from gipr_llm.pipeline.batch import expand_paths, output_among_inputs
+
+    if output_among_inputs(output, expand_paths(paths)):
+        err(f"{output}: 输出文件是输入文件之一，已拒绝以免覆盖 (output is one of the inputs)")
+        raise typer.Exit(2)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    err("已中断，未写完的输出文件已丢弃 (interrupted)")
+    raise KeyboardInterrupt  # typer exits 130; outputs being written remove their temporary file
 
 
 def _version(value: bool) -> None:
@@ -83,6 +98,9 @@ def main(
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
     _quiet = quiet
+    import signal
+
+    signal.signal(signal.SIGINT, _interrupted)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="gipr: %(message)s", stream=sys.stderr
     )
@@ -213,8 +231,9 @@ def extract(
     """
     from gipr_llm.pipeline import expand_paths, extract_many
 
+    refuse_output_among_inputs(output, paths)
     files = expand_paths(paths)
-    single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
+    single = len(paths) == 1 and files == paths
     if fmt is None and (output is None or not output.suffix):
         fmt = "json" if single else "jsonl"
     failed: list[FailedInput] = []
@@ -224,8 +243,7 @@ def extract(
         nonlocal agreement
         for index, item in enumerate(items, start=1):
             if isinstance(item, FailedInput):
-                failed.append(item)
-                err(f"{item.path}: {item.error}")
+                failed.append(item)  # named once, in the summary at the end
             else:
                 logging.getLogger("gipr").info("[%d/%d] %s", index, len(files), item.source.path)
                 if item.extraction.agreement is not None:
@@ -280,6 +298,7 @@ def check(
     from gipr_llm.pipeline import check_paths
     from gipr_llm.render.formats import FormatError, choose
 
+    refuse_output_among_inputs(output, paths)
     try:
         choose("check", fmt, output)
     except FormatError as problem:  # said before the batch is read, not after

@@ -67,6 +67,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-TEMPLATE-UNKNOWN", "parse", "error", "reading", "无法判断表格模板", "reading"),
     Rule("PARSE-GLUED", "parse", "warning", "reading", "数字粘连", "reading"),
     Rule("PARSE-CONVERTED", "parse", "info", None, "原文经转换后解析", "reading"),
+    Rule("PARSE-HIDDEN-SKIPPED", "parse", "info", None, "网页隐藏内容未读取", "reading"),
     # --- narrative: the LLM path ----------------------------------------------------------
     Rule("LLM-UNGROUNDED", "narrative", "warning", "reading", "大模型抽取的事实无原文依据", "llm"),
     Rule("LLM-FALLBACK", "narrative", "warning", "reading", "大模型抽取失败，改用规则", "llm"),
