@@ -26,6 +26,7 @@ class CallStats:
 
     requests: int = 0
     usage: TokenUsage = field(default_factory=TokenUsage)
+    saved: TokenUsage = field(default_factory=TokenUsage)  # a cache hit: what the reply cost once
 
     def add_usage(self, prompt: int, completion: int, total: int | None = None) -> None:
         self.usage = TokenUsage(
