@@ -87,6 +87,8 @@ def _reconciled(
 
 
 def _rules(narrative: dict[str, str]) -> NarrativeFacts:
+    # the rules drop counts stated only inside instructions to a model themselves
+    # (facts/rules.py, with grounding's only_inside_instructions)
     from gipr_llm.facts.rules import extract_facts_rules
 
     return extract_facts_rules(narrative)
