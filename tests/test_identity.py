@@ -1,0 +1,62 @@
+"""Body and year of every dev-set copy (tests/identity_devset.py), read through the real
+loaders and parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gipr_llm.domain.models import Report
+from gipr_llm.pipeline import read_report
+from tests.identity_devset import Case, build
+
+PLACEHOLDERS = ("未识别", "正文", "所载单位", "标题", "#", "【")
+
+
+@pytest.fixture(scope="module")
+def devset(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Case, Report]]:
+    directory: Path = tmp_path_factory.mktemp("identity")
+    return [(case, read_report(path)) for case, path in build(directory)]
+
+
+def test_body_and_year_of_every_copy(devset: list[tuple[Case, Report]]) -> None:
+    wrong = [
+        (case.name, report.meta.agency, report.meta.year)
+        for case, report in devset
+        if (report.meta.agency, report.meta.year) != (case.agency, case.year)
+    ]
+    assert wrong == []
+
+
+def test_no_placeholder_is_ever_a_body(devset: list[tuple[Case, Report]]) -> None:
+    for case, report in devset:
+        for value in (report.meta.agency, report.meta.body_key):
+            assert value is None or not any(p in value for p in PLACEHOLDERS), case.name
+
+
+def test_sources_recorded(devset: list[tuple[Case, Report]]) -> None:
+    for case, report in devset:
+        if case.agency_source:
+            assert report.meta.agency_source == case.agency_source, case.name
+        if case.year is not None:
+            assert report.meta.year_source, case.name
+        if case.body_key:
+            assert report.meta.body_key == case.body_key, case.name
+
+
+def test_missing_body_is_null_with_a_finding(devset: list[tuple[Case, Report]]) -> None:
+    nameless = [(case, report) for case, report in devset if case.agency is None]
+    assert nameless
+    for case, report in nameless:
+        assert report.meta.agency is None and report.meta.body_key is None, case.name
+        assert any(f.rule == "META-AGENCY-MISSING" for f in report.findings), case.name
+
+
+def test_lookalike_corrected_only_with_evidence(devset: list[tuple[Case, Report]]) -> None:
+    by_name = {case.name: report for case, report in devset}
+    corrected = by_name["沭阳县发展和改革局2021年政府信息公开工作年度报告.md"]
+    assert corrected.meta.body_key == by_name["crawl_0002.txt"].meta.body_key
+    assert any(f.rule == "META-AGENCY-CONFLICT" and "沐阳" in f.message for f in corrected.findings)
+    kept = by_name["ocr_page1.md"]
+    assert kept.meta.body_key != corrected.meta.body_key  # 沐 kept: nothing else says 沭
