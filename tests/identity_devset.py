@@ -18,6 +18,7 @@ reader must find, and where the body is printed:
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +74,7 @@ def _html(seed: str, *, title: str, metas: dict[str, str], heading: str | None) 
         head = f"<title>{html.escape(title)}</title>\n" + "".join(
             f'<meta name="{k}" content="{html.escape(v)}">\n' for k, v in metas.items()
         )
-        page = page.replace("<title></title>\n", head)
+        page = re.sub(r"<title>.*?</title>\n", lambda _: head, page, count=1)
         year_only = "政府信息公开工作年度报告"  # _without_title leaves no year in the heading
         replacement = f"<h2>{html.escape(heading)}</h2>" if heading else ""
         page = page.replace(f"<h2>{year_only}</h2>", replacement)
