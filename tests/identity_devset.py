@@ -83,7 +83,9 @@ def _html(seed: str, *, title: str, metas: dict[str, str], heading: str | None) 
     return build
 
 
-def _docx(seed: str, *, paragraph_title: bool, core_title: str, heading_style: bool) -> Callable[[Path], None]:
+def _docx(
+    seed: str, *, paragraph_title: bool, core_title: str, heading_style: bool
+) -> Callable[[Path], None]:
     def build(path: Path) -> None:
         import docx
 
@@ -240,7 +242,10 @@ def cases() -> list[Case]:
             "ocr_004.md",
             "北京市西城区人民政府外事办公室",
             2019,
-            _write("# 北京市西城区人民政府外事办公室\n\n## 2019年政府信息公开工作年度报告\n\n" + _body_text("004")),
+            _write(
+                "# 北京市西城区人民政府外事办公室\n\n## 2019年政府信息公开工作年度报告\n\n"
+                + _body_text("004")
+            ),
             "title",
         ),
         # OCR look-alike 沐 for 沭 in the heading; the file name prints 沭: corrected, with evidence.
@@ -279,9 +284,7 @@ def cases() -> list[Case]:
             "108.txt",
             None,
             2020,
-            _write(
-                "本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。\n" + _body_text("003")
-            ),
+            _write("本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。\n" + _body_text("003")),
         ),
     ]
     return out

@@ -50,7 +50,9 @@ def test_missing_body_is_null_with_a_finding(devset: list[tuple[Case, Report]]) 
     assert nameless
     for case, report in nameless:
         assert report.meta.agency is None and report.meta.body_key is None, case.name
-        assert any(f.rule == "META-AGENCY-MISSING" for f in report.findings), case.name
+        assert any(f.rule == "TITLE-AGENCY-MISSING" and f.stage == "parse" for f in report.findings), (
+            case.name
+        )
 
 
 def test_lookalike_corrected_only_with_evidence(devset: list[tuple[Case, Report]]) -> None:

@@ -80,14 +80,32 @@ def load_docx(data: bytes, path: str, sha256: str) -> Document:
             unpacked = sum(info.file_size for info in package.infolist())
         if unpacked > _MAX_UNPACKED:
             raise LoadError("Word 文档解压后过大，疑似压缩炸弹 (docx expands too large)")
-        body = docx.Document(io.BytesIO(data)).element.body
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        named = _naming(document)
     except LoadError:
         raise
     except Exception as exc:  # python-docx/zipfile/lxml raise many types for one cause
         raise LoadError("Word 文档已损坏或不是 .docx 格式 (corrupt or unsupported .docx)") from exc
     out: list[Line] = []
     _blocks(body, out)
-    return Document(path=path, sha256=sha256, format="docx", encoding=None, lines=out)
+    return Document(path=path, sha256=sha256, format="docx", encoding=None, lines=out, title_candidates=named)
+
+
+_HEADING_STYLES = ("heading", "title", "标题")
+
+
+def _naming(document) -> list[tuple[str, str]]:
+    """The first heading paragraph and the core properties' title, for parse.identity."""
+    out: list[tuple[str, str]] = []
+    for paragraph in document.paragraphs[:40]:
+        style = paragraph.style.name.lower() if paragraph.style is not None else ""
+        if style.startswith(_HEADING_STYLES) and (text := paragraph.text.strip()):
+            out.append(("docx:heading", text))
+            break
+    if title := (document.core_properties.title or "").strip():
+        out.append(("docx:core.title", title))
+    return out
 
 
 def _blocks(container: etree._Element, out: list[Line]) -> None:

@@ -31,8 +31,12 @@ def load_pdf(data: bytes, path: str, sha256: str) -> Document:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     out: list[Line] = []
     chars = unmapped = 0
+    named: list[tuple[str, str]] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            title = (pdf.metadata or {}).get("Title")
+            if isinstance(title, str) and title.strip():  # pdfminer leaves undecodable values as bytes
+                named.append(("pdf:meta.title", title.strip()))
             for page in pdf.pages:
                 chars += len(page.chars)
                 unmapped += sum(1 for ch in page.chars if ch["text"].startswith("(cid:"))
@@ -54,7 +58,7 @@ def load_pdf(data: bytes, path: str, sha256: str) -> Document:
         raise LoadError(
             "PDF 文字层无法解码为文字（字体缺少 Unicode 映射），请先做文字识别（OCR）(undecodable text layer: OCR it first)"
         )
-    return Document(path=path, sha256=sha256, format="pdf", encoding=None, lines=out)
+    return Document(path=path, sha256=sha256, format="pdf", encoding=None, lines=out, title_candidates=named)
 
 
 def _caused_by(exc: BaseException, types: tuple[type[BaseException], ...]) -> bool:
