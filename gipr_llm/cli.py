@@ -62,6 +62,29 @@ LlmModeOpt = Annotated[
 ]
 
 
+BodiesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--bodies",
+        help="单位对照表（CSV 或 TOML）：报告所写名称或通配模式 → 规范单位名、地区、层级、上级单位，"
+        "用于跨年度和跨格式认定同一单位",
+    ),
+]
+
+
+def bodies_directory(path: Path | None):
+    """The --bodies directory, or None; a file that cannot be used is a one-line error, exit 2."""
+    if path is None:
+        return None
+    from gipr_llm.domain.bodies import BodiesFileError, load_bodies
+
+    try:
+        return load_bodies(path)
+    except BodiesFileError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
+
+
 def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None):
     """The LLM settings the options and environment give, or None; says on stderr which path runs."""
     from gipr_llm.llm.config import LlmConfig, LlmConfigError
@@ -90,6 +113,7 @@ def extract(
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
     jobs: JobsOpt = 1,
+    bodies_file: BodiesOpt = None,
 ) -> None:
     """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines）。"""
     from gipr_llm.pipeline import expand_paths, extract_many
@@ -97,13 +121,14 @@ def extract(
 
     files = expand_paths(paths)
     single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
+    bodies = bodies_directory(bodies_file)
     llm = llm_config(use_llm, model, base_url, llm_mode)
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     failed: list[FailedInput] = []
     try:
-        for index, item in enumerate(extract_many(files, llm, jobs), start=1):
+        for index, item in enumerate(extract_many(files, llm, jobs, bodies), start=1):
             if isinstance(item, FailedInput):
                 failed.append(item)
                 err(f"{item.path}: {item.error}")
@@ -131,6 +156,7 @@ def check(
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
     jobs: JobsOpt = 1,
+    bodies_file: BodiesOpt = None,
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     from gipr_llm.pipeline.batch import check_paths
@@ -141,7 +167,8 @@ def check(
         raise typer.Exit(2)
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode), jobs)
+    bodies = bodies_directory(bodies_file)
+    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode), jobs, bodies)
     text = render_check(run, fmt)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -163,12 +190,14 @@ def brief(
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
     jobs: JobsOpt = 1,
+    bodies_file: BodiesOpt = None,
 ) -> None:
     """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
     from gipr_llm.pipeline.brief import run_brief
 
+    bodies = bodies_directory(bodies_file)
     llm = llm_config(use_llm, model, base_url, llm_mode)
-    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
+    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs, bodies=bodies))
 
 
 @app.command()

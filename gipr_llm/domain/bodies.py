@@ -55,6 +55,12 @@ def body_key(name: str) -> str:
     return text.replace("人民人民", "人民")
 
 
+def key_of(meta) -> str | None:
+    """A report's body key: ``meta.body_key``, or the key of its printed name when a report
+    was made without one (older JSON, hand-built reports)."""
+    return meta.body_key or (body_key(meta.agency) if meta.agency else None)
+
+
 def fold_lookalikes(key: str) -> str:
     return key.translate(_LOOKALIKES)
 
@@ -78,13 +84,10 @@ def merge_prefixed(keys: Iterable[str], pinned: Iterable[str] = ()) -> dict[str,
             continue
         longer = [k for k in distinct if len(k) > len(short) and k.endswith(short)]
         longer = [k for k in longer if is_region_prefix(k[: -len(short)])]
-        if len(longer) == 1:
-            merged[short] = longer[0]
-    # A chain (区… → 市区… → 省市区…) ends on the longest.
-    for short, long in list(merged.items()):
-        while long in merged:
-            long = merged[long]
-        merged[short] = long
+        # 宿迁市沭阳县… inside 江苏省宿迁市沭阳县… is one candidate, not two.
+        widest = [k for k in longer if not any(o != k and o.endswith(k) for o in longer)]
+        if len(widest) == 1:
+            merged[short] = widest[0]
     return merged
 
 

@@ -15,6 +15,7 @@ from gipr_llm.pipeline.batch import check_paths
 from gipr_llm.render.brief.run import OUTPUT_SUFFIXES, BriefRun, build_briefs, write_briefs
 
 if TYPE_CHECKING:
+    from gipr_llm.domain.bodies import BodyDirectory
     from gipr_llm.llm.config import LlmConfig
 
 
@@ -25,8 +26,9 @@ def make_briefs(
     llm: LlmConfig | None = None,
     with_chart: bool = True,
     jobs: int = 1,
+    bodies: BodyDirectory | None = None,
 ) -> BriefRun:
-    checked = check_paths(paths, llm, jobs)
+    checked = check_paths(paths, llm, jobs, bodies)
     run = BriefRun(failed=checked.failed, no_input=checked.no_input)
     run.briefs = build_briefs(checked, batch=batch, with_chart=with_chart)
     if llm is not None:
@@ -49,12 +51,13 @@ def run_brief(
     llm: LlmConfig | None,
     err: Callable[[str], None],
     jobs: int = 1,
+    bodies: BodyDirectory | None = None,
 ) -> int:
     """The whole command; returns the exit code. Problems go to ``err``, one line each."""
     if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
         err(f"{output}: 输出文件须为 .md 或 .docx (output must be .md or .docx)")
         return 2
-    run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs)
+    run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs, bodies=bodies)
     for warning in run.warnings:
         err(warning)
     for item in run.failed:

@@ -38,6 +38,12 @@ RULE_NAMES: dict[str, str] = {
     "TEMPLATE-OUTDATED": "沿用旧版模板",
     "NARRATIVE-TABLE": "正文与统计表数字不一致",
     "YEAR-CHAIN": "与上年报告不衔接",
+    "TITLE-AGENCY-MISSING": "未写明报告机关",
+    "TITLE-YEAR-MISSING": "未写明报告年度",
+    "META-AGENCY-CONFLICT": "报告机关各处写法不一",
+    "META-YEAR-CONFLICT": "报告年度各处写法不一",
+    "BODY-YEAR-CONFLICT": "同一单位同一年度有多份不同报告",
+    "BATCH-DUPLICATE": "重复报告",
 }
 TABLE_SECTIONS = {"table2": "proactive", "table3": "applications", "table4": "review_litigation"}
 # Findings a leader need not read one by one: how the tool read the file, not what the report says.
