@@ -62,3 +62,46 @@ def test_lookalike_corrected_only_with_evidence(devset: list[tuple[Case, Report]
     assert any(f.rule == "META-AGENCY-CONFLICT" and "沐阳" in f.message for f in corrected.findings)
     kept = by_name["ocr_page1.md"]
     assert kept.meta.body_key != corrected.meta.body_key  # 沐 kept: nothing else says 沭
+
+
+@pytest.mark.parametrize(
+    ("lines", "agency", "year"),
+    [
+        (
+            ["2022年1月20日", "北京市西城区信访办公室2021年政府信息公开工作年度报告"],
+            "北京市西城区信访办公室",
+            2021,
+        ),
+        (["沭阳县发展和改革局关于2021年政府信息公开工作年度报告"], "沭阳县发展和改革局", 2021),
+        (["北京市海淀区统计局政府信息公开工作年度报告（2022年度）"], "北京市海淀区统计局", 2022),
+        (["【字体：大 中 小】", "正文", "2024年政府信息公开工作年度报告"], None, 2024),
+        (["北京市人民政府信息公开工作年度报告"], None, None),  # 「政府信息公开」 is one phrase
+        (["现将本机关2021年政府信息公开工作年度报告公布如下。"], None, None),  # a sentence, not a title
+    ],
+)
+def test_title_in_text(lines: list[str], agency: str | None, year: int | None) -> None:
+    from gipr_llm.domain.models import Line
+    from gipr_llm.parse.identity import title_in_text
+
+    _, found_agency, found_year = title_in_text([Line([t], n) for n, t in enumerate(lines, 1)])
+    assert (found_agency, found_year) == (agency, year)
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "year"),
+    [
+        (
+            "平潭综合实验区经济发展局2022年度政府信息公开工作年度报告_年度报告_平潭综合实验区",
+            "平潭综合实验区经济发展局",
+            2022,
+        ),
+        ("Microsoft Word - 附件1.docx", None, None),
+        ("政府信息公开年度报告 - 上海市人民政府", None, None),
+        ("000_27062e3c77157471.txt", None, None),
+        ("P020210130.pdf", None, None),
+    ],
+)
+def test_page_titles_and_file_names(text: str, agency: str | None, year: int | None) -> None:
+    from gipr_llm.parse.identity import named_text
+
+    assert named_text(text) == (agency, year)

@@ -47,6 +47,8 @@ _SOURCE_LINE = re.compile(
     r"^(?:来源|信息来源|发布机构|发文机关)[:：](?P<name>[^:：]+?)(?:发布时间|发布日期|$)"
 )
 _SENTENCE = re.compile(r"[。；;，,]")
+_DATE_LINE = re.compile(r"^(?:19|20)\d{2}(?:年\d{1,2}月(?:\d{1,2}日)?|[-/.]\d{1,2}[-/.]\d{1,2}.*)$")
+_YEAR_AFTER = re.compile(r"报告[(（](?P<year>(?:19|20)\d{2})年?度?[)）]")
 _OPENING = re.compile(r"现将(?P<who>.{0,40}?)(?P<year>(?:19|20)\d{2})年(?:度)?(?:的)?" + _REPORT)
 _PERIOD = re.compile(
     r"统计期限(?:为|是)?自?(?P<a>(?:19|20)\d{2})年1月1日(?:起)?(?:至|到|—|-)(?P<b>(?:19|20)\d{2})年12月31日"
@@ -66,6 +68,9 @@ _NOT_A_BODY = re.compile(
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff()（）·]{3,40}$")
 _OPENING_LINES = 40
 _TEXT_SOURCES = frozenset({"title", "opening", "period", "text:来源"})
+# Readings that give a body alone (often abbreviated or the site's name): a disagreement
+# with them alone is told (info), not warned about.
+_WEAK_SOURCES = frozenset({"html:meta:ContentSource", "text:来源", "filename"})
 
 
 def looks_like_body(name: str | None) -> bool:
@@ -79,7 +84,7 @@ def _clean(text: str) -> str:
 
 def _agency_of(match: re.Match[str]) -> str | None:
     for group in ("before", "after"):
-        name = _PREFIX.sub("", match.groupdict().get(group) or "")
+        name = _PREFIX.sub("", match.groupdict().get(group) or "").removesuffix("关于")
         if looks_like_body(name):
             return name
     return None
@@ -91,7 +96,7 @@ def title_in_text(lines: list[Line]) -> tuple[str | None, str | None, int | None
     parts: list[str] = []
     for line in lines[:12]:
         norm = _clean(line.text)
-        if not norm or _BREADCRUMB.search(norm) or _LABEL.match(norm):
+        if not norm or _BREADCRUMB.search(norm) or _LABEL.match(norm) or _DATE_LINE.match(norm):
             continue
         if _SENTENCE.search(norm):
             break  # a sentence: the text has begun
@@ -109,12 +114,13 @@ def parse_title(text: str) -> tuple[str | None, int | None]:
     if match:
         return _agency_of(match), int(match.group("year"))
     match = _TITLE_NO_YEAR.search(text)
-    if match:
-        return _agency_of(match), None
+    if match:  # 「…工作年度报告（2021年度）」 puts the year after
+        after = _YEAR_AFTER.search(text, match.end() - 2)
+        return _agency_of(match), int(after.group("year")) if after else None
     return None, None
 
 
-def _named_text(text: str) -> tuple[str | None, int | None]:
+def named_text(text: str) -> tuple[str | None, int | None]:
     """Body and year of a page title, property or file name: the part that is the title."""
     text = _EXTENSION.sub("", _OFFICE_PREFIX.sub("", squash(text)))
     parts = [p for p in _SITE_SEPARATOR.split(text) if p]
@@ -160,7 +166,7 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
             name = _clean(text)
             out.append(Reading(source, name if looks_like_body(name) else None))
         else:
-            out.append(Reading(source, *_named_text(text)))
+            out.append(Reading(source, *named_text(text)))
     head = doc.lines[:_OPENING_LINES]
     for line in head:
         match = _SOURCE_LINE.match(squash(line.text))
@@ -178,7 +184,7 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
         if "统计期限" in text and (match := _PERIOD.search(squash(text))) and match["a"] == match["b"]:
             out.append(Reading("period", None, int(match["a"])))
             break
-    out.append(Reading("filename", *_named_text(Path(doc.path).name)))
+    out.append(Reading("filename", *named_text(Path(doc.path).name)))
     return [r for r in out if r.agency or r.year]
 
 
@@ -250,10 +256,11 @@ def identify(
         ]
         if others:
             listed = "，".join(f"{source_label(r.source)}作「{r.agency}」" for r in others)
+            weak = all(r.source in _WEAK_SOURCES for r in others)
             ident.findings.append(
                 _finding(
                     "META-AGENCY-CONFLICT",
-                    "warning",
+                    "info" if weak else "warning",
                     f"报告各处所写机关不一致：{source_label(chosen.source)}作「{chosen.agency}」，{listed}；"
                     f"采用{source_label(chosen.source)}所写，请核实。",
                     "reading",
