@@ -105,3 +105,21 @@ def test_page_titles_and_file_names(text: str, agency: str | None, year: int | N
     from gipr_llm.parse.identity import named_text
 
     assert named_text(text) == (agency, year)
+
+
+def test_site_menu_above_the_title_is_dropped() -> None:
+    from gipr_llm.domain.models import Line
+    from gipr_llm.parse.identity import title_in_text
+
+    lines = ["首页", "机构概况", "政务公开", "北京市西城区信访办公室", "2024年政府信息公开工作年度报告"]
+    _, agency, year = title_in_text([Line([t], n) for n, t in enumerate(lines, 1)])
+    assert (agency, year) == ("北京市西城区信访办公室", 2024)
+
+
+def test_name_broken_after_its_region_is_joined() -> None:
+    from gipr_llm.domain.models import Line
+    from gipr_llm.parse.identity import title_in_text
+
+    lines = ["北京市西城区", "信访办公室", "2024年政府信息公开工作年度报告"]
+    _, agency, year = title_in_text([Line([t], n) for n, t in enumerate(lines, 1)])
+    assert (agency, year) == ("北京市西城区信访办公室", 2024)

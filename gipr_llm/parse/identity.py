@@ -60,13 +60,15 @@ _EXTENSION = re.compile(r"\.(?:docx?|pdf|wps|html?|txt|md)$", re.IGNORECASE)
 # What a body's name ends with; anything else (「正文」, 「现将本机关」) is not a body.
 _BODY_END = re.compile(
     r"(?:局|委|委员会|办|办公室|办公厅|厅|政府|院|会|中心|所|馆|站|队|处|部|署|校|社|镇|乡|街道|公司|集团|"
-    r"区|县|市|旗|州|盟|省|银行|分局|支队|大队|总队|监狱|协会|联合会)$"
+    r"区|县|市|旗|州|盟|省|银行|分局|支队|大队|总队|监狱|协会|联合会|关|台|场|组|团)$"
 )
 _NOT_A_BODY = re.compile(
     r"本机关|本单位|本部门|我局|我委|我办|本局|本委|本办|现将|根据|依据|关于|正文|标题|首页"
 )
-_CJK_NAME = re.compile(r"^[\u4e00-\u9fff()（）·]{3,40}$")
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff()（）·、]{3,60}$")
 _OPENING_LINES = 40
+_TITLE_LINES = 30
+_REGION_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:省|自治区|市|区|县|旗|州|盟)$")
 _TEXT_SOURCES = frozenset({"title", "opening", "period", "text:来源"})
 # Readings that give a body alone (often abbreviated or the site's name): a disagreement
 # with them alone is told (info), not warned about.
@@ -92,9 +94,9 @@ def _agency_of(match: re.Match[str]) -> str | None:
 
 def title_in_text(lines: list[Line]) -> tuple[str | None, str | None, int | None]:
     """(title, agency, year) of the title printed above the first heading; it may be split
-    over several lines."""
+    over several lines, and a site's navigation may sit above it."""
     parts: list[str] = []
-    for line in lines[:12]:
+    for line in lines[:_TITLE_LINES]:
         norm = _clean(line.text)
         if not norm or _BREADCRUMB.search(norm) or _LABEL.match(norm) or _DATE_LINE.match(norm):
             continue
@@ -103,9 +105,19 @@ def title_in_text(lines: list[Line]) -> tuple[str | None, str | None, int | None
         parts.append(norm)
         if "报告" in norm:
             break
-    title = "".join(parts) or None
-    agency, year = parse_title(title or "")
-    return title, agency, year
+    if not parts:
+        return None, None, None
+    # The fewest lines that name a body: menu lines above the title (首页, 机构概况 …) stay
+    # out; a name broken after its region (北京市西城区 / 信访办公室) is joined again.
+    for start in range(len(parts) - 1, -1, -1):
+        agency, year = parse_title("".join(parts[start:]))
+        if agency:
+            if start > 0 and _REGION_LINE.match(parts[start - 1]):
+                start -= 1
+                agency, year = parse_title("".join(parts[start:]))
+            return "".join(parts[start:]), agency, year
+    title = "".join(parts)
+    return (title, *parse_title(title))
 
 
 def parse_title(text: str) -> tuple[str | None, int | None]:
