@@ -84,13 +84,20 @@ def _html(seed: str, *, title: str, metas: dict[str, str], heading: str | None) 
 
 
 def _docx(
-    seed: str, *, paragraph_title: bool, core_title: str, heading_style: bool
+    seed: str, *, paragraph_title: bool, core_title: str, heading_style: bool, keep_body: bool = False
 ) -> Callable[[Path], None]:
+    """A filled template; without ``paragraph_title`` the title paragraphs are gone (all of
+    them, or, with ``keep_body``, all but the body's name)."""
+
     def build(path: Path) -> None:
         import docx
 
         report = _seed_report(seed)
-        report_to_docx(report if paragraph_title else _without_title(report), path)
+        shown = report
+        if not paragraph_title:
+            shown = _without_title(report)
+            shown.meta.agency = report.meta.agency if keep_body else None
+        report_to_docx(shown, path)
         document = docx.Document(str(path))
         document.core_properties.title = core_title
         document.core_properties.author = "Administrator"
@@ -203,6 +210,20 @@ def cases() -> list[Case]:
                 heading_style=False,
             ),
             "docx:core.title",
+        ),
+        # DOCX: the body alone as Heading 1, the year only in the properties' title.
+        Case(
+            "附件2.docx",
+            "北京市东城区政务服务管理局",
+            2021,
+            _docx(
+                "002",
+                paragraph_title=False,
+                keep_body=True,
+                core_title="2021年政府信息公开工作年度报告",
+                heading_style=True,
+            ),
+            "docx:heading",
         ),
         # PDF: the first page lacks the title; the document properties hold it.
         Case(

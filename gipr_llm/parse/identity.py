@@ -69,6 +69,7 @@ _CJK_NAME = re.compile(r"^[\u4e00-\u9fff()（）·、]{3,60}$")
 _OPENING_LINES = 40
 _TITLE_LINES = 30
 _REGION_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}(?:省|自治区|市|区|县|旗|州|盟)$")
+_BODY_ONLY = frozenset({"html:meta:ContentSource"})  # the publishing body alone, never a title
 _TEXT_SOURCES = frozenset({"title", "opening", "period", "text:来源"})
 # Readings that give a body alone (often abbreviated or the site's name): a disagreement
 # with them alone is told (info), not warned about.
@@ -174,11 +175,11 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
     """Every reading of body and year, most trusted first."""
     out = [Reading("title", title[1], title[2])]
     for source, text in doc.title_candidates:
-        if source == "html:meta:ContentSource":  # the publishing body alone, never a title
-            name = _clean(text)
-            out.append(Reading(source, name if looks_like_body(name) else None))
-        else:
-            out.append(Reading(source, *named_text(text)))
+        agency, year = (None, None) if source in _BODY_ONLY else named_text(text)
+        if agency is None and source in _BODY_ONLY | {"docx:heading"}:
+            name = _clean(text)  # a heading may print the body alone, the year on the next line
+            agency = name if looks_like_body(name) else None
+        out.append(Reading(source, agency, year))
     head = doc.lines[:_OPENING_LINES]
     for line in head:
         match = _SOURCE_LINE.match(squash(line.text))
