@@ -123,3 +123,35 @@ def test_name_broken_after_its_region_is_joined() -> None:
     lines = ["北京市西城区", "信访办公室", "2024年政府信息公开工作年度报告"]
     _, agency, year = title_in_text([Line([t], n) for n, t in enumerate(lines, 1)])
     assert (agency, year) == ("北京市西城区信访办公室", 2024)
+
+
+def _read_text(text: str, name: str = "r.txt") -> Report:
+    from gipr_llm.load import load_bytes
+    from gipr_llm.pipeline.extract import parse_document
+
+    return parse_document(load_bytes(text.encode("utf-8"), name))
+
+
+def test_year_disagreement_inside_the_text_is_the_reports() -> None:
+    from tests.conftest import seed_text
+
+    text = seed_text("002").replace(
+        "依据《中华人民共和国政府信息公开条例》",
+        "本报告中所列数据的统计期限自2020年1月1日起至2020年12月31日止。依据《中华人民共和国政府信息公开条例》",
+        1,
+    )
+    report = _read_text(text)
+    assert (report.meta.year, report.meta.year_source) == (2021, "title")
+    conflict = [f for f in report.findings if f.rule == "META-YEAR-CONFLICT"]
+    assert [(f.severity, f.fault) for f in conflict] == [("warning", "report")]
+    assert "统计期限作2020年" in conflict[0].message
+
+
+def test_lookalike_inside_the_text_is_told_not_corrected() -> None:
+    from tests.conftest import seed_text
+
+    text = seed_text("002").replace("北京市东城区政务服务管理局", "沐阳县发展和改革局", 1)
+    text = text.replace("依据《", "现将沭阳县发展和改革局2021年政府信息公开工作年度报告公布如下。依据《", 1)
+    report = _read_text(text)
+    assert report.meta.agency == "沐阳县发展和改革局"  # the opening is text too: no evidence
+    assert any(f.rule == "META-AGENCY-CONFLICT" and "开头语作「沭阳县" in f.message for f in report.findings)

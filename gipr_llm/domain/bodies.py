@@ -52,7 +52,7 @@ def body_key(name: str) -> str:
     text = "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ")
     for pattern, repl in _VARIANTS:
         text = pattern.sub(repl, text)
-    return text.replace("人民人民", "人民")
+    return text
 
 
 def key_of(meta) -> str | None:

@@ -229,94 +229,106 @@ def _same_body(a: str, b: str) -> bool:
     return long.endswith(short) and is_region_prefix(long[: -len(short)])
 
 
+def _lookalike(a: str, b: str) -> bool:
+    """Different keys that differ only in characters OCR confuses (沐/沭)."""
+    ka, kb = body_key(a), body_key(b)
+    return ka != kb and fold_lookalikes(ka) == fold_lookalikes(kb)
+
+
 def _finding(rule: str, severity: str, message: str, fault: str | None) -> Finding:
     return Finding(rule=rule, severity=severity, stage="parse", message=message, fault=fault)  # type: ignore[arg-type]
+
+
+def _choose_agency(named: list[Reading]) -> tuple[Reading, list[Finding]]:
+    """The most trusted reading; a look-alike form is replaced by the form a field OCR never
+    touches prints; other readings that name another body are a finding."""
+    chosen, findings = named[0], []
+    misread = None
+    for other in named[1:]:
+        if other.source not in _TEXT_SOURCES and _lookalike(other.agency, chosen.agency):  # type: ignore[arg-type]
+            findings.append(
+                _finding(
+                    "META-AGENCY-CONFLICT",
+                    "info",
+                    f"{source_label(chosen.source)}作「{chosen.agency}」，{source_label(other.source)}作"
+                    f"「{other.agency}」，仅有字形相近的字不同（疑为文字识别误差），按"
+                    f"{source_label(other.source)}采用「{other.agency}」。",
+                    "reading",
+                )
+            )
+            misread, chosen = chosen, other
+            break
+    others = [
+        r
+        for r in named
+        if not _same_body(r.agency, chosen.agency)  # type: ignore[arg-type]
+        and not (misread is not None and _same_body(r.agency, misread.agency))  # type: ignore[arg-type]
+    ]
+    if others:
+        listed = "，".join(f"{source_label(r.source)}作「{r.agency}」" for r in others)
+        weak = all(r.source in _WEAK_SOURCES for r in others)
+        findings.append(
+            _finding(
+                "META-AGENCY-CONFLICT",
+                "info" if weak else "warning",
+                f"报告各处所写机关不一致：{source_label(chosen.source)}作「{chosen.agency}」，{listed}；"
+                f"采用{source_label(chosen.source)}所写，请核实。",
+                "reading",
+            )
+        )
+    return chosen, findings
+
+
+def _choose_year(dated: list[Reading]) -> tuple[Reading, list[Finding]]:
+    chosen = dated[0]
+    others = [r for r in dated if r.year != chosen.year]
+    if not others:
+        return chosen, []
+    # Title against 统计期限 in the text itself is the report's own slip; otherwise a page or
+    # file name may simply be wrong.
+    in_text = all(r.source in _TEXT_SOURCES for r in (chosen, *others))
+    listed = "，".join(f"{source_label(r.source)}作{r.year}年" for r in others)
+    message = (
+        f"报告各处所写年度不一致：{source_label(chosen.source)}作{chosen.year}年，{listed}；"
+        f"采用{chosen.year}年，请核实。"
+    )
+    return chosen, [_finding("META-YEAR-CONFLICT", "warning", message, "report" if in_text else "reading")]
+
+
+_NOT_FOUND = "报告标题、网页标题及元数据、文档属性、开头语{period}和文件名"
 
 
 def identify(
     doc: Document, title: tuple[str | None, str | None, int | None], bodies: BodyDirectory | None = None
 ) -> Identity:
+    """Body and year of a loaded document (``title``: the title in the text, as sections read
+    it), with their sources and findings; ``bodies`` pins the key."""
     found = readings(doc, title)
     ident = Identity()
     named = [r for r in found if r.agency]
     if named:
-        chosen = named[0]
-        # An OCR look-alike in one field and the other form in a field OCR never touched.
-        for other in named[1:]:
-            if (
-                body_key(other.agency) != body_key(chosen.agency)  # type: ignore[arg-type]
-                and fold_lookalikes(body_key(other.agency)) == fold_lookalikes(body_key(chosen.agency))  # type: ignore[arg-type]
-                and other.source not in _TEXT_SOURCES
-            ):
-                ident.findings.append(
-                    _finding(
-                        "META-AGENCY-CONFLICT",
-                        "info",
-                        f"{source_label(chosen.source)}作「{chosen.agency}」，{source_label(other.source)}作"
-                        f"「{other.agency}」，仅有字形相近的字不同（疑为文字识别误差），按"
-                        f"{source_label(other.source)}采用「{other.agency}」。",
-                        "reading",
-                    )
-                )
-                chosen = other
-                break
+        chosen, findings = _choose_agency(named)
         ident.agency, ident.agency_source = chosen.agency, chosen.source
-        others = [
-            r
-            for r in named
-            if not _same_body(r.agency, chosen.agency)  # type: ignore[arg-type]
-            and fold_lookalikes(body_key(r.agency)) != fold_lookalikes(body_key(chosen.agency))  # type: ignore[arg-type]
-        ]
-        if others:
-            listed = "，".join(f"{source_label(r.source)}作「{r.agency}」" for r in others)
-            weak = all(r.source in _WEAK_SOURCES for r in others)
-            ident.findings.append(
-                _finding(
-                    "META-AGENCY-CONFLICT",
-                    "info" if weak else "warning",
-                    f"报告各处所写机关不一致：{source_label(chosen.source)}作「{chosen.agency}」，{listed}；"
-                    f"采用{source_label(chosen.source)}所写，请核实。",
-                    "reading",
-                )
-            )
+        ident.findings += findings
         if bodies is not None:
             ident.entry = _pin(bodies, chosen, named, ident)
     else:
-        ident.findings.append(
-            _finding(
-                "TITLE-AGENCY-MISSING",
-                "warning",
-                "未能在报告标题、网页标题及元数据、文档属性、开头语和文件名中找到报告机关名称，机关字段留空，"
-                "无法与同一机关其他年度的报告衔接核对。",
-                None,
-            )
+        message = (
+            f"未能在{_NOT_FOUND.format(period='')}中找到报告机关名称，机关字段留空，"
+            "无法与同一机关其他年度的报告衔接核对。"
         )
+        ident.findings.append(_finding("TITLE-AGENCY-MISSING", "warning", message, None))
     dated = [r for r in found if r.year is not None]
     if dated:
-        ident.year, ident.year_source = dated[0].year, dated[0].source
-        others = [r for r in dated if r.year != ident.year]
-        if others:
-            in_text = all(r.source in _TEXT_SOURCES for r in (dated[0], *others))
-            listed = "，".join(f"{source_label(r.source)}作{r.year}年" for r in others)
-            ident.findings.append(
-                _finding(
-                    "META-YEAR-CONFLICT",
-                    "warning",
-                    f"报告各处所写年度不一致：{source_label(dated[0].source)}作{ident.year}年，{listed}；"
-                    f"采用{ident.year}年，请核实。",
-                    "report" if in_text else "reading",
-                )
-            )
+        chosen, findings = _choose_year(dated)
+        ident.year, ident.year_source = chosen.year, chosen.source
+        ident.findings += findings
     else:
-        ident.findings.append(
-            _finding(
-                "TITLE-YEAR-MISSING",
-                "warning",
-                "未能在报告标题、网页标题及元数据、文档属性、开头语、统计期限和文件名中找到报告年度，"
-                "年度字段留空，无法核对模板版本和跨年度衔接。",
-                None,
-            )
+        message = (
+            f"未能在{_NOT_FOUND.format(period='、统计期限')}中找到报告年度，年度字段留空，"
+            "无法核对模板版本和跨年度衔接。"
         )
+        ident.findings.append(_finding("TITLE-YEAR-MISSING", "warning", message, None))
     return ident
 
 
