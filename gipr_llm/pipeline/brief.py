@@ -53,14 +53,19 @@ def run_brief(
     err: Callable[[str], None],
     jobs: int = 1,
     bodies: BodyDirectory | None = None,
+    edition: str | None = None,
+    date: str | None = None,
 ) -> int:
-    """The whole command; returns the exit code. Problems go to ``err``, one line each."""
+    """The whole command; returns the exit code. Problems go to ``err``, one line each.
+    ``edition`` (期号) and ``date`` go on the line under the masthead."""
     try:
         fmt = choose("brief", None, output)
     except FormatError as problem:
         err(str(problem))
         return 2
     run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs, bodies=bodies)
+    for brief in run.briefs:
+        brief.edition, brief.date = edition, date
     for warning in run.warnings:
         err(warning)
     for item in run.failed:

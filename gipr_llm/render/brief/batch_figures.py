@@ -144,10 +144,6 @@ def batch_figures(
         figures.add(count_figure(f"index.{i}", "序号", i, "", "position in the batch"))
     for pair in pairs:
         figures.include(pair.previous.figures, f"prev{pair.index}.")
-    for item in batch.failed:
-        figures.quote(item.path)
-    for rf in batch.duplicates:
-        figures.quote(rf.file_name)
     figures.add(
         count_figure("batch.reports", "报告份数", len(reports) + len(batch.duplicates), "份", "inputs read")
     )

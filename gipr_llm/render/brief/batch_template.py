@@ -13,7 +13,7 @@ from gipr_llm.render.brief.batch_figures import BatchFigures, body_status, ranke
 from gipr_llm.render.brief.chart import ChartRow, outcome_chart
 from gipr_llm.render.brief.document import Brief, BriefChart, BriefSection, BriefTable, ordinal
 from gipr_llm.render.brief.figures import OUTCOME_GROUPS, OUTCOME_LABELS, fmt_value
-from gipr_llm.render.brief.findings_text import sentence
+from gipr_llm.render.brief.findings_text import sentence, unread_note
 from gipr_llm.render.brief.template import cell_text, join, percent, say, shown_findings
 from gipr_llm.render.brief.themes import tidy
 
@@ -88,9 +88,6 @@ def scope_notes(batch: BatchFigures) -> list[str]:
     if batch.set_aside:
         names = _names(batch, list(dict.fromkeys(rf.agency for rf in batch.set_aside)))
         notes.append(f"另有{_n(batch, 'batch.set_aside')}报告为{names}的其他年度或另一版本的报告，未计入汇总。")
-    if batch.duplicates:
-        files = join([batch.figures.quote(rf.file_name) for rf in batch.duplicates])
-        notes.append(f"{files}与本批其他文件为同一份报告，只计一次。")
     if _count(batch, "batch.failed"):
         notes.append(f"另有{_n(batch, 'batch.failed')}文件未能读取，未计入汇总（见文末）。")
     return notes
@@ -341,10 +338,7 @@ def batch_brief(batch: BatchFigures, *, with_chart: bool = True) -> Brief:
     sections.append(BriefSection("综合研判", [assessment(batch)]))
     notes = []
     if batch.failed:
-        items = "；".join(
-            f"{batch.figures.quote(item.path)}（{batch.figures.quote(item.error)}）" for item in batch.failed
-        )
-        notes.append(f"以下文件未能读取：{items}。")
+        notes.append(unread_note(batch.failed, batch.figures))
     return Brief(
         title=title(batch),
         sections=sections,

@@ -17,6 +17,7 @@ from gipr_llm.render.brief.batch_figures import BatchFigures, batch_figures
 from gipr_llm.render.brief.batch_template import batch_brief
 from gipr_llm.render.brief.document import Brief
 from gipr_llm.render.brief.figures import ReportFigures, report_figures
+from gipr_llm.render.brief.findings_text import unread_note
 from gipr_llm.render.brief.template import report_brief
 
 
@@ -46,13 +47,6 @@ def batch_of(checked: CheckRun) -> BatchFigures:
     return batch_figures(counted, checked.failed, copies)
 
 
-def failed_note(failed: list[FailedInput], brief: Brief) -> str:
-    items = "；".join(
-        f"{brief.figures.quote(item.path)}（{brief.figures.quote(item.error)}）" for item in failed
-    )
-    return f"以下文件未能读取：{items}。"
-
-
 def build_briefs(checked: CheckRun, *, batch: bool, with_chart: bool = True) -> list[Brief]:
     failed = checked.failed
     if batch:
@@ -60,7 +54,7 @@ def build_briefs(checked: CheckRun, *, batch: bool, with_chart: bool = True) -> 
     figures = [report_figures(item.report, item.findings) for item in checked.reports]
     briefs = [report_brief(rf) for rf in figures]
     if briefs and failed:
-        briefs[-1].notes.append(failed_note(failed, briefs[-1]))
+        briefs[-1].notes.append(unread_note(failed, briefs[-1].figures))
     return briefs
 
 
