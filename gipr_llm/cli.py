@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from gipr_llm.domain.bodies import BodyDirectory
 from gipr_llm.domain.models import Agreement, FailedInput, Report
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.render.cli_help import GiprCommand, GiprGroup
@@ -169,6 +170,46 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+BodiesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--bodies",
+        help="单位对照表（CSV 或 TOML）：报告所写名称或通配模式 → 规范单位名、地区、层级、上级单位，"
+        "用于跨年度和跨格式认定同一单位",
+        metavar="文件",
+    ),
+]
+
+
+def bodies_directory(path: Path | None) -> BodyDirectory | None:
+    """The --bodies directory, or None; a file that cannot be used is a one-line error, exit 2."""
+    if path is None:
+        return None
+    from gipr_llm.domain.bodies import BodiesFileError, load_bodies
+
+    try:
+        return load_bodies(path)
+    except BodiesFileError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
+
+
+def with_bodies_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give ``command`` the shared ``--bodies FILE`` option; it receives ``bodies`` (the loaded
+    directory or None; a file that cannot be used ends the command with exit 2)."""
+    own = inspect.signature(command, eval_str=True)
+    kept = [p for p in own.parameters.values() if p.name != "bodies"]
+    added = inspect.Parameter("bodies_file", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=BodiesOpt)
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return command(*args, bodies=bodies_directory(kwargs.pop("bodies_file")), **kwargs)
+
+    run.__signature__ = own.replace(parameters=[*kept, added])  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in run.__signature__.parameters.values()}  # type: ignore[attr-defined]
+    return run
+
+
 def llm_config(
     use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None, no_cache: bool = False
 ):
@@ -217,6 +258,7 @@ FormatOpt = Annotated[
 
 @app.command(cls=GiprCommand)
 @with_llm_options
+@with_bodies_option
 def extract(
     paths: PathsArg,
     output: OutputOpt = None,
@@ -224,6 +266,7 @@ def extract(
     *,
     llm: LlmConfig | None,
     jobs: int,
+    bodies: BodyDirectory | None,
 ) -> None:
     """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl）。
 
@@ -250,7 +293,7 @@ def extract(
                     agreement += item.extraction.agreement
             yield item
 
-    write_or_exit("reports", reported(extract_many(files, llm, jobs)), output, fmt)
+    write_or_exit("reports", reported(extract_many(files, llm, jobs, bodies)), output, fmt)
     if agreement.rate is not None:
         err(
             f"规则与大模型一致率 {agreement.rate:.1%}（一致 {agreement.agreed}，仅规则 {agreement.rules_only}，"
@@ -269,6 +312,7 @@ RulesOpt = Annotated[list[str] | None, typer.Option(help="规则编号或前缀�
 
 @app.command(cls=GiprCommand)
 @with_llm_options
+@with_bodies_option
 def check(
     paths: PathsArg,
     fmt: Annotated[
@@ -286,6 +330,7 @@ def check(
     *,
     llm: LlmConfig | None,
     jobs: int,
+    bodies: BodyDirectory | None,
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。
 
@@ -306,7 +351,7 @@ def check(
         raise typer.Exit(2) from None
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = filter_rules(check_paths(paths, llm, jobs), select or (), ignore or ())
+    run = filter_rules(check_paths(paths, llm, jobs, bodies), select or (), ignore or ())
     if statistics:
         typer.echo(rule_statistics(run))
     else:
@@ -317,6 +362,7 @@ def check(
 
 @app.command(cls=GiprCommand)
 @with_llm_options
+@with_bodies_option
 def brief(
     paths: PathsArg,
     output: Annotated[
@@ -331,6 +377,7 @@ def brief(
     *,
     llm: LlmConfig | None,
     jobs: int,
+    bodies: BodyDirectory | None,
 ) -> None:
     """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。
 
@@ -342,7 +389,7 @@ def brief(
 
     today = dt.date.today()
     date = date or f"{today.year}年{today.month}月{today.day}日"
-    code = run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs, edition=edition, date=date)
+    code = run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs, bodies=bodies, edition=edition, date=date)
     if code != 2 and output is not None:
         note(f"已写入 {output}")
     raise typer.Exit(code)

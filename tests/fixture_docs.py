@@ -390,8 +390,11 @@ def report_to_docx(report: Report, path: str | Path, narrative_lines: list[str] 
 # --- PDF --------------------------------------------------------------------------
 
 
-def report_to_pdf(report: Report, path: str | Path, narrative_lines: list[str] | None = None) -> Path:
-    """A PDF with a text layer and ruled tables, as exported from Word."""
+def report_to_pdf(
+    report: Report, path: str | Path, narrative_lines: list[str] | None = None, *, doc_title: str = ""
+) -> Path:
+    """A PDF with a text layer and ruled tables, as exported from Word; ``doc_title`` goes
+    into the PDF's metadata (document properties)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -449,7 +452,13 @@ def report_to_pdf(report: Report, path: str | Path, narrative_lines: list[str] |
             story.append(pdf_table(value))  # type: ignore[arg-type]
     out = Path(path)
     SimpleDocTemplate(
-        str(out), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin
+        str(out),
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=doc_title,
     ).build(story)
     return out
 

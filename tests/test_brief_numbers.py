@@ -316,7 +316,11 @@ def test_year_on_year_when_the_previous_year_is_given(seed_reports):
     previous = source.model_copy(
         update={
             "meta": source.meta.model_copy(
-                update={"agency": current.meta.agency, "year": current.meta.year - 1}
+                update={
+                    "agency": current.meta.agency,
+                    "body_key": current.meta.body_key,
+                    "year": current.meta.year - 1,
+                }
             ),
             "facts": source.facts.model_copy(update={"problems": []}),
         }
@@ -356,7 +360,9 @@ def test_a_report_without_tables_or_title_facts_says_so(seed_reports):
             "table2": None,
             "table3": None,
             "table4": None,
-            "meta": source.meta.model_copy(update={"year": None, "agency": None}),
+            "meta": source.meta.model_copy(update={"year": None, "agency": None, "body_key": None}),
+            # another file than the seed, so the batch below does not take it for a copy
+            "source": source.source.model_copy(update={"sha256": "0" * 64}),
         }
     )
     rf = checked_figures([report])[0]

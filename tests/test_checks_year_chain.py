@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gipr_llm.checks import check_year_chain, normalise_agency, year_chain_by_report
+from gipr_llm.checks import check_year_chain, year_chain_by_report
+from gipr_llm.domain.bodies import body_key
 from gipr_llm.pipeline import extract
 from tests.conftest import seed_text
 from tests.seed_edits import edit_after, report_from_text
@@ -38,18 +39,33 @@ def test_different_bodies_or_gaps_are_not_chained(seed_paths, tmp_path):
     later = report_from_text(tmp_path, next_year_003("30", "31"))
     office = later.model_copy(deep=True)
     office.meta.agency = "北京市朝阳区人民政府办公室"
+    office.meta.body_key = body_key(office.meta.agency)
     assert check_year_chain([earlier, office]) == []
     gap = later.model_copy(deep=True)
     gap.meta.year = 2022
     assert check_year_chain([earlier, gap]) == []
     spaced = later.model_copy(deep=True)
     spaced.meta.agency = "北京市朝阳区 政务服务管理局"
+    spaced.meta.body_key = body_key(spaced.meta.agency)
     assert len(check_year_chain([earlier, spaced])) == 2
 
 
+def test_chained_by_body_key_not_by_printed_name(seed_paths, tmp_path):
+    # Two reports printed 「正文」-like names or none at all: only the key decides.
+    earlier = extract(seed_paths["003"])
+    later = report_from_text(tmp_path, next_year_003("30", "31"))
+    later.meta.agency = "朝阳区政务服务管理局"  # printed without the city: same key after the batch merge
+    later.meta.body_key = None
+    assert check_year_chain([earlier, later]) == []  # keys differ until a batch merges them
+    nameless = [earlier.model_copy(deep=True), later.model_copy(deep=True)]
+    for report in nameless:
+        report.meta.agency = report.meta.body_key = None
+    assert check_year_chain(nameless) == []
+
+
 def test_summary_report_and_office_are_different_bodies():
-    assert normalise_agency("北京市西城区人民政府") != normalise_agency("北京市西城区人民政府办公室")
-    assert normalise_agency(" 北京市·西城区 信访办公室。") == normalise_agency("北京市西城区信访办公室")
+    assert body_key("北京市西城区人民政府") != body_key("北京市西城区人民政府办公室")
+    assert body_key(" 北京市·西城区 信访办公室。") == body_key("北京市西城区信访办公室")
 
 
 def test_2019_table2_previous_count_chains_as_a_warning(seed_paths):
@@ -66,7 +82,9 @@ def test_2019_table2_previous_count_chains_as_a_warning(seed_paths):
     ]
 
 
-def test_two_reports_for_one_year_are_not_guessed_between(seed_paths):
-    a = extract(seed_paths["003"])
-    findings = year_chain_by_report([a, a.model_copy(deep=True)])
-    assert [f.severity for f in findings[0]] == ["info"] and [f.severity for f in findings[1]] == ["info"]
+def test_two_reports_for_one_year_are_not_guessed_between(seed_paths, tmp_path):
+    earlier = extract(seed_paths["003"])
+    later = report_from_text(tmp_path, next_year_003("30", "31"))
+    rival = later.model_copy(deep=True)
+    rival.table3.rows["new_received"][6] += 1  # another version of the same body-year
+    assert year_chain_by_report([earlier, later, rival]) == [[], [], []]

@@ -5,7 +5,9 @@
   of the tables.
 - ``check_report`` — everything for one report: the above, template compliance
   (TEMPLATE-OUTDATED, SECTION-MISSING, TABLE-MISSING) and NARRATIVE-TABLE.
-- ``check_year_chain`` — YEAR-CHAIN across several reports of the same body.
+- ``check_year_chain`` — YEAR-CHAIN across consecutive years of the same body.
+- ``resolve_body_years`` (``checks.body_years``) — one report per body-year in a batch:
+  BATCH-DUPLICATE (copies counted once), BODY-YEAR-CONFLICT (rival reports).
 
 Every finding has ``stage="check"``.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 from gipr_llm.checks.arithmetic import check_tables
 from gipr_llm.checks.compliance import check_compliance
 from gipr_llm.checks.narrative_table import check_narrative_table
-from gipr_llm.checks.year_chain import check_year_chain, normalise_agency, year_chain_by_report
+from gipr_llm.checks.year_chain import check_year_chain, year_chain_by_report
 from gipr_llm.domain import spec
 from gipr_llm.domain.arithmetic import CellKey
 from gipr_llm.domain.models import Finding, Report
@@ -24,7 +26,6 @@ __all__ = [
     "check_report",
     "check_tables",
     "check_year_chain",
-    "normalise_agency",
     "unknown_cells",
     "year_chain_by_report",
 ]

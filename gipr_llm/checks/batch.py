@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gipr_llm.checks import check_report, year_chain_by_report
+from gipr_llm.checks.body_years import resolve_body_years
 from gipr_llm.domain.models import FailedInput, Finding, Report
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -21,6 +22,7 @@ class CheckedReport:
     path: str
     report: Report
     findings: list[Finding]  # parse, narrative and check findings, errors first
+    duplicate_of: str | None = None  # path of the report this one is a copy of (counted once)
 
     def count(self, severity: str) -> int:
         return sum(f.severity == severity for f in self.findings)
@@ -54,12 +56,21 @@ def all_findings(report: Report, chain: Iterable[Finding] = ()) -> list[Finding]
 def check_batch(
     reports: list[Report], failed: Iterable[FailedInput] = (), *, no_input: bool = False
 ) -> CheckRun:
-    """Every report checked, the years chained across the batch, findings errors first."""
+    """Every report checked, one report per body-year, the years chained across the batch,
+    findings errors first."""
     run = CheckRun(failed=list(failed), no_input=no_input)
-    chains = year_chain_by_report(reports)
-    for report, chain in zip(reports, chains, strict=True):
+    body_years = resolve_body_years(reports)
+    chains = year_chain_by_report(reports, skip=body_years.duplicate_of)
+    for index, (report, chain) in enumerate(zip(reports, chains, strict=True)):
+        findings = all_findings(report, [*body_years.findings[index], *chain])
+        original = body_years.duplicate_of.get(index)
         run.reports.append(
-            CheckedReport(report.source.path, report, sort_findings(all_findings(report, chain)))
+            CheckedReport(
+                report.source.path,
+                report,
+                sort_findings(findings),
+                duplicate_of=reports[original].source.path if original is not None else None,
+            )
         )
     return run
 

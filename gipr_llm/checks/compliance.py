@@ -1,8 +1,9 @@
-"""Template compliance: the title names body and year, the right template for the year,
-every section and table present.
+"""Template compliance: the right template for the year, every section and table present.
 
-Findings: ``TITLE-YEAR-MISSING`` / ``TITLE-AGENCY-MISSING`` (warning) the title does not say
-which year or which body; ``TEMPLATE-OUTDATED`` (warning) a 2021-or-later report with a table on the 2019
+(A report that names no body or year anywhere is ``TITLE-AGENCY-MISSING`` /
+``TITLE-YEAR-MISSING``, found where body and year are read: ``parse.identity``.)
+
+Findings: ``TEMPLATE-OUTDATED`` (warning) a 2021-or-later report with a table on the 2019
 template; ``SECTION-MISSING`` (warning) a narrative section not found; ``TABLE-MISSING``
 (error; warning for 2019 reports, when the template was only encouraged) a table not found;
 rows missing from a table are ``TABLE-ROWS``, found by ``check_tables``.
@@ -19,20 +20,7 @@ _TEMPLATE_NOTICE = {"2019": "国办公开办函〔2019〕60号", "2021": "国办
 
 
 def check_compliance(report: Report) -> list[Finding]:
-    return _title(report) + _template(report) + _tables(report) + _sections(report)
-
-
-def _title(report: Report) -> list[Finding]:
-    """A report must say whose and which year it is: the template check and the year
-    chain depend on both."""
-    out = []
-    if report.meta.year is None:
-        message = "报告标题中未写明报告年度，无法核对模板版本和跨年度衔接，请在标题中注明年度。"
-        out.append(make_finding("TITLE-YEAR-MISSING", "warning", message))
-    if report.meta.agency is None:
-        message = "报告标题中未写明报告机关名称，无法与同一机关其他年度的报告衔接核对。"
-        out.append(make_finding("TITLE-AGENCY-MISSING", "warning", message))
-    return out
+    return _template(report) + _tables(report) + _sections(report)
 
 
 def _template(report: Report) -> list[Finding]:

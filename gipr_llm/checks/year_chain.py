@@ -2,44 +2,37 @@
 
 表三: ``carried_over`` of year Y equals ``carried_forward`` of year Y-1, column by column
 (error). 2019 表二: ``previous(Y) = previous(Y-1) + change(Y-1)`` (warning). Bodies are
-matched by their name with whitespace and punctuation removed, exactly: a 本级政府 summary
-and the 政府办公厅's own report are different bodies. Findings go on the later report.
+matched by their canonical key (``Meta.body_key``: the normalised name, the user's
+--bodies entry, or the batch's prefix merge), exactly: a 本级政府 summary and the
+政府办公厅's own report are different bodies. Only consecutive years of one body are
+chained; a body-year with more than one report is not guessed between (the batch says so
+in ``BODY-YEAR-CONFLICT``, and copies are left out before). Findings go on the later report.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
+from collections.abc import Container
 
 from gipr_llm.checks.core import fmt, make_finding
 from gipr_llm.domain import spec
+from gipr_llm.domain.bodies import key_of
 from gipr_llm.domain.models import Finding, Report
 
 
-def normalise_agency(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name)
-    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ")
-
-
-def year_chain_by_report(reports: list[Report]) -> list[list[Finding]]:
-    """YEAR-CHAIN findings for each report, in the order given."""
+def year_chain_by_report(reports: list[Report], skip: Container[int] = ()) -> list[list[Finding]]:
+    """YEAR-CHAIN findings for each report, in the order given; ``skip``: indexes of copies
+    that are not counted."""
     out: list[list[Finding]] = [[] for _ in reports]
     groups: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for index, report in enumerate(reports):
-        if report.meta.agency and report.meta.year is not None:
-            groups[normalise_agency(report.meta.agency)][report.meta.year].append(index)
+        key = key_of(report.meta)
+        if key and report.meta.year is not None and index not in skip:
+            groups[key][report.meta.year].append(index)
     for years in groups.values():
         for year, indexes in years.items():
             if len(indexes) > 1:
-                for i in indexes:
-                    out[i].append(
-                        make_finding(
-                            "YEAR-CHAIN",
-                            "info",
-                            f"输入中有{len(indexes)}份同一机关{year}年度的报告，跨年度衔接未作校验。",
-                        )
-                    )
-                continue
+                continue  # two versions of one year: not guessed between (BODY-YEAR-CONFLICT)
             previous = years.get(year - 1)
             if previous and len(previous) == 1:
                 cur, prev = reports[indexes[0]], reports[previous[0]]

@@ -66,6 +66,9 @@ class Document:
     encoding: str | None
     lines: list[Line] = field(default_factory=list)
     converted: str | None = None  # what was done to the text before parsing (e.g. 繁体→简体)
+    # Where the file names itself outside its text: (source, text), e.g. ("html:title", …),
+    # ("html:meta:ArticleTitle", …), ("docx:core.title", …), ("pdf:meta.title", …).
+    title_candidates: list[tuple[str, str]] = field(default_factory=list)
     hidden_skipped: int = 0  # hidden page elements with text that were not read (HTML)
 
 
@@ -109,8 +112,29 @@ class Source(StrictModel):
 
 
 class Meta(StrictModel):
-    agency: str | None = Field(None, description="The reporting body, as written in the title")
-    year: int | None = Field(None, description="The report year, as written in the title")
+    agency: str | None = Field(
+        None, description="The reporting body as printed (title, page title, properties, file name…)"
+    )
+    agency_source: str | None = Field(
+        None,
+        description="Where the body was read: title, html:title, html:meta:<name>, docx:heading, "
+        "docx:core.title, pdf:meta.title, text:来源, opening, filename",
+    )
+    body_key: str | None = Field(
+        None,
+        description="Canonical body key for grouping across years and copies: the normalised name, "
+        "the --bodies file's canonical body, or (in a batch) the same body's name with its region prefix",
+    )
+    body_source: Literal["name", "bodies-file", "batch-prefix"] | None = Field(
+        None, description="How body_key was derived"
+    )
+    region: str | None = Field(None, description="Region of the body (from the --bodies file)")
+    level: str | None = Field(None, description="Administrative level of the body (from the --bodies file)")
+    parent_body: str | None = Field(None, description="Parent body (from the --bodies file)")
+    year: int | None = Field(None, description="The report year")
+    year_source: str | None = Field(
+        None, description="Where the year was read: title, html:title, …, opening, period (统计期限), filename"
+    )
     template: Template | Literal["mixed"] | None = Field(
         None, description="Template read from the tables; 'mixed' when 表二 and 表三 disagree"
     )

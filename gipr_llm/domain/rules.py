@@ -67,6 +67,11 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-TEMPLATE-UNKNOWN", "parse", "error", "reading", "无法判断表格模板", "reading"),
     Rule("PARSE-GLUED", "parse", "warning", "reading", "数字粘连", "reading"),
     Rule("PARSE-CONVERTED", "parse", "info", None, "原文经转换后解析", "reading"),
+    # --- parse: which body and year (parse.identity) ------------------------------------------
+    Rule("TITLE-YEAR-MISSING", "parse", "warning", None, "未写明报告年度", "compliance"),
+    Rule("TITLE-AGENCY-MISSING", "parse", "warning", None, "未写明报告机关", "compliance"),
+    Rule("META-AGENCY-CONFLICT", "parse", "warning", "reading", "报告机关各处写法不一", "compliance"),
+    Rule("META-YEAR-CONFLICT", "parse", "warning", "reading", "报告年度各处写法不一", "compliance"),
     Rule("PARSE-HIDDEN-SKIPPED", "parse", "info", None, "网页隐藏内容未读取", "reading"),
     # --- narrative: the LLM path ----------------------------------------------------------
     Rule("LLM-UNGROUNDED", "narrative", "warning", "reading", "大模型抽取的事实无原文依据", "llm"),
@@ -105,11 +110,12 @@ RULES: dict[str, Rule] = _rules(
     Rule("TABLE-ROWS", "check", "error", "report", "统计表缺项", "compliance"),
     Rule("SECTION-MISSING", "check", "warning", "report", "缺少规定章节", "compliance"),
     Rule("TEMPLATE-OUTDATED", "check", "warning", "report", "沿用旧版模板", "compliance"),
-    Rule("TITLE-YEAR-MISSING", "check", "warning", "report", "标题未写明年度", "compliance"),
-    Rule("TITLE-AGENCY-MISSING", "check", "warning", "report", "标题未写明机关", "compliance"),
     # --- check: across sources and years --------------------------------------------------
     Rule("NARRATIVE-TABLE", "check", "warning", "report", "正文与统计表数字不一致", "narrative"),
     Rule("YEAR-CHAIN", "check", "error", "report", "与上年报告不衔接", "data"),
+    # --- check: one report per body-year in a batch (checks.body_years) ---------------------------
+    Rule("BATCH-DUPLICATE", "check", "info", None, "同一报告的重复副本", "compliance"),
+    Rule("BODY-YEAR-CONFLICT", "check", "warning", None, "同一单位同一年度有多份不同报告", "compliance"),
 )
 
 ARITHMETIC_RULES = frozenset(r.id for r in RULES.values() if r.group == "arithmetic")

@@ -91,7 +91,9 @@ def load_docx(data: bytes, path: str, sha256: str) -> Document:
                 f"Word 文档的 XML 解压后为 {xml / 1048576:.0f} MB，超出限制 "
                 f"GIPR_MAX_DOCX_XML_MB={limits.docx_xml_mb:g} (decompressed size limit)"
             )
-        body = docx.Document(io.BytesIO(data)).element.body
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        named = _naming(document)
     except LoadError:
         raise
     except Exception as exc:  # python-docx/zipfile/lxml raise many types for one cause
@@ -102,7 +104,23 @@ def load_docx(data: bytes, path: str, sha256: str) -> Document:
         raise refuse_depth(limits.max_depth)
     out: list[Line] = []
     _blocks(body, out)
-    return Document(path=path, sha256=sha256, format="docx", encoding=None, lines=out)
+    return Document(path=path, sha256=sha256, format="docx", encoding=None, lines=out, title_candidates=named)
+
+
+_HEADING_STYLES = ("heading", "title", "标题")
+
+
+def _naming(document) -> list[tuple[str, str]]:
+    """The first heading paragraph and the core properties' title, for parse.identity."""
+    out: list[tuple[str, str]] = []
+    for paragraph in document.paragraphs[:40]:
+        style = paragraph.style.name.lower() if paragraph.style is not None else ""
+        if style.startswith(_HEADING_STYLES) and (text := paragraph.text.strip()):
+            out.append(("docx:heading", text))
+            break
+    if title := (document.core_properties.title or "").strip():
+        out.append(("docx:core.title", title))
+    return out
 
 
 def _blocks(container: etree._Element, out: list[Line]) -> None:

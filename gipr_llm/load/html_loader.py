@@ -73,6 +73,7 @@ def load_html(text: str, encoding: str, path: str, sha256: str) -> Document:
     try:
         # huge_tree: without it libxml2 silently drops everything nested past 255 levels.
         root = lxml.html.document_fromstring(text, parser=_PARSER)
+        named = head_candidates(root)  # read before the page head is dropped
         # Dropped up front so that neither the walk nor a cell's text_content() sees them.
         for node in [*root.xpath("//comment() | //processing-instruction()"), *root.iter(*_SKIP)]:
             if node.getparent() is not None:  # a comment before <html> has no parent to leave
@@ -99,8 +100,31 @@ def load_html(text: str, encoding: str, path: str, sha256: str) -> Document:
     lines.walk(root)
     lines.flush()
     return Document(
-        path=path, sha256=sha256, format="html", encoding=encoding, lines=lines.out, hidden_skipped=hidden
+        path=path,
+        sha256=sha256,
+        format="html",
+        encoding=encoding,
+        lines=lines.out,
+        hidden_skipped=hidden,
+        title_candidates=named,
     )
+
+
+# Meta tags in which CMSs print the article's title or its publishing body.
+_NAMING_METAS = frozenset({"articletitle", "contentsource", "og:title", "title", "dc.title"})
+
+
+def head_candidates(root: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+    """The page ``<title>`` and naming meta tags, as (source, text), for parse.identity."""
+    out: list[tuple[str, str]] = []
+    title = next(root.iter("title"), None)
+    if title is not None and (text := collapse(title.text_content())):
+        out.append(("html:title", text))
+    for meta in root.iter("meta"):
+        name = meta.get("name") or meta.get("property") or ""
+        if name.lower() in _NAMING_METAS and (content := collapse(meta.get("content") or "")):
+            out.append((f"html:meta:{name}", content))
+    return out
 
 
 def _is_hidden(node: etree._Element) -> bool:

@@ -82,7 +82,8 @@ def load_pdf(data: bytes, path: str, sha256: str, limits: PdfLimits | None = Non
                 f"(too many pages; limit GIPR_PDF_MAX_PAGES={limits.max_pages})"
             )
         check_content_size(data, limits)
-        # The document's metadata (title, author …) is at hand here: pdf.get_metadata_dict().
+        title = pdf.get_metadata_dict().get("Title") or ""
+        named = [("pdf:meta.title", title.strip())] if title.strip() else []  # for parse.identity
         out: list[Line] = []
         layer = TextLayer()
         for index in range(pages):
@@ -96,7 +97,7 @@ def load_pdf(data: bytes, path: str, sha256: str, limits: PdfLimits | None = Non
     finally:
         pdf.close()
     refuse_without_text_layer(layer)
-    return Document(path=path, sha256=sha256, format="pdf", encoding=None, lines=out)
+    return Document(path=path, sha256=sha256, format="pdf", encoding=None, lines=out, title_candidates=named)
 
 
 def refuse_without_text_layer(layer: TextLayer) -> None:

@@ -12,16 +12,19 @@ from __future__ import annotations
 import re
 
 from gipr_llm.domain import spec
+from gipr_llm.domain.bodies import BodyDirectory
 from gipr_llm.domain.models import Document, Finding, LoadError, Meta, Report, Sections, Source
+from gipr_llm.parse.identity import identify
 from gipr_llm.parse.sections import split_sections
 from gipr_llm.parse.tables import ParsedTables, parse_tables
 
 _REPORT_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).{0,8}报告")
 
 
-def parse(doc: Document) -> tuple[Report, Sections]:
-    """Tables, sections and title facts of a loaded document, and the sections themselves
-    (the orchestrator needs 表三's text region for an LLM re-read)."""
+def parse(doc: Document, bodies: BodyDirectory | None = None) -> tuple[Report, Sections]:
+    """Tables, sections and identity (body and year) of a loaded document, and the sections
+    themselves (the orchestrator needs 表三's text region for an LLM re-read). ``bodies``:
+    the user's directory that pins body identities."""
     sections = split_sections(doc)
     tables = parse_tables(doc, sections)
     if (
@@ -41,17 +44,16 @@ def parse(doc: Document) -> tuple[Report, Sections]:
             encoding=doc.encoding,
             converted=doc.converted,
         ),
-        meta=Meta(
-            agency=sections.agency,
-            year=sections.year,
-            sections_found=list(sections.spans),
-        ),
+        meta=Meta(sections_found=list(sections.spans)),
         table2=tables.table2,
         table3=tables.table3,
         table4=tables.table4,
         narrative=sections.narrative,
         findings=tables.findings,
     )
+    identity = identify(doc, (sections.title, sections.agency, sections.year), bodies)
+    identity.apply(report.meta)
+    report.findings.extend(identity.findings)
     set_templates(report)
     if doc.converted:
         report.findings.append(

@@ -11,6 +11,7 @@ import re
 
 from gipr_llm.domain.models import Document, Sections
 from gipr_llm.domain.textnorm import squash
+from gipr_llm.parse.identity import title_in_text
 
 _PREFIX = r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十]+\)|\d+[、.])?"
 _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -56,12 +57,6 @@ _TABLE_ANCHORS: dict[str, re.Pattern[str]] = {
 }
 _TABLE_OF_SECTION = {"proactive": "table2", "applications": "table3", "review_litigation": "table4"}
 
-_TITLE = re.compile(
-    r"^(?P<before>.*?)(?P<year>(?:19|20)\d{2})年(?:度)?(?P<after>.*?)"
-    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?报告"
-)
-# Web copies put the site's navigation above the title: 当前位置：首页 > 政务公开 > …
-_BREADCRUMB = re.compile(r"当前位置|您的位置|首页[>＞»]|[>＞»›]")
 _FOOTER = re.compile(
     r"主办[:：]|承办[:：]|ICP备|公网安备|网站标识码|版权所有|\.docx?$|\.pdf$|^打印本页|^关闭窗口"
 )
@@ -98,24 +93,6 @@ def find_headings(doc: Document) -> dict[str, int]:
 def heading_text(text: str) -> str:
     """A line as a heading is compared: squashed, Markdown heading marks removed."""
     return _MARKDOWN.sub("", squash(text))
-
-
-def _title_facts(doc: Document, first_heading: int) -> tuple[str | None, str | None, int | None]:
-    """Agency and year from the title, which may be split over several lines."""
-    parts: list[str] = []
-    for line in doc.lines[: min(first_heading, 12)]:
-        norm = heading_text(line.text)
-        if not norm or _BREADCRUMB.search(norm):
-            continue
-        parts.append(norm)
-        if "报告" in norm:
-            break
-    title = "".join(parts)
-    match = _TITLE.search(title)
-    if not match:
-        return (title or None), None, None
-    agency = match.group("before") or match.group("after") or None
-    return title[: match.end()], agency, int(match.group("year"))
 
 
 def _text_of(doc: Document, start: int, end: int) -> str:
@@ -159,7 +136,7 @@ def split_sections(doc: Document) -> Sections:
     table_regions = {table: (start, end_of(start)) for table, start in table_starts.items()}
 
     first = min(headings.values(), default=min(table_starts.values(), default=n))
-    title, agency, year = _title_facts(doc, first)
+    title, agency, year = title_in_text(doc.lines[:first])
 
     narrative: dict[str, str] = {}
     for key in ("overview", "problems", "other"):

@@ -20,6 +20,7 @@ from gipr_llm.load.formats import SUPPORTED_SUFFIXES
 from gipr_llm.pipeline.extract import extract
 
 if TYPE_CHECKING:
+    from gipr_llm.domain.bodies import BodyDirectory
     from gipr_llm.llm.config import LlmConfig
 
 log = logging.getLogger("gipr")
@@ -101,7 +102,10 @@ def _endpoint_gave_nothing(report: Report) -> bool:
 
 
 def extract_many(
-    paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1
+    paths: Iterable[str | Path],
+    llm: LlmConfig | None = None,
+    jobs: int = 1,
+    bodies: BodyDirectory | None = None,
 ) -> Iterator[Report | FailedInput]:
     """Every input in order, as a Report or a FailedInput.
 
@@ -116,7 +120,7 @@ def extract_many(
             chunk = files[start : start + width]
             skip_llm = llm is not None and dead_in_a_row >= DEAD_ENDPOINT_LIMIT
             use = None if skip_llm else llm
-            for item in pool.map(_extract_or_fail, chunk, [use] * len(chunk)):
+            for item in pool.map(_extract_or_fail, chunk, [use] * len(chunk), [bodies] * len(chunk)):
                 if isinstance(item, Report) and llm is not None:
                     if skip_llm:
                         item.extraction.model = llm.model
@@ -133,9 +137,9 @@ def extract_many(
                 yield item
 
 
-def _extract_or_fail(path: Path, llm: LlmConfig | None) -> Report | FailedInput:
+def _extract_or_fail(path: Path, llm: LlmConfig | None, bodies: BodyDirectory | None) -> Report | FailedInput:
     try:
-        return extract(path, llm)
+        return extract(path, llm, bodies)
     except LoadError as err:
         return FailedInput(path=str(path), error=str(err))
     except Exception as err:  # a parser bug must not stop the batch; say what happened
@@ -152,10 +156,15 @@ class Batch:
     no_input: bool = False
 
 
-def extract_batch(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1) -> Batch:
+def extract_batch(
+    paths: Iterable[str | Path],
+    llm: LlmConfig | None = None,
+    jobs: int = 1,
+    bodies: BodyDirectory | None = None,
+) -> Batch:
     files = expand_paths(paths)
     batch = Batch(no_input=not files)
-    for item in extract_many(files, llm, jobs):
+    for item in extract_many(files, llm, jobs, bodies):
         if isinstance(item, FailedInput):
             batch.failed.append(item)
         else:
@@ -163,7 +172,12 @@ def extract_batch(paths: Iterable[str | Path], llm: LlmConfig | None = None, job
     return batch
 
 
-def check_paths(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1) -> CheckRun:
+def check_paths(
+    paths: Iterable[str | Path],
+    llm: LlmConfig | None = None,
+    jobs: int = 1,
+    bodies: BodyDirectory | None = None,
+) -> CheckRun:
     """Read every input, then the check stage over the batch: what ``check`` and ``brief`` run."""
-    batch = extract_batch(paths, llm, jobs)
+    batch = extract_batch(paths, llm, jobs, bodies)
     return check_batch(batch.reports, batch.failed, no_input=batch.no_input)

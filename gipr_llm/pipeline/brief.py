@@ -16,6 +16,7 @@ from gipr_llm.render.brief.run import BriefRun, build_briefs
 from gipr_llm.render.formats import FormatError, choose, open_output
 
 if TYPE_CHECKING:
+    from gipr_llm.domain.bodies import BodyDirectory
     from gipr_llm.llm.config import LlmConfig
 
 
@@ -26,8 +27,9 @@ def make_briefs(
     llm: LlmConfig | None = None,
     with_chart: bool = True,
     jobs: int = 1,
+    bodies: BodyDirectory | None = None,
 ) -> BriefRun:
-    checked = check_paths(paths, llm, jobs)
+    checked = check_paths(paths, llm, jobs, bodies)
     run = BriefRun(failed=checked.failed, no_input=checked.no_input)
     run.briefs = build_briefs(checked, batch=batch, with_chart=with_chart)
     if llm is not None:
@@ -50,6 +52,7 @@ def run_brief(
     llm: LlmConfig | None,
     err: Callable[[str], None],
     jobs: int = 1,
+    bodies: BodyDirectory | None = None,
     edition: str | None = None,
     date: str | None = None,
 ) -> int:
@@ -63,7 +66,7 @@ def run_brief(
     if output_among_inputs(output, expand_paths(paths)):
         err(f"{output}: 输出文件是输入文件之一，已拒绝以免覆盖 (output is one of the inputs)")
         return 2
-    run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs)
+    run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs, bodies=bodies)
     for brief in run.briefs:
         brief.edition, brief.date = edition, date
     for warning in run.warnings:

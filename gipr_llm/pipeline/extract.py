@@ -14,25 +14,27 @@ from gipr_llm.load import load
 from gipr_llm.parse.document import parse, set_templates, table3_failed, table_text
 
 if TYPE_CHECKING:
+    from gipr_llm.domain.bodies import BodyDirectory
     from gipr_llm.llm.config import LlmConfig
     from gipr_llm.llm.protocol import CallStats
 
 
-def parse_document(doc: Document) -> Report:
-    """Tables, sections and title facts of a loaded document (no narrative facts)."""
-    return parse(doc)[0]
+def parse_document(doc: Document, bodies: BodyDirectory | None = None) -> Report:
+    """Tables, sections, body and year of a loaded document (no narrative facts)."""
+    return parse(doc, bodies)[0]
 
 
-def read_report(path: str | Path) -> Report:
-    return parse_document(load(path))
+def read_report(path: str | Path, bodies: BodyDirectory | None = None) -> Report:
+    return parse_document(load(path), bodies)
 
 
-def extract(path: str | Path, llm: LlmConfig | None = None) -> Report:
-    """One report, with its narrative facts (rules unless an LLM is configured)."""
+def extract(path: str | Path, llm: LlmConfig | None = None, bodies: BodyDirectory | None = None) -> Report:
+    """One report, with its narrative facts (rules unless an LLM is configured); ``bodies``
+    is the user's directory that pins body identities."""
     from gipr_llm.facts.narrative import extract_narrative
 
     doc = load(path)
-    report, sections = parse(doc)
+    report, sections = parse(doc, bodies)
     table_stats = None
     if llm is not None and table3_failed(report):
         table_stats = _reread_table3(report, doc, sections, llm)

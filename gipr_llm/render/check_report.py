@@ -37,11 +37,14 @@ def _heading(item: CheckedReport, index: int, total: int) -> list[str]:
     year = f"{meta.year}年度" if meta.year is not None else "（未识别年度）"
     template = TEMPLATE_LABELS.get(meta.template or "", "模板未识别")
     counts = "，".join(f"{SEVERITY_LABELS[s]}{item.count(s)}项" for s in ("error", "warning", "info"))
-    return [
+    lines = [
         f"【{index}/{total}】{printable(item.path)}",
         f"报告：{agency}　{year}　{template}",
         f"结果：{counts}",
     ]
+    if item.duplicate_of:
+        lines.append(f"副本：与 {printable(item.duplicate_of)} 为同一份报告，汇总只计一次")
+    return lines
 
 
 def _report_lines(item: CheckedReport, index: int, total: int) -> list[str]:
@@ -99,7 +102,9 @@ def render_json(run: CheckRun) -> str:
         {
             "path": item.path,
             "agency": item.report.meta.agency,
+            "body_key": item.report.meta.body_key,
             "year": item.report.meta.year,
+            "duplicate_of": item.duplicate_of,
             "template": item.report.meta.template,
             "counts": {s: item.count(s) for s in ("error", "warning", "info")},
             "findings": [f.model_dump(mode="json") for f in item.findings],

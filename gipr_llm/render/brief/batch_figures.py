@@ -1,9 +1,11 @@
 """The figures of a 汇总 brief over many reports: totals, ranking, shares, findings, 同比.
 
-Which reports count: reports are grouped by body (``normalise_agency``); each body's latest
-year is its *current* report, and its report for the year before, when given, is the
-*previous* one for 同比. Any other report of the body (an older year, a second copy of the
-same year) is listed but not added in. Per-body figures are kept under ``body<i>.`` (and
+Which reports count: copies of one report (``CheckedReport.duplicate_of``: the same report in
+another format or file) are listed as duplicates and never counted again; the others are
+grouped by body (``Meta.body_key``); each body's latest year is its *current* report, and
+its report for exactly the year before, when given, is the *previous* one for 同比 — so a
+同比 never compares two bodies. Any other report of the body (an older year, a rival
+version of the same year) is listed but not added in. Per-body figures are kept under ``body<i>.`` (and
 ``prev<i>.``) so every number of a per-body sentence stays traceable.
 
 Totals add each body's figure when the report states it; a body whose figure cannot be
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from gipr_llm.checks import normalise_agency
+from gipr_llm.domain.bodies import key_of
 from gipr_llm.domain.models import FailedInput
 from gipr_llm.domain.rules import fault_of
 from gipr_llm.render.brief.figures import (
@@ -54,6 +56,7 @@ class BatchFigures:
     set_aside: list[ReportFigures]  # other reports of the same bodies: listed, not added
     failed: list[FailedInput]
     figures: FigureSet
+    duplicates: list[ReportFigures] = field(default_factory=list)  # copies of a counted report
     totals: dict[str, Total] = field(default_factory=dict)
     share_base: list[int] = field(default_factory=list)  # bodies (0-based) in the outcome shares
     themes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # theme -> (body, problem)
@@ -76,8 +79,7 @@ def select(reports: list[ReportFigures]) -> tuple[list[ReportFigures], list[Year
     """Current report per body, 同比 pairs, and the reports set aside."""
     groups: dict[str, list[ReportFigures]] = defaultdict(list)
     for i, rf in enumerate(reports):
-        agency = rf.report.meta.agency
-        groups[normalise_agency(agency) if agency else f"#{i}"].append(rf)
+        groups[key_of(rf.report.meta) or f"#{i}"].append(rf)
     bodies, pairs, aside = [], [], []
     for members in groups.values():
         ordered = sorted(members, key=lambda rf: rf.report.meta.year or 0, reverse=True)
@@ -129,16 +131,24 @@ TOTALS = {
 }
 
 
-def batch_figures(reports: list[ReportFigures], failed: list[FailedInput] | None = None) -> BatchFigures:
+def batch_figures(
+    reports: list[ReportFigures],
+    failed: list[FailedInput] | None = None,
+    duplicates: list[ReportFigures] | None = None,
+) -> BatchFigures:
+    """``reports``: the counted reports; ``duplicates``: copies of them, listed only."""
     bodies, pairs, aside = select(reports)
     figures = FigureSet()
-    batch = BatchFigures(bodies, pairs, aside, list(failed or []), figures)
+    batch = BatchFigures(bodies, pairs, aside, list(failed or []), figures, list(duplicates or []))
     for i, rf in enumerate(bodies, start=1):
         figures.include(rf.figures, f"body{i}.")
         figures.add(count_figure(f"index.{i}", "序号", i, "", "position in the batch"))
     for pair in pairs:
         figures.include(pair.previous.figures, f"prev{pair.index}.")
-    figures.add(count_figure("batch.reports", "报告份数", len(reports), "份", "inputs read"))
+    figures.add(
+        count_figure("batch.reports", "报告份数", len(reports) + len(batch.duplicates), "份", "inputs read")
+    )
+    figures.add(count_figure("batch.duplicates", "重复副本数", len(batch.duplicates), "份", "copies"))
     figures.add(count_figure("batch.bodies", "单位数", len(bodies), "个", "distinct bodies"))
     figures.add(count_figure("batch.failed", "未能读取的文件数", len(batch.failed), "个", "inputs failed"))
     figures.add(count_figure("batch.set_aside", "未计入汇总的报告数", len(aside), "份", "other years"))

@@ -57,8 +57,14 @@ def _totals_note(batch: BatchFigures, keys: tuple[str, ...]) -> str:
 
 def overview(batch: BatchFigures) -> str:
     years = batch.years
+    copies = (
+        f"（其中{_n(batch, 'batch.duplicates')}为同一报告的其他格式或重复文件，只计一次）"
+        if batch.duplicates
+        else ""
+    )
     parts = [
-        f"本次汇总分析政府信息公开工作年度报告{_n(batch, 'batch.reports')}，涉及{_n(batch, 'batch.bodies')}单位"
+        f"本次汇总分析政府信息公开工作年度报告{_n(batch, 'batch.reports')}{copies}，"
+        f"涉及{_n(batch, 'batch.bodies')}单位"
     ]
     if len(years) > 1:
         listed_years = join([f"{y}年" for y in years])
@@ -81,7 +87,7 @@ def scope_notes(batch: BatchFigures) -> list[str]:
     notes = []
     if batch.set_aside:
         names = _names(batch, list(dict.fromkeys(rf.agency for rf in batch.set_aside)))
-        notes.append(f"另有{_n(batch, 'batch.set_aside')}报告为{names}的其他年度或重复报告，未计入汇总。")
+        notes.append(f"另有{_n(batch, 'batch.set_aside')}报告为{names}的其他年度或另一版本的报告，未计入汇总。")
     if _count(batch, "batch.failed"):
         notes.append(f"另有{_n(batch, 'batch.failed')}文件未能读取，未计入汇总（见文末）。")
     return notes

@@ -295,6 +295,10 @@ class ReportFigures:
     def year(self) -> Figure | None:
         return self.figures.get("year")
 
+    @property
+    def file_name(self) -> str:
+        return Path(self.report.source.path).name
+
     def by_severity(self, severity: str) -> list[Finding]:
         return [f for f in self.findings if f.severity == severity]
 

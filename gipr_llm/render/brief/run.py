@@ -13,7 +13,7 @@ from typing import IO
 
 from gipr_llm.checks.batch import CheckRun, check_batch
 from gipr_llm.domain.models import FailedInput, Report
-from gipr_llm.render.brief.batch_figures import batch_figures
+from gipr_llm.render.brief.batch_figures import BatchFigures, batch_figures
 from gipr_llm.render.brief.batch_template import batch_brief
 from gipr_llm.render.brief.document import Brief
 from gipr_llm.render.brief.figures import ReportFigures, report_figures
@@ -38,11 +38,20 @@ def checked_figures(reports: list[Report]) -> list[ReportFigures]:
     return [report_figures(item.report, item.findings) for item in check_batch(reports).reports]
 
 
+def batch_of(checked: CheckRun) -> BatchFigures:
+    """The batch figures of a checked run: copies of a report listed, counted once."""
+    counted, copies = [], []
+    for item in checked.reports:
+        rf = report_figures(item.report, item.findings)
+        (copies if item.duplicate_of is not None else counted).append(rf)
+    return batch_figures(counted, checked.failed, copies)
+
+
 def build_briefs(checked: CheckRun, *, batch: bool, with_chart: bool = True) -> list[Brief]:
-    figures = [report_figures(item.report, item.findings) for item in checked.reports]
     failed = checked.failed
     if batch:
-        return [batch_brief(batch_figures(figures, failed), with_chart=with_chart)] if figures else []
+        return [batch_brief(batch_of(checked), with_chart=with_chart)] if checked.reports else []
+    figures = [report_figures(item.report, item.findings) for item in checked.reports]
     briefs = [report_brief(rf) for rf in figures]
     if briefs and failed:
         briefs[-1].notes.append(unread_note(failed, briefs[-1].figures))
