@@ -25,12 +25,12 @@ from gipr_llm.parse.document import parse
 from gipr_llm.parse.sections import split_sections
 from tests.conftest import seed_text
 
-_WHITESPACE = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"[\s|｜]+")  # whitespace and the pipes of a delimited text copy
 
 
 def flattened(text: str) -> str:
     """innerText of the whole report with every separator and line break gone."""
-    return _WHITESPACE.sub("", text)
+    return _SEPARATORS.sub("", text)
 
 
 def _doc(text: str) -> Document:

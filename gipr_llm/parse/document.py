@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, LoadError, Meta, Report, Sections, Source
+from gipr_llm.parse.flat import is_flattened, reline
 from gipr_llm.parse.sections import split_sections
 from gipr_llm.parse.tables import ParsedTables, parse_tables
 
@@ -15,6 +16,9 @@ from gipr_llm.parse.tables import ParsedTables, parse_tables
 def parse(doc: Document) -> tuple[Report, Sections]:
     """Tables, sections and title facts of a loaded document, and the sections themselves
     (the orchestrator needs 表三's text region for an LLM re-read)."""
+    flattened = is_flattened(doc)
+    if flattened:
+        reline(doc)
     sections = split_sections(doc)
     tables = parse_tables(doc, sections)
     if tables.table3 is None and tables.table2 is None and len(sections.spans) < 2:

@@ -17,6 +17,7 @@ from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, Sections, Table2, Table3, Table4
 from gipr_llm.domain.textnorm import squash
 from gipr_llm.parse.cells import Cell, parse_cell
+from gipr_llm.parse.recover import GluedRow, count_and_money, recover_table3, recover_table4
 from gipr_llm.parse.rows import Alignment, RawRow, align, build_rows, split_glued
 
 # --- row labels -------------------------------------------------------------------
@@ -218,12 +219,7 @@ def _read_row(
         parsed = [parse_cell(c) for c in row.cells]
         if all(cell.state == "value" for cell in parsed):
             return parsed
-    if (
-        len(columns) > 1
-        and len(row.cells) == 1
-        and len(row.cells[0].strip()) >= len(columns)
-        and row.cells[0].strip().isdigit()
-    ):
+    if _is_glued(row, len(columns)):
         return _read_glued(col, key, label, columns, row, holds)
     al = align(row.cells, len(columns))
     if al.surplus:
@@ -235,6 +231,14 @@ def _read_row(
         if cell.state != "value" and not (cell.state == "unaligned" and al.surplus < 0):
             col.cell(key, label, column, cell, row.line)
     return al.cells
+
+
+def _is_glued(row: RawRow, k: int) -> bool:
+    """One run of digits where k > 1 cells belong."""
+    if k < 2 or len(row.cells) != 1:
+        return False
+    digits = row.cells[0].strip()
+    return len(digits) >= k and digits.isdigit() and digits.isascii()
 
 
 def _read_glued(
@@ -252,17 +256,18 @@ def _read_glued(
     if len(solutions) == 1:
         values = solutions[0]
         col.add(
-            "PARSE-GLUED",
+            "PARSE-RECOVERED",
             "warning",
-            f"{table}「{label}」行的数字粘连为「{digits}」，只有一种拆分满足本行的合计关系，"
+            f"{table}「{label}」行的数字粘连为「{digits}」，只有一种合理拆分（数字不以0开头），"
             f"已拆分为{'、'.join(map(str, values))}，请核对原表。",
             row=key,
             row_label=label,
             raw=digits,
             line=row.line,
+            fault="reading",
         )
         return [Cell(str(v), "value", v) for v in values]
-    why = f"有{len(solutions)}种拆分都满足合计关系" if solutions else "没有满足合计关系的拆分"
+    why = f"有{len(solutions)}种合理拆分" if solutions else "没有合理的拆分"
     col.add(
         "PARSE-GLUED",
         "error",
@@ -271,8 +276,46 @@ def _read_glued(
         row_label=label,
         raw=digits,
         line=row.line,
+        fault="reading",
     )
     return [Cell(digits, "unaligned")] * len(columns)
+
+
+def _read_count_and_money(
+    col: _Collector, key: str, label: str, columns: tuple[str, ...], row: RawRow
+) -> list[Cell] | None:
+    """A count glued to an amount of money (「53.4600」): read when only one cut is plausible."""
+    raw = row.cells[0].strip()
+    cuts = count_and_money(raw)
+    if not cuts:
+        return None
+    if len(cuts) == 1:
+        count, money = cuts[0]
+        col.add(
+            "PARSE-RECOVERED",
+            "warning",
+            f"表二「{label}」行的数字粘连为「{raw}」，只有一种合理拆分（数字不以0开头，金额保留小数），"
+            f"已拆分为{count}、{money}，请核对原表。",
+            row=key,
+            row_label=label,
+            raw=raw,
+            line=row.line,
+            fault="reading",
+        )
+        return [Cell(str(count), "value", count), parse_cell(money)]
+    listed = "；".join(f"{c}、{m}" for c, m in cuts[:4])
+    col.add(
+        "PARSE-GLUED",
+        "error",
+        f"表二「{label}」行的数字粘连为「{raw}」，有{len(cuts)}种合理拆分（如：{listed}），无法确定各列数值，"
+        "整行按空值处理，请核对原表。",
+        row=key,
+        row_label=label,
+        raw=raw,
+        line=row.line,
+        fault="reading",
+    )
+    return [Cell(raw, "unaligned")] * 2
 
 
 def _t3_row_sum_holds(values: list[int]) -> bool:
@@ -299,6 +342,7 @@ def _count(cell: Cell, col: _Collector, key: str, label: str | None, column: str
 def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
     col = _Collector("table3")
     found: dict[str, list[int | None]] = {}
+    glued: dict[str, GluedRow] = {}
     for row in rows:
         key, also = _match_row(row.label, _T3_STRONG, _T3_WEAK)
         if key is None:
@@ -320,6 +364,10 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
         if key in found:
             col.duplicate_row(key, label, row.line)
             continue
+        if _is_glued(row, len(spec.T3_COLUMNS)):  # decided table-wide below
+            glued[key] = GluedRow(key, label, row.cells[0].strip(), row.line)
+            found[key] = [None] * len(spec.T3_COLUMNS)
+            continue
         cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
         found[key] = [
             c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
@@ -332,6 +380,8 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
         if {"other_no_correction", "other_no_fee", "other_other"} & found.keys()
         else ("2019" if "other_handling" in found else None)
     )
+    if glued:
+        col.findings.extend(recover_table3(found, glued, template))
     order = spec.T3_ROWS[template or "2021"]
     for key in order:
         if key not in found and not (template is None and key.startswith("other_")):
@@ -355,8 +405,13 @@ def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
     keys = [(g, c) for g in spec.T4_GROUPS for c in spec.T4_COLUMNS]
     title = "行政复议、行政诉讼"
     if len(cells) == 1 and len(cells[0].strip()) >= len(keys) and cells[0].strip().isdigit():
-        names = tuple(f"{g}.{c}" for g, c in keys)
-        parsed = _read_glued(col, None, title, names, RawRow(title, cells, line), _t4_sums_hold)
+        values, found = recover_table4(GluedRow("table4", title, cells[0].strip(), line))
+        col.findings.extend(found)
+        parsed = (
+            [Cell(str(v), "value", v) for v in values]
+            if values
+            else [Cell(cells[0], "unaligned")] * len(keys)
+        )
         one_finding = True
     else:
         al = align(cells, len(keys))
@@ -422,7 +477,12 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
             continue
         columns = columns_of[key]
         label = spec.T2_ROW_LABELS[key] + (f"（{sub_label}）" if sub_label else "")
-        cells = _read_row(col, key, label, columns, row)
+        if len(columns) == 2 and (key, columns[1]) in spec.T2_MONEY_COLUMNS and len(row.cells) == 1:
+            cells = _read_count_and_money(col, key, label, columns, row) or _read_row(
+                col, key, label, columns, row
+            )
+        else:
+            cells = _read_row(col, key, label, columns, row)
         values: dict[str, int | Decimal | None] = {}
         for column, cell in zip(columns, cells, strict=True):
             if (key, column) in spec.T2_MONEY_COLUMNS:
