@@ -78,7 +78,6 @@ def test_flattened_003_keeps_its_real_error_localised():
     assert "保留原数字" in kept.message
 
 
-@pytest.mark.xfail(strict=True, reason="OCR row recovery not built yet")
 @pytest.mark.parametrize("seed", FLAT_SEEDS)
 @pytest.mark.parametrize("make", [ocr_markdown, page_break], ids=["ocr", "page_break"])
 def test_ocr_and_page_break_copies_give_the_clean_table3(seed, make, clean):
@@ -87,3 +86,33 @@ def test_ocr_and_page_break_copies_give_the_clean_table3(seed, make, clean):
         assert values == clean[seed][("table3", row)], row
     assert report.table3.rows.keys() == {r for t, r in clean[seed] if t == "table3"}
     assert not [f for f in report.findings if f.table == "table3" and f.severity == "error"]
+
+
+def test_page_break_copy_of_003_keeps_its_real_error():
+    # The bare page number 「6」 sits in the very row whose total is wrong (183 for 182):
+    # the page number is dropped, the 183 kept, and the check still localises it.
+    report = _report(page_break("003"))
+    assert report.table3.rows["unavailable_not_held"] == [171, 11, 0, 0, 0, 0, 183]
+    [placed] = [f for f in report.findings if f.rule == "PARSE-RECOVERED"]
+    assert "去掉「6」" in placed.message and "保留原数字" in placed.message
+    assert [(f.row, f.column) for f in check_report(report) if f.rule == "LOCALISED"] == [
+        ("unavailable_not_held", "total")
+    ]
+
+
+def test_damaged_label_is_quoted_and_placed_by_template_order():
+    report = _report(ocr_markdown("003", frozenset({"labels"})))
+    quoted = {f.raw: f.row for f in report.findings if f.rule == "PARSE-RECOVERED"}
+    assert quoted["4.无正当理由大量反夏申请"] == "unprocessed_excessive"
+    assert quoted["2.其他法律行政止公开"] == "denied_prohibited_by_law"
+    # 「没有现成」 survives the damage, so the label patterns still name that row.
+    assert report.table3.rows["unavailable_needs_creation"] == [0] * 7
+
+
+def test_label_matching_no_row_is_still_unknown():
+    text = ocr_markdown("000", frozenset()).replace("（五）不予处理2.重复申请", "本行内容完全无关的文字")
+    report = _report(text)
+    assert (
+        any(f.rule == "PARSE-ROW-UNKNOWN" for f in report.findings)
+        or "unprocessed_duplicate" in report.table3.rows
+    )

@@ -134,11 +134,24 @@ def test_missing_cell_nulls_the_row_instead_of_shifting():
     assert finding.row == "unavailable_not_held" and finding.severity == "error"
 
 
-def test_extra_different_cell_is_not_guessed():
+def test_extra_cell_dropped_only_where_the_column_sums_single_it_out():
     text = seed_text("003").replace("\t171\n\t11\n", "\t171\n\t5\n\t11\n", 1)
     report = parse_text(text)
-    # 171, 5, 11, 0, 0, 0, 0, 183 for 7 columns: any one cell may be the stray one, so only
-    # positions on which every choice agrees keep a value.
+    # 171, 5, 11, 0, 0, 0, 0, 183 for 7 columns: only dropping the 5 keeps the 自然人 and
+    # 商业企业 column sums; the report's own error (183 for 182) is kept, not hidden.
+    assert report.table3.rows["unavailable_not_held"] == [171, 11, 0, 0, 0, 0, 183]
+    [placed] = [f for f in report.findings if f.rule == "PARSE-RECOVERED"]
+    assert placed.fault == "reading" and "去掉「5」" in placed.message
+
+
+def test_extra_different_cell_is_not_guessed():
+    text = seed_text("003").replace("\t171\n\t11\n", "\t171\n\t5\n\t11\n", 1)
+    lines = text.split("\n")
+    start = lines.index("\t（七）总计")
+    lines[start + 1 : start + 8] = ["\t-"] * 7  # 总计 blank: no column sum can decide
+    report = parse_text("\n".join(lines))
+    # Any one cell may be the stray one, so only positions on which every choice agrees
+    # keep a value.
     assert report.table3.rows["unavailable_not_held"] == [None, None, None, 0, 0, 0, None]
     assert any(f.rule == "PARSE-ROW-LENGTH" and f.severity == "error" for f in report.findings)
 

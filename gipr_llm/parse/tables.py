@@ -16,7 +16,8 @@ from functools import lru_cache
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, Sections, Table2, Table3, Table4
 from gipr_llm.domain.textnorm import squash
-from gipr_llm.parse.cells import Cell, parse_cell
+from gipr_llm.parse.cells import Cell, is_empty, parse_cell
+from gipr_llm.parse.ocr_rows import damaged_label, place_surplus
 from gipr_llm.parse.recover import GluedRow, count_and_money, recover_table3, recover_table4
 from gipr_llm.parse.rows import Alignment, RawRow, align, build_rows, split_glued
 
@@ -343,10 +344,13 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
     col = _Collector("table3")
     found: dict[str, list[int | None]] = {}
     glued: dict[str, GluedRow] = {}
+    surplus: dict[str, RawRow] = {}  # rows with more cells than columns: placed after the loop
+    empty: set[str] = set()  # rows named only in the label of the row below
+    printed: list[tuple[str | None, RawRow]] = []  # in print order; None: label not recognised
     for row in rows:
         key, also = _match_row(row.label, _T3_STRONG, _T3_WEAK)
+        printed.append((key, row))
         if key is None:
-            col.unknown_row(row)
             continue
         for other in also:
             if other not in found:
@@ -360,19 +364,11 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
                     line=row.line,
                 )
                 found[other] = [None] * 7
-        label = spec.T3_ROW_LABELS[key]
+                empty.add(other)
         if key in found:
-            col.duplicate_row(key, label, row.line)
+            col.duplicate_row(key, spec.T3_ROW_LABELS[key], row.line)
             continue
-        if _is_glued(row, len(spec.T3_COLUMNS)):  # decided table-wide below
-            glued[key] = GluedRow(key, label, row.cells[0].strip(), row.line)
-            found[key] = [None] * len(spec.T3_COLUMNS)
-            continue
-        cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
-        found[key] = [
-            c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
-            for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
-        ]
+        _read_t3_row(col, key, row, found, glued, surplus)
     if not found:
         return None, col.findings
     template = (
@@ -380,15 +376,82 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
         if {"other_no_correction", "other_no_fee", "other_other"} & found.keys()
         else ("2019" if "other_handling" in found else None)
     )
+    order = spec.T3_ROWS[template or "2021"]
+    _place_damaged_labels(col, printed, found, glued, surplus, empty, order)
     if glued:
         col.findings.extend(recover_table3(found, glued, template))
-    order = spec.T3_ROWS[template or "2021"]
+    for key, row in surplus.items():
+        placed = place_surplus(key, row, found, empty, order, template)
+        for p in placed:
+            found[p.key] = list(p.values)
+            col.findings.append(p.finding)
+            if p.key in empty:
+                empty.discard(p.key)
+                col.findings = [
+                    f for f in col.findings if not (f.rule == "PARSE-ROW-EMPTY" and f.row == p.key)
+                ]
+        if not placed:
+            _read_t3_row(col, key, row, found, glued, None)
     for key in order:
         if key not in found and not (template is None and key.startswith("other_")):
             label = spec.T3_ROW_LABELS[key]
             col.add("PARSE-ROW-MISSING", "error", f"表三缺少「{label}」行。", row=key, row_label=label)
     ordered = {k: found[k] for k in spec.T3_ROW_LABELS if k in found}
     return Table3(template=template, rows=ordered), col.findings
+
+
+def _read_t3_row(
+    col: _Collector,
+    key: str,
+    row: RawRow,
+    found: dict[str, list[int | None]],
+    glued: dict[str, GluedRow],
+    surplus: dict[str, RawRow] | None,
+) -> None:
+    """Read one 表三 row, or set it aside: a glued run for the table-wide cut, a row with
+    surplus cells (when ``surplus`` is given) for placement once every row is read."""
+    label = spec.T3_ROW_LABELS[key]
+    k = len(spec.T3_COLUMNS)
+    found[key] = [None] * k
+    if _is_glued(row, k):  # decided table-wide later
+        glued[key] = GluedRow(key, label, row.cells[0].strip(), row.line)
+        return
+    if surplus is not None and len(row.cells) > k and sum(not is_empty(c) for c in row.cells) > k:
+        surplus[key] = row
+        return
+    cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
+    found[key] = [
+        c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
+        for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
+    ]
+
+
+def _place_damaged_labels(
+    col: _Collector,
+    printed: list[tuple[str | None, RawRow]],
+    found: dict[str, list[int | None]],
+    glued: dict[str, GluedRow],
+    surplus: dict[str, RawRow],
+    empty: set[str],
+    order: tuple[str, ...],
+) -> None:
+    """Rows whose label no pattern names: placed by template position + edit distance."""
+    keys = [key for key, _ in printed]
+    for index, (key, row) in enumerate(printed):
+        if key is not None:
+            continue
+        before = next((k for k in reversed(keys[:index]) if k is not None), None)
+        after = next((k for k in keys[index + 1 :] if k is not None), None)
+        match, finding = damaged_label(row, order, set(found) - empty, before, after)
+        if match is None or finding is None:
+            col.unknown_row(row)
+            continue
+        keys[index] = match
+        col.findings.append(finding)
+        if match in empty:
+            empty.discard(match)
+            col.findings = [f for f in col.findings if not (f.rule == "PARSE-ROW-EMPTY" and f.row == match)]
+        _read_t3_row(col, match, row, found, glued, surplus)
 
 
 # --- 表四 ---------------------------------------------------------------------------
