@@ -86,7 +86,9 @@ _T4_HEADER = [
 
 def _t4_cells(report) -> list[str]:
     return [
-        "" if (v := report.table4.rows[g][c]) is None else str(v) for g in spec.T4_GROUPS for c in spec.T4_COLUMNS
+        "" if (v := report.table4.rows[g][c]) is None else str(v)
+        for g in spec.T4_GROUPS
+        for c in spec.T4_COLUMNS
     ]
 
 
@@ -144,7 +146,11 @@ def page_break(seed: str, footer: str = "— 5 —") -> str:
     """
     text = seed_text(seed)
     report = _clean_tables(text)
-    out = ["申请人情况", "自然人\t法人或其他组织\t总计", "商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他"]
+    out = [
+        "申请人情况",
+        "自然人\t法人或其他组织\t总计",
+        "商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他",
+    ]
     for key, values in report.table3.rows.items():
         label = _t3_label(key)
         cells = "\t".join(_cells(values))
