@@ -185,7 +185,7 @@ def check(
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
+    """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有报告错误，3 仅有读取问题（工具未能读取的内容，非报告错误），2 有文件无法读取。"""
     from gipr_llm.pipeline import check_paths
     from gipr_llm.render.formats import FormatError, choose
 

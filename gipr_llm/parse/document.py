@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, LoadError, Meta, Report, Sections, Source
+from gipr_llm.domain.rules import fill_fault
 from gipr_llm.parse.flat import is_flattened, reline
 from gipr_llm.parse.sections import split_sections
 from gipr_llm.parse.tables import ParsedTables, parse_tables
@@ -53,6 +54,7 @@ def parse(doc: Document) -> tuple[Report, Sections]:
                 message=f"原文经过转换后解析：{doc.converted}；引文和行名为转换后的文字。",
             )
         )
+    fill_fault(report.findings)
     return report, sections
 
 
