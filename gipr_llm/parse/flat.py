@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 
 from gipr_llm.domain.models import Document, Line
-from gipr_llm.domain.textnorm import nfkc
 
 # A line this long carrying 表三's first row label and digits is a flattened copy.
 _LONG_LINE = 600
@@ -36,6 +35,18 @@ _HEADING_BODIES: dict[str, str] = {
     "other": r"其他需要报告的事项",
 }
 _HEADINGS = {key: re.compile(_NUM + body + r"[:：]?") for key, body in _HEADING_BODIES.items()}
+# Words every heading of a section carries: found first (a fast literal scan), then the
+# full pattern is tried only around them, so a 5 MB line costs a scan, not a regex walk.
+_HEADING_WORDS = {
+    "overview": re.compile(r"总体情况|基本情况|概述"),
+    "proactive": re.compile(r"主动公开政府信息"),
+    "applications": re.compile(r"收到和处理政府信息公开申请"),
+    "review_litigation": re.compile(r"行政诉讼"),
+    "problems": re.compile(r"问题"),
+    "other": re.compile(r"其他需要报告的事项"),
+}
+_BEFORE_WORD = 40  # characters a heading may run before its word (prefix and wording)
+_AFTER_WORD = 30
 # The table each table section holds, and words only that table's header carries.
 _TABLE_ANCHORS = {
     "proactive": re.compile(r"第二十条第"),
@@ -50,13 +61,12 @@ _TABLE_SECTIONS = ("proactive", "applications", "review_litigation")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _ITEM_AFTER = re.compile(r"[.、．]\s*[^\d\s]")
 _TITLE_END = re.compile(r"报告")
+_MAX_RUN = 15 * 9
 
 
 def is_flattened(doc: Document) -> bool:
     """Few lines, one of them very long and holding 表三's first row with its numbers."""
-    return any(
-        len(line.text) >= _LONG_LINE and _T3_FIRST_ROW.search(nfkc(line.text)) for line in doc.lines[:50]
-    )
+    return any(len(line.text) >= _LONG_LINE and _T3_FIRST_ROW.search(line.text) for line in doc.lines[:50])
 
 
 def reline(doc: Document) -> None:
@@ -64,8 +74,8 @@ def reline(doc: Document) -> None:
     the orchestrator's table re-read then see the same lines)."""
     lines: list[Line] = []
     for line in doc.lines:
-        if len(line.text) >= _LONG_LINE and _T3_FIRST_ROW.search(nfkc(line.text)):
-            lines.extend(_reline(nfkc(line.text), line.number))
+        if len(line.text) >= _LONG_LINE and _T3_FIRST_ROW.search(line.text):
+            lines.extend(_reline(line.text, line.number))
         else:
             lines.append(line)
     doc.lines = lines
@@ -76,7 +86,7 @@ def _headings(text: str) -> list[tuple[str, int, int]]:
     chosen: list[tuple[str, int, int]] = []
     after = 0
     for key in _ORDER:
-        matches = [m for m in _HEADINGS[key].finditer(text, after)]
+        matches = _heading_matches(text, key, after)
         if not matches:
             continue
         anchor = _TABLE_ANCHORS.get(key)
@@ -89,6 +99,20 @@ def _headings(text: str) -> list[tuple[str, int, int]]:
         chosen.append((key, pick.start(), pick.end()))
         after = pick.end()
     return chosen
+
+
+def _heading_matches(text: str, key: str, after: int) -> list[re.Match[str]]:
+    pattern = _HEADINGS[key]
+    found: list[re.Match[str]] = []
+    last_end = after
+    for word in _HEADING_WORDS[key].finditer(text, after):
+        start = max(last_end, word.start() - _BEFORE_WORD)
+        for match in pattern.finditer(text, start, word.end() + _AFTER_WORD):
+            if match.start() <= word.start() and match.end() >= word.end():
+                found.append(match)
+                last_end = match.end()
+                break
+    return found
 
 
 def _reline(text: str, number: int) -> list[Line]:
@@ -126,6 +150,13 @@ def _table_lines(body: str, number: int) -> list[Line]:
         if not run:
             continue  # 「不予公开1.属于国家秘密」: the label's own numeral
         label = body[label_start:start]
+        if len(run) > _MAX_RUN:
+            # No row holds this many digits (15 cells of at most 9): not a row's cells. Keep
+            # it out of the cells, shown shortened, so the row reads as empty and is reported.
+            run = f"［{len(run)}位数字串：{run[:20]}…］"
+            out.append(Line([label + run], number))
+            label_start = end
+            continue
         out.append(Line([label, run] if label else [run], number))
         label_start = end
     rest = body[label_start:]

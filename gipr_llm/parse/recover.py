@@ -19,8 +19,9 @@ no more than a clean table; past a cap the row is unread, never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from math import comb
 
@@ -81,6 +82,12 @@ def splits(
     return out
 
 
+@lru_cache(maxsize=4096)  # rows like 「0000000」 recur in every report
+def row_splits(digits: str, k: int) -> tuple[Reading, ...] | None:
+    found = splits(digits, k)
+    return None if found is None else tuple(found)
+
+
 def readings_with_surplus(cells: list[int], k: int) -> list[Reading]:
     """Readings of a row with more numbers than columns: every way to drop the surplus."""
     drop = len(cells) - k
@@ -106,8 +113,9 @@ class Outcome:
 @dataclass(slots=True)
 class _Eq:
     eq: Equation
-    terms: list[tuple[str, int, int]]  # (row, column index, coefficient)
+    terms: list[tuple[str, int, int]]  # the open rows' terms: (row, column index, coefficient)
     rows: frozenset[str]
+    const: int  # the fixed rows' part of the sum
 
 
 _RULE_NAMES = {
@@ -134,30 +142,61 @@ def solve(
     candidate readings. Equations touching a missing row or an unknown cell are not used.
     """
     col_index = {c: i for i, c in enumerate(columns)}
+    if all(len(c) == 1 for c in open_rows.values()):
+        return _single(fixed, open_rows, equations, col_index)
+    # Rows with one reading are constants of the search: only equations with a row of
+    # several readings are searched; those without are evaluated once, here.
+    singles = {r: c[0] for r, c in open_rows.items() if len(c) == 1}
+    constant: dict[str, Sequence[int | None]] = {**fixed, **singles}
+    searched = {r: c for r, c in open_rows.items() if len(c) != 1}
+    base: list[Equation] = []
     usable: list[_Eq] = []
+    single_eqs: dict[str, list[Equation]] = {r: [] for r in singles}
     for eq in equations:
         terms = [(row, col_index[col], coef) for (_, row, col), coef in eq.terms]
-        if all(row in open_rows or (row in fixed and fixed[row][ci] is not None) for row, ci, _ in terms):
-            usable.append(_Eq(eq, terms, frozenset(r for r, _, _ in terms if r in open_rows)))
+        if not all(
+            row in searched or (row in constant and constant[row][ci] is not None) for row, ci, _ in terms
+        ):
+            continue
+        for row in {r for r, _, _ in terms if r in singles}:
+            single_eqs[row].append(eq)
+        const = sum(coef * constant[row][ci] for row, ci, coef in terms if row not in searched)  # type: ignore[misc]
+        varying = [(row, ci, coef) for row, ci, coef in terms if row in searched]
+        if varying:
+            usable.append(_Eq(eq, varying, frozenset(r for r, _, _ in varying), const))
+        elif const and single_eqs.keys() & {r for r, _, _ in terms}:
+            base.append(eq)
+    out, broken = _search(searched, usable, base)
+    accepted = broken is not None
+    for row, reading in singles.items():
+        mine = [b for b in broken or () if b in single_eqs[row]]
+        out[row] = Outcome(
+            reading if accepted else None,
+            [reading],
+            describe(e.rule for e in single_eqs[row] if e not in mine),
+            [f"{b.rule}:{b.row or ''}:{b.column or ''}" for b in mine],
+            next(iter(out.values())).cost if out else 0,
+        )
+    return out
+
+
+def _search(
+    open_rows: dict[str, list[Reading]], usable: list[_Eq], base: list[Equation]
+) -> tuple[dict[str, Outcome], list[Equation] | None]:
+    """Branch and bound over the rows with several readings. Returns the outcomes and the
+    equations the kept reading breaks (None when no reading is kept)."""
     empty = {row: Outcome(None, []) for row, cands in open_rows.items() if not cands}
     order = sorted((r for r in open_rows if open_rows[r]), key=lambda r: len(open_rows[r]))
     position = {row: i for i, row in enumerate(order)}
     # Each equation is evaluated when the last of its open rows is assigned.
     due: list[list[_Eq]] = [[] for _ in order]
     for eq in usable:
-        if any(r in empty for r in eq.rows):
-            continue
-        last = max((position[r] for r in eq.rows), default=None)
-        if last is not None:
-            due[last].append(eq)
+        if not any(r in empty for r in eq.rows):
+            due[max(position[r] for r in eq.rows)].append(eq)
     chosen: dict[str, Reading] = {}
-    best: list[tuple[int, dict[str, Reading], list[Equation]]] = []
-    best_cost = [len(usable) + 1]
+    best: list[tuple[dict[str, Reading], list[Equation]]] = []
+    best_cost = [len(usable) + len(base) + 1]
     nodes = [0]
-
-    def value(row: str, ci: int) -> int:
-        reading = chosen.get(row)
-        return reading[ci] if reading is not None else fixed[row][ci]  # type: ignore[return-value]
 
     def search(depth: int, cost: int, broken: list[Equation]) -> bool:
         if nodes[0] > MAX_NODES:
@@ -166,35 +205,44 @@ def solve(
             if cost < best_cost[0]:
                 best_cost[0] = cost
                 best.clear()
-            if cost == best_cost[0] and len(best) < 64:
-                best.append((cost, dict(chosen), list(broken)))
+            if len(best) < 64:
+                best.append((dict(chosen), list(broken)))
             return True
         row = order[depth]
         for reading in open_rows[row]:
             nodes[0] += 1
             chosen[row] = reading
-            now = [e.eq for e in due[depth] if sum(coef * value(r, ci) for r, ci, coef in e.terms) != 0]
-            if cost + len(now) <= best_cost[0] and not search(depth + 1, cost + len(now), broken + now):
+            now: list[Equation] = []
+            room = best_cost[0] - cost  # equations this reading may still break
+            for e in due[depth]:
+                total = e.const
+                for r, ci, coef in e.terms:
+                    total += coef * chosen[r][ci]
+                if total:
+                    now.append(e.eq)
+                    if len(now) > room:
+                        break
+            if len(now) <= room and not search(depth + 1, cost + len(now), broken + now):
                 del chosen[row]
                 return False
         chosen.pop(row, None)
         return True
 
-    finished = search(0, 0, [])
+    finished = search(0, len(base), list(base))
     out: dict[str, Outcome] = dict(empty)
     for row in order:
-        values = list(dict.fromkeys(b[1][row] for b in best))
+        values = list(dict.fromkeys(b[0][row] for b in best))
         out[row] = Outcome(None, values[:MAX_SHOWN] if finished else [], cost=best_cost[0])
-    if not finished or not best:
-        return out
-    cost, _, broken = best[0]
-    if cost and not all(_one_cell(b[2]) for b in best):
-        return out  # the best reading needs several errors in the report: no reading
-    deciding = [e.eq.rule for e in usable if e.rows]
+    if not finished or not best or empty:
+        return out, None
+    cost = best_cost[0]
+    if cost and not all(_one_cell(b[1]) for b in best):
+        return out, None  # the best reading needs several errors in the report: no reading
+    broken = best[0][1] if len(best) == 1 else []
     for row in order:
         if len(out[row].candidates) == 1:
-            mine = [b for b in broken if any(r == row for _, r, _ in b.cells())] if len(best) == 1 else []
-            rules = [e.eq.rule for e in usable if row in e.rows and e.eq not in mine] or deciding
+            mine = [b for b in broken if any(r == row for _, r, _ in b.cells())]
+            rules = [e.eq.rule for e in usable if row in e.rows and e.eq not in mine]
             out[row] = Outcome(
                 out[row].candidates[0],
                 out[row].candidates,
@@ -202,6 +250,50 @@ def solve(
                 [f"{b.rule}:{b.row or ''}:{b.column or ''}" for b in mine],
                 cost,
             )
+    return out, broken
+
+
+def _single(
+    fixed: dict[str, list[int | None]],
+    open_rows: dict[str, list[Reading]],
+    equations: list[Equation],
+    col_index: dict[str, int],
+) -> dict[str, Outcome]:
+    """The common case, one reading per open row: evaluate the equations once."""
+    values: dict[str, Sequence[int | None]] = {**fixed, **{r: c[0] for r, c in open_rows.items()}}
+    broken: list[Equation] = []
+    rules: dict[str, list[Equation]] = {r: [] for r in open_rows}
+    for eq in equations:
+        total = 0
+        touched: list[str] = []
+        for (_, row, col), coef in eq.terms:
+            row_values = values.get(row)
+            value = row_values[col_index[col]] if row_values is not None else None
+            if value is None:
+                break
+            total += coef * value
+            if row in rules:
+                touched.append(row)
+        else:
+            if touched:
+                for row in touched:
+                    rules[row].append(eq)
+                if total:
+                    broken.append(eq)
+    cost = len(broken)
+    if cost and not _one_cell(broken):
+        return {r: Outcome(None, [c[0]], cost=cost) for r, c in open_rows.items()}
+    out: dict[str, Outcome] = {}
+    for row, (reading,) in open_rows.items():
+        mine = [b for b in broken if b in rules[row]]
+        kept = [e.rule for e in rules[row] if e not in mine]
+        out[row] = Outcome(
+            reading,
+            [reading],
+            describe(kept),
+            [f"{b.rule}:{b.row or ''}:{b.column or ''}" for b in mine],
+            cost,
+        )
     return out
 
 
@@ -213,7 +305,12 @@ def _one_cell(broken: list[Equation]) -> bool:
 
 
 def table3_eqs(rows: Iterable[str], template: str | None) -> list[Equation]:
-    return table3_equations(Table3(template=template, rows={r: [None] * 7 for r in rows}))
+    return _table3_eqs(frozenset(rows), template)
+
+
+@lru_cache(maxsize=256)  # a handful of row sets recur across reports
+def _table3_eqs(rows: frozenset[str], template: str | None) -> list[Equation]:
+    return table3_equations(Table3(template=template, rows={r: [None] * 7 for r in sorted(rows)}))
 
 
 # --- the tables' glued rows ---------------------------------------------------------------
@@ -239,25 +336,22 @@ def recover_table3(
     fixed = {key: values for key, values in found.items() if key not in glued}
     equations = table3_eqs(found, template)
     summed: dict[str, list[Reading]] = {}
-    every: dict[str, list[Reading] | None] = {}
+    every: dict[str, tuple[Reading, ...] | None] = {}
     for key, row in glued.items():
-        every[key] = splits(row.digits, k)
+        every[key] = row_splits(row.digits, k)
         summed[key] = [r for r in every[key] or () if _t3_row_sum(list(r))]
     # Phase 1: readings whose own row sums hold. If the best of them breaks nothing, no
     # other reading can tie with it (each breaks at least its own row sum).
     outcomes = solve(fixed, summed, equations, spec.T3_COLUMNS)
     if any(not summed[key] or outcomes[key].cost for key in glued):
         # Phase 2: the best reading breaks an equation, so the report may hold a real error
-        # that must stay visible. Rows with exactly one reading whose row sum holds keep it;
-        # the others are opened to every plausible reading, their row sum no longer assumed.
+        # that must stay visible. Rows with exactly one reading whose row sum holds keep it.
         for key, readings in summed.items():
             if len(readings) == 1:
                 fixed[key] = list(readings[0])
-        ranked = {
-            key: sorted(every[key] or [], key=lambda r: not _t3_row_sum(list(r)))
-            for key in glued
-            if len(summed[key]) != 1
-        }
+        # A row some of whose readings keep its row sum is opened only to those; a row none
+        # of whose readings do is opened to all of them.
+        ranked = {key: summed[key] or list(every[key] or []) for key in glued if len(summed[key]) != 1}
         second = solve(fixed, ranked, equations, spec.T3_COLUMNS)
         outcomes = {
             key: second.get(key)
@@ -314,7 +408,12 @@ def recover_table4(row: GluedRow) -> tuple[Reading | None, list[Finding]]:
 
 
 def _glued_finding(
-    table: str, key: str | None, row: GluedRow, outcome: Outcome, every: list[Reading] | None, columns
+    table: str,
+    key: str | None,
+    row: GluedRow,
+    outcome: Outcome,
+    every: Sequence[Reading] | None,
+    columns: tuple[str, ...],
 ) -> Finding:
     name = spec.TABLE_LABELS[table]
     where = f"{name}「{row.label}」行的数字粘连为「{_short(row.digits)}」"
