@@ -88,6 +88,41 @@ def row_splits(digits: str, k: int) -> tuple[Reading, ...] | None:
     return None if found is None else tuple(found)
 
 
+@lru_cache(maxsize=4096)
+def row_sum_splits(digits: str, parts: int) -> tuple[Reading, ...]:
+    """The cuts of a 表三 row's run whose first ``parts`` numbers sum to the last (the total):
+    the total is each plausible suffix, and a prefix cut stops as soon as it sums past it."""
+    n = len(digits)
+    out: list[Reading] = []
+    for length in range(1, min(MAX_CELL_DIGITS, n - parts) + 1):
+        tail = digits[n - length :]
+        if length > 1 and tail[0] == "0":
+            continue
+        head = digits[: n - length]
+        if len(head) >= parts:
+            _cuts_summing(head, 0, parts, int(tail), [], out)
+        if len(out) > MAX_CANDIDATES:
+            break
+    return tuple(out)
+
+
+def _cuts_summing(head: str, start: int, left: int, room: int, chosen: list[int], out: list[Reading]) -> None:
+    """Cut ``head[start:]`` into ``left`` plausible numbers summing to ``room``."""
+    if left == 1:
+        piece = head[start:]
+        if (len(piece) == 1 or piece[0] != "0") and len(piece) <= MAX_CELL_DIGITS and int(piece) == room:
+            out.append((*chosen, room, sum(chosen) + room))
+        return
+    stop = start + 1 if head[start] == "0" else min(start + MAX_CELL_DIGITS, len(head) - left + 1)
+    for end in range(start + 1, stop + 1):
+        value = int(head[start:end])
+        if value > room:
+            break
+        chosen.append(value)
+        _cuts_summing(head, end, left - 1, room - value, chosen, out)
+        chosen.pop()
+
+
 def readings_with_surplus(cells: list[int], k: int) -> list[Reading]:
     """Readings of a row with more numbers than columns: every way to drop the surplus."""
     drop = len(cells) - k
@@ -336,14 +371,17 @@ def recover_table3(
     fixed = {key: values for key, values in found.items() if key not in glued}
     equations = table3_eqs(found, template)
     summed: dict[str, list[Reading]] = {}
-    every: dict[str, tuple[Reading, ...] | None] = {}
-    for key, row in glued.items():
-        every[key] = row_splits(row.digits, k)
-        summed[key] = [r for r in every[key] or () if _t3_row_sum(list(r))]
+    summed = {key: list(row_sum_splits(row.digits, k - 1)) for key, row in glued.items()}
+    # Every plausible cut, not only those keeping the row sum: wanted in phase 2 only.
+    every: dict[str, tuple[Reading, ...] | None] = {
+        key: ((tuple(int(d) for d in row.digits),) if len(row.digits) == k else None)
+        for key, row in glued.items()
+    }
     # Phase 1: readings whose own row sums hold. If the best of them breaks nothing, no
     # other reading can tie with it (each breaks at least its own row sum).
     outcomes = solve(fixed, summed, equations, spec.T3_COLUMNS)
     if any(not summed[key] or outcomes[key].cost for key in glued):
+        every = {key: row_splits(row.digits, k) for key, row in glued.items()}
         # Phase 2: the best reading breaks an equation, so the report may hold a real error
         # that must stay visible. Rows with exactly one reading whose row sum holds keep it.
         for key, readings in summed.items():
@@ -369,6 +407,8 @@ def recover_table3(
         outcome = outcomes[key]
         if outcome.values is not None:
             found[key] = list(outcome.values)
+        if outcome.values is None and every[key] is None:
+            every[key] = row_splits(row.digits, k)
         findings.append(_glued_finding("table3", key, row, outcome, every[key], spec.T3_COLUMNS))
     return findings
 
@@ -382,14 +422,21 @@ def _t4_groups(parts: list[int]) -> bool:
     return all(sum(parts[i : i + n - 1]) == parts[i + n - 1] for i in range(0, len(parts) - n + 1, n))
 
 
+@lru_cache(maxsize=1024)
+def _t4_readings(digits: str, k: int) -> tuple[Reading, ...] | None:
+    """表四's readings: those keeping every group sum, else all (ranked later by the search)."""
+    every = splits(digits, k, _t4_groups)
+    if every == []:
+        every = splits(digits, k)
+        if every == [] and digits.strip("0") == "":  # a run of zeros longer than the table
+            every = [(0,) * k]
+    return None if every is None else tuple(every)
+
+
 def recover_table4(row: GluedRow) -> tuple[Reading | None, list[Finding]]:
     """表四 printed as one run of digits: its group sums cut it, or its surplus is dropped."""
     k = len(spec.T4_GROUPS) * len(spec.T4_COLUMNS)
-    every = splits(row.digits, k, _t4_groups)
-    if every == []:  # no reading keeps every group sum: all readings, ranked by the search
-        every = splits(row.digits, k)
-        if every == [] and row.digits.strip("0") == "":  # a run of zeros longer than the table
-            every = [(0,) * k]
+    every = _t4_readings(row.digits, k)
     readings = {"table4": list(every or [])}
     equations = [
         Equation(
@@ -421,8 +468,10 @@ def _glued_finding(
         shown = "、".join(map(str, outcome.values))
         if every is not None and len(every) == 1:
             how = "只有一种合理拆分（数字不以0开头）"
+        elif every is None:
+            how = f"只有一种合理拆分满足{outcome.decided_by}"
         else:
-            how = f"在{len(every or ())}种合理拆分中只有一种满足{outcome.decided_by}"
+            how = f"在{len(every)}种合理拆分中只有一种满足{outcome.decided_by}"
         kept = ""
         if outcome.broken:
             kept = "；按此读法报告本身的算术关系不成立，已保留原数字，由核对结果指出"
