@@ -1,6 +1,8 @@
 """The ``gipr`` command line. Data goes to stdout (or -o), logs and progress to stderr.
 
-Exit codes: 0 all inputs read; 1 (check) error-level findings; 2 an input could not be read.
+Exit codes: 0 all inputs read; 1 (check) error-level findings; 2 an input could not be read
+or an option is wrong. ``-`` as a path reads the report from standard input; a quoted glob
+(``'reports/**/*.pdf'``) is expanded here.
 """
 
 from __future__ import annotations
@@ -17,33 +19,88 @@ import typer
 
 from gipr_llm.domain.models import FailedInput, Report
 from gipr_llm.llm.config import LlmConfig
+from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
 if TYPE_CHECKING:
     from gipr_llm.render.formats import Kind
 
 app = typer.Typer(
+    cls=GiprGroup,
     add_completion=False,
-    no_args_is_help=True,
-    help="读取政府信息公开工作年度报告，输出结构化数据、勾稽关系检查和简报。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="读取政府信息公开工作年度报告，输出结构化数据、勾稽关系检查和简报。\n\n"
+    "示例：gipr extract samples/ -o out/reports.jsonl；gipr check samples/；"
+    "gipr brief samples/ --batch -o out/汇总.docx",
 )
 
-PathsArg = Annotated[list[Path], typer.Argument(help="报告文件或目录 (report files or directories)")]
-OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出")]
+PathsArg = Annotated[
+    list[Path],
+    typer.Argument(help="报告文件、目录、通配符（加引号）或 -（标准输入）", metavar="路径..."),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出", metavar="文件")
+]
+
+_quiet = False  # -q: only errors and data on the terminal
 
 
 def err(message: str) -> None:
-    typer.echo(f"gipr: {message}", err=True)
+    from gipr_llm.domain.textnorm import printable
+
+    typer.echo(f"gipr: {printable(message)}", err=True)  # one line, whatever a file name holds
+
+
+def note(message: str) -> None:
+    """A remark on stderr that -q silences (which path runs, where outputs went)."""
+    if not _quiet:
+        err(message)
 
 
 def _report_failures(failed: list[FailedInput], total: int) -> None:
     if failed:
         err(f"{total - len(failed)} 份成功，{len(failed)} 份失败：")
-        for item in failed:
-            err(f"  {item.path}: {item.error}")
+        for item in failed:  # each refusal once, last, where a long batch's failures are found
+            err(f"{item.path}: {item.error}")
 
 
-@app.callback()
-def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细日志")] = False) -> None:
+def refuse_output_among_inputs(output: Path | None, paths: list[Path]) -> None:
+    from gipr_llm.pipeline.batch import expand_paths, output_among_inputs
+
+    if output_among_inputs(output, expand_paths(paths)):
+        err(f"{output}: 输出文件是输入文件之一，已拒绝以免覆盖 (output is one of the inputs)")
+        raise typer.Exit(2)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    err("已中断，未写完的输出文件已丢弃 (interrupted)")
+    raise KeyboardInterrupt  # typer exits 130; outputs being written remove their temporary file
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"gipr-llm {version('gipr-llm')}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细日志")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="只输出数据和错误")] = False,
+    version: Annotated[
+        bool, typer.Option("-V", "--version", callback=_version, is_eager=True, help="显示版本号")
+    ] = False,
+) -> None:
+    global _quiet
+    if ctx.invoked_subcommand is None:  # `gipr` alone: the help, and nothing wrong with that
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+    _quiet = quiet
+    import signal
+
+    signal.signal(signal.SIGINT, _interrupted)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="gipr: %(message)s", stream=sys.stderr
     )
@@ -56,30 +113,33 @@ def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细�
 UseLlmOpt = Annotated[
     bool | None, typer.Option("--llm/--no-llm", help="用大模型抽取叙述事实（默认：已配置时使用）")
 ]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默认取 GIPR_MODEL）")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默认取 GIPR_MODEL）", metavar="模型")]
 BaseUrlOpt = Annotated[
-    str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）")
+    str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）", metavar="地址")
 ]
 LlmModeOpt = Annotated[
     str | None,
-    typer.Option("--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）"),
+    typer.Option(
+        "--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）", metavar="模式"
+    ),
 ]
 JobsOpt = Annotated[
-    int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）")
+    int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）", metavar="数量")
 ]
 
-# The LLM options, declared once: every command that reads reports takes them.
+# The LLM options (and -q), declared once: every command that reads reports takes them.
 LLM_OPTIONS: dict[str, tuple[Any, Any]] = {
     "use_llm": (UseLlmOpt, None),
     "model": (ModelOpt, None),
     "base_url": (BaseUrlOpt, None),
     "llm_mode": (LlmModeOpt, None),
     "jobs": (JobsOpt, 1),
+    "quiet": (Annotated[bool, typer.Option("-q", "--quiet", help="只输出数据和错误")], False),
 }
 
 
 def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Give ``command`` the shared LLM options; it receives ``llm`` (the resolved
+    """Give ``command`` the shared LLM options and -q; it receives ``llm`` (the resolved
     ``LlmConfig`` or None, said on stderr) and ``jobs`` instead of the raw options."""
     own = inspect.signature(command, eval_str=True)
     kept = [p for p in own.parameters.values() if p.name != "llm" and p.name not in LLM_OPTIONS]
@@ -90,6 +150,8 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
+        global _quiet
+        _quiet = _quiet or kwargs.pop("quiet")
         options = {name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode")}
         llm = llm_config(options["use_llm"], options["model"], options["base_url"], options["llm_mode"])
         return command(*args, llm=llm, **kwargs)
@@ -109,12 +171,12 @@ def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mo
         err(str(problem))
         raise typer.Exit(2) from None
     if config is None:
-        err(
+        note(
             "未配置大模型（OPENAI_API_KEY、GIPR_MODEL）：表格由确定性解析器读取，叙述事实由规则提取"
             " (no LLM configured: deterministic tables, rules-based narrative facts)"
         )
     else:
-        err(f"叙述事实由大模型 {config.model} 抽取，表格由确定性解析器读取 (LLM: {config.model})")
+        note(f"叙述事实由大模型 {config.model} 抽取，表格由确定性解析器读取 (LLM: {config.model})")
     return config
 
 
@@ -125,6 +187,8 @@ def write_or_exit(kind: Kind, result: Any, output: Path | None, fmt: str | None 
 
     try:
         write_output(kind, result, output, fmt)
+        if output is not None:
+            note(f"已写入 {output}")
     except FormatError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
@@ -134,11 +198,12 @@ def write_or_exit(kind: Kind, result: Any, output: Path | None, fmt: str | None 
 
 
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", help="输出格式（默认按 -o 的扩展名选择）：见各命令说明")
+    str | None,
+    typer.Option("--format", help="输出格式 json 或 jsonl（默认按 -o 的扩展名选择）", metavar="格式"),
 ]
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 @with_llm_options
 def extract(
     paths: PathsArg,
@@ -148,11 +213,15 @@ def extract(
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl）。"""
+    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl）。
+
+    示例：gipr extract 报告.pdf；gipr extract samples/ -o out/reports.jsonl；cat 报告.txt | gipr extract -
+    """
     from gipr_llm.pipeline import expand_paths, extract_many
 
+    refuse_output_among_inputs(output, paths)
     files = expand_paths(paths)
-    single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
+    single = len(paths) == 1 and files == paths
     if fmt is None and (output is None or not output.suffix):
         fmt = "json" if single else "jsonl"
     failed: list[FailedInput] = []
@@ -160,8 +229,7 @@ def extract(
     def reported(items: Iterable[Report | FailedInput]) -> Iterator[Report | FailedInput]:
         for index, item in enumerate(items, start=1):
             if isinstance(item, FailedInput):
-                failed.append(item)
-                err(f"{item.path}: {item.error}")
+                failed.append(item)  # named once, in the summary at the end
             else:
                 logging.getLogger("gipr").info("[%d/%d] %s", index, len(files), item.source.path)
             yield item
@@ -175,20 +243,41 @@ def extract(
         raise typer.Exit(2)
 
 
-@app.command()
+RulesOpt = Annotated[list[str] | None, typer.Option(help="规则编号或前缀，可重复", metavar="规则")]
+
+
+@app.command(cls=GiprCommand)
 @with_llm_options
 def check(
     paths: PathsArg,
-    fmt: Annotated[str | None, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json", metavar="格式")
+    ] = None,
     output: OutputOpt = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="只报告这些规则（编号或前缀，如 T3、LOCALISED），可重复", metavar="规则")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="不报告这些规则（编号或前缀），可重复", metavar="规则")
+    ] = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="只列出每条规则的发现数")] = False,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="发现错误时退出码仍为 0（无法读取的文件仍为 2）")] = False,
     *,
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有报告错误，3 仅有读取问题（工具未能读取的内容，非报告错误），2 有文件无法读取。"""
+    """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。
+
+    退出码：0 无错误，1 有报告错误，3 仅有读取问题（工具未能读取的内容，非报告错误），2 有文件无法读取。
+
+    示例：gipr check samples/；gipr check 报告.docx --select T3 --format json -o 检查.json；
+    gipr check samples/ --statistics
+    """
+    from gipr_llm.checks.batch import filter_rules, rule_statistics
     from gipr_llm.pipeline import check_paths
     from gipr_llm.render.formats import FormatError, choose
 
+    refuse_output_among_inputs(output, paths)
     try:
         choose("check", fmt, output)
     except FormatError as problem:  # said before the batch is read, not after
@@ -196,12 +285,16 @@ def check(
         raise typer.Exit(2) from None
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = check_paths(paths, llm, jobs)
-    write_or_exit("check", run, output, fmt)
-    raise typer.Exit(run.exit_code)
+    run = filter_rules(check_paths(paths, llm, jobs), select or (), ignore or ())
+    if statistics:
+        typer.echo(rule_statistics(run))
+    else:
+        write_or_exit("check", run, output, fmt)
+    code = run.exit_code
+    raise typer.Exit(0 if exit_zero and code == 1 else code)
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 @with_llm_options
 def brief(
     paths: PathsArg,
@@ -210,17 +303,31 @@ def brief(
         typer.Option("-o", "--output", help="写入 .md 或 .docx 文件（默认 Markdown 输出到标准输出）"),
     ] = None,
     batch: Annotated[bool, typer.Option("--batch", help="多份报告（或目录）汇总为一份汇总分析简报")] = False,
+    edition: Annotated[str, typer.Option("--edition", help="期号，印在报头下", metavar="期号")] = "第1期",
+    date: Annotated[
+        str | None, typer.Option("--date", help="印发日期，如 2026年12月2日（默认今天）", metavar="日期")
+    ] = None,
     *,
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
+    """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。
+
+    示例：gipr brief 报告.docx；gipr brief samples/ --batch -o out/汇总.docx --edition 第3期
+    """
+    import datetime as dt
+
     from gipr_llm.pipeline.brief import run_brief
 
-    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
+    today = dt.date.today()
+    date = date or f"{today.year}年{today.month}月{today.day}日"
+    code = run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs, edition=edition, date=date)
+    if code != 2 and output is not None:
+        note(f"已写入 {output}")
+    raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 def schema(output: OutputOpt = None) -> None:
     """输出 extract 结果的 JSON Schema。"""
     import json
@@ -238,7 +345,7 @@ def schema(output: OutputOpt = None) -> None:
 from gipr_llm.golden.commands import eval_command, golden_app  # noqa: E402
 
 app.add_typer(golden_app, name="golden")
-app.command("eval")(eval_command)
+app.command("eval", cls=GiprCommand)(eval_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -116,3 +116,16 @@ def test_label_matching_no_row_is_still_unknown():
         any(f.rule == "PARSE-ROW-UNKNOWN" for f in report.findings)
         or "unprocessed_duplicate" in report.table3.rows
     )
+
+
+def test_runs_longer_than_a_cell_survive_the_cell_digit_cap():
+    # 表四 of 003 glued is 20 digits, past the 18 a cell may hold: it is carried as chunks
+    # and cut as one run (here into two candidate readings, listed).
+    from gipr_llm.parse.flat import chunks, joined_run
+
+    run = "17002191710018740011"
+    assert joined_run(chunks(run)) == run and len(chunks(run)) == 2
+    assert joined_run(["17", "0"]) is None  # two real cells are not one run
+    report = _report(flattened(seed_text("003")))
+    [glued] = [f for f in report.findings if f.rule == "PARSE-GLUED" and f.table == "table4"]
+    assert glued.raw == run and "17、1、0、0、18" in glued.message and "1、7、10、0、18" in glued.message

@@ -66,6 +66,7 @@ class Document:
     encoding: str | None
     lines: list[Line] = field(default_factory=list)
     converted: str | None = None  # what was done to the text before parsing (e.g. 繁体→简体)
+    hidden_skipped: int = 0  # hidden page elements with text that were not read (HTML)
 
 
 @dataclass(slots=True)

@@ -67,6 +67,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-GLUED", "parse", "error", "reading", "数字粘连无法拆分", "reading"),
     Rule("PARSE-RECOVERED", "parse", "warning", "reading", "按勾稽关系恢复的读数", "reading"),
     Rule("PARSE-CONVERTED", "parse", "info", None, "原文经转换后解析", "reading"),
+    Rule("PARSE-HIDDEN-SKIPPED", "parse", "info", None, "网页隐藏内容未读取", "reading"),
     # --- narrative: the LLM path ----------------------------------------------------------
     Rule("LLM-UNGROUNDED", "narrative", "warning", "reading", "大模型抽取的事实无原文依据", "llm"),
     Rule("LLM-FALLBACK", "narrative", "warning", "reading", "大模型抽取失败，改用规则", "llm"),
@@ -137,3 +138,8 @@ def rule(rule_id: str) -> Rule:
     if prefix == "LLM":
         return Rule(rule_id, "narrative", "warning", "reading", rule_id, "llm")
     return Rule(rule_id, "check", "warning", None, rule_id, "data")
+
+
+def fault_of(finding: Finding) -> Fault | None:
+    """Who is at fault for a finding: as the finding says, else as its rule usually is."""
+    return finding.fault or rule(finding.rule).fault

@@ -12,15 +12,19 @@ from typing import Annotated
 
 import typer
 
-from gipr_llm.golden.store import GOLDEN_DIR, GoldenError
+from gipr_llm.golden.store import GoldenError
+from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
 golden_app = typer.Typer(
+    cls=GiprGroup,
     no_args_is_help=True,
     help="golden 文件回归：重新运行并与 golden/ 中审核过的预期输出逐字段比较。",
 )
 
 CasesOpt = Annotated[list[str] | None, typer.Option("--case", help="只处理这些用例（可重复）")]
-DirOpt = Annotated[Path, typer.Option("--golden-dir", help="golden 目录")]
+DirOpt = Annotated[
+    Path | None, typer.Option("--golden-dir", help="golden 目录（默认：在当前目录及其上级查找）", metavar="目录")
+]
 ModeOpt = Annotated[
     str, typer.Option("--mode", help="replay：大模型路径按录制回放；rules：规则抽取；all：两者（默认）")
 ]
@@ -41,10 +45,11 @@ def _modes(mode: str) -> tuple:
     return (mode,)
 
 
-def _cases(golden_dir: Path, names: list[str] | None) -> list:
-    from gipr_llm.golden.store import list_cases
+def _cases(golden_dir: Path | None, names: list[str] | None) -> list:
+    from gipr_llm.golden.store import find_golden_dir, list_cases
 
     try:
+        golden_dir = golden_dir or find_golden_dir()
         cases = list_cases(golden_dir, names)
     except GoldenError as error:
         _err(str(error))
@@ -55,13 +60,26 @@ def _cases(golden_dir: Path, names: list[str] | None) -> list:
     return cases
 
 
-@golden_app.command("check")
-def check(case: CasesOpt = None, mode: ModeOpt = "all", golden_dir: DirOpt = GOLDEN_DIR) -> None:
-    """重新运行每个 golden 用例并与 expected.json 逐字段比较；有差异退出码为 1，无法运行为 2。"""
-    from gipr_llm.golden.check import compare_cases, exit_code
+@golden_app.command("check", cls=GiprCommand)
+def check(
+    case: CasesOpt = None,
+    mode: ModeOpt = "all",
+    golden_dir: DirOpt = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit-xml", help="另写一份 JUnit XML 结果（供 CI 展示）", metavar="文件")
+    ] = None,
+) -> None:
+    """重新运行每个 golden 用例并与 expected.json 逐字段比较；有差异退出码为 1，无法运行为 2。
+
+    示例：gipr golden check；gipr golden check --mode rules --case 003 --junit-xml golden.xml
+    """
+    from gipr_llm.golden.check import compare_cases, exit_code, junit_xml
 
     modes = _modes(mode)
     results = compare_cases(_cases(golden_dir, case), modes)
+    if junit is not None:
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        junit.write_text(junit_xml(results, modes), encoding="utf-8")
     for result in results:
         if result.ok:
             typer.echo(f"{result.case.name}: ok")
@@ -76,16 +94,24 @@ def check(case: CasesOpt = None, mode: ModeOpt = "all", golden_dir: DirOpt = GOL
     raise typer.Exit(exit_code(results))
 
 
-@golden_app.command("update")
+@golden_app.command("update", cls=GiprCommand)
 def update(
     case: CasesOpt = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接改写")] = False,
-    golden_dir: DirOpt = GOLDEN_DIR,
+    mode: ModeOpt = "all",
+    golden_dir: DirOpt = None,
 ) -> None:
-    """先显示与 expected.json 的差异，确认后用新结果改写（两种模式都重新运行）。"""
-    from gipr_llm.golden.check import compare_cases, write_expected
+    """先显示与 expected.json 的差异，确认后用新结果改写。
 
-    results = compare_cases(_cases(golden_dir, case))
+    --mode rules 只重跑并改写规则模式的部分（无需大模型录制）；各模式共有的部分变了时须用 --mode all。
+
+    示例：gipr golden update --case 003；gipr golden update --mode rules --yes
+    """
+    from gipr_llm.golden.check import compare_cases, merged_expected, write_expected
+    from gipr_llm.golden.store import read_json
+
+    modes = _modes(mode)
+    results = compare_cases(_cases(golden_dir, case), modes)
     failed = [r for r in results if r.error is not None]
     for result in failed:
         _err(result.lines()[0])
@@ -108,11 +134,46 @@ def update(
             typer.echo("未改写")
             raise typer.Exit(1)
     for result in changed:
+        if len(modes) < 2 and result.case.expected_path.is_file():
+            try:
+                result.fresh = merged_expected(result, read_json(result.case.expected_path), modes)
+            except GoldenError as error:
+                _err(str(error))
+                raise typer.Exit(2) from None
         write_expected(result)
+        result.case.pending_path.unlink(missing_ok=True)
     typer.echo(f"已改写：{names}")
 
 
-@golden_app.command("record")
+@golden_app.command("add", cls=GiprCommand)
+def add(
+    report: Annotated[Path, typer.Argument(help="要加入的报告文件", metavar="报告")],
+    name: Annotated[str | None, typer.Option("--name", help="用例名（默认取文件名）", metavar="名称")] = None,
+    description: Annotated[str, typer.Option("--description", help="用例说明", metavar="说明")] = "",
+    golden_dir: DirOpt = None,
+) -> None:
+    """把一份报告加为新的 golden 用例：复制原文，写 case.json，并把规则模式的运行结果写入
+    expected.pending.json 供人工审核（不会自动成为预期输出）。
+
+    示例：gipr golden add 报告.docx --name 朝阳区-2024 --description "2021 版模板，DOCX 原件"
+    """
+    from gipr_llm.golden.check import add_case
+    from gipr_llm.golden.store import find_golden_dir
+
+    try:
+        root = golden_dir or find_golden_dir()
+        case = add_case(root, report, name or report.stem, description)
+    except GoldenError as error:
+        _err(str(error))
+        raise typer.Exit(2) from None
+    typer.echo(f"已加入用例 {case.name}：{case.dir}")
+    typer.echo(
+        "下一步：审核 expected.pending.json；写好 facts.json 后用 gipr golden record --case "
+        f"{case.name}（或 --scripted）录制；再用 gipr golden update --case {case.name} 写入 expected.json"
+    )
+
+
+@golden_app.command("record", cls=GiprCommand)
 def record(
     case: CasesOpt = None,
     scripted: Annotated[
@@ -127,7 +188,7 @@ def record(
         typer.Option("--replies", help="与 --scripted 同用：手写回复文件（一个回复、回复列表或录制文件）"),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="模型名（默认 GIPR_MODEL）")] = None,
-    golden_dir: DirOpt = GOLDEN_DIR,
+    golden_dir: DirOpt = None,
 ) -> None:
     """运行大模型并把每次回复（模型、提示词哈希、请求、回复、token 用量、日期）录制到 llm/recording.json。"""
     from gipr_llm.golden.recording import record_case, scripted_endpoint, scripted_replies
@@ -181,7 +242,7 @@ def eval_command(
     compare: Annotated[
         list[Path] | None, typer.Option("--compare", help="并排比较已保存的 --json 结果（可重复）")
     ] = None,
-    golden_dir: DirOpt = GOLDEN_DIR,
+    golden_dir: DirOpt = None,
 ) -> None:
     """按 golden 事实评测叙述事实抽取：各字段准确率/召回率、数字完全一致、引文核验失败、重试、token 与成本。"""
     from gipr_llm.golden import evaluate as ev

@@ -9,6 +9,12 @@ Two retry layers, each for its own failure:
 - validation (instructor's ``max_retries``): a reply that is not valid JSON or fails the
   response model (grounding included) is re-asked with the error.
 
+The report's deadline (``total_timeout``) holds against a drip-feeding endpoint too: a
+per-read timeout restarts with every byte, so the HTTP transport checks the deadline
+between the body's chunks and gives up (as a timeout) once it has passed. The characters
+of one request are capped (``GIPR_MAX_LLM_CHARS``): an oversized narrative is refused
+before anything is sent, not sent once per retry.
+
 Everything here is specific to openai/instructor; the core talks to ``protocol.StructuredLLM``.
 """
 
@@ -18,7 +24,8 @@ import email.utils
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import instructor
@@ -27,6 +34,12 @@ from instructor.core import IncompleteOutputException, InstructorError, Instruct
 from pydantic import ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from gipr_llm.domain.limits import Limits
+
+try:  # openai 3 sends through httpx2 (a fork with httpx's API); earlier versions through httpx
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover - depends on the installed openai
+    import httpx  # type: ignore[no-redef]
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.llm.protocol import CallStats, LlmCallError, LlmResult, T
 
@@ -38,6 +51,36 @@ _MIN_REQUEST_SECONDS = 0.05  # less time than this left before the deadline: don
 
 class DeadlineExceeded(Exception):
     """No time left for another request within the report's total_timeout."""
+
+
+# The deadline of the request being sent, read by the transport (same thread: sync client).
+_REQUEST_DEADLINE: ContextVar[float | None] = ContextVar("gipr_request_deadline", default=None)
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """A response body that stops with a timeout once the request's deadline has passed."""
+
+    def __init__(self, inner: httpx.SyncByteStream, deadline: float) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            if time.monotonic() > self._deadline:
+                raise httpx.ReadTimeout("report deadline passed while the reply was still arriving")
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        deadline = _REQUEST_DEADLINE.get()
+        if deadline is not None and isinstance(response.stream, httpx.SyncByteStream):
+            response.stream = _DeadlineStream(response.stream, deadline)
+        return response
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -85,6 +128,7 @@ class OpenAICompatibleLLM:
             base_url=config.base_url,
             timeout=config.timeout,
             max_retries=0,  # tenacity below is the one transport retry layer
+            http_client=openai.DefaultHttpxClient(transport=_DeadlineTransport()),
         )
 
     def complete(
@@ -96,6 +140,13 @@ class OpenAICompatibleLLM:
     ) -> LlmResult[T]:
         config = self._config
         stats = CallStats()
+        limit = Limits.from_env().llm_chars
+        sent = sum(len(str(m.get("content") or "")) for m in messages)
+        if sent > limit:
+            raise LlmCallError(
+                f"请求文字 {sent} 字，超出限制 GIPR_MAX_LLM_CHARS={limit}，未发送 (characters per request limit)",
+                stats,
+            )
         deadline = time.monotonic() + config.total_timeout
         attempts_allowed = config.validation_retries + 1
         attempt = 0
@@ -136,7 +187,11 @@ class OpenAICompatibleLLM:
             if remaining < _MIN_REQUEST_SECONDS:
                 raise DeadlineExceeded
             stats.requests += 1
-            return self._openai.chat.completions.create(**kwargs, timeout=min(config.timeout, remaining))
+            token = _REQUEST_DEADLINE.set(deadline)
+            try:
+                return self._openai.chat.completions.create(**kwargs, timeout=min(config.timeout, remaining))
+            finally:
+                _REQUEST_DEADLINE.reset(token)
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None

@@ -14,6 +14,7 @@ with the conversion to make.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -30,11 +31,20 @@ _SNIFF_CHARS = 4096
 _MHT = re.compile(r"(?is)^\s*(?:from:[^\n]*\n)?(?:[\w-]+:[^\n]*\n)*?mime-version:.*?multipart/related")
 
 
+STDIN = "-"  # the path that means standard input
+
+
 def load(path: str | Path) -> Document:
+    if str(path) == STDIN:
+        return _load_stdin()
     p = Path(path)
     try:
         if not p.exists():
             raise LoadError("文件不存在 (file not found)")
+        if p.is_dir():
+            # Only an unlistable directory reaches here (expand_paths lists readable ones).
+            os.listdir(p)  # raises the reason (permission, name too long)
+            raise LoadError("是目录而不是文件 (a directory, not a file)")
         if not p.is_file():
             raise LoadError("不是文件 (not a regular file)")
         size = p.stat().st_size
@@ -47,12 +57,23 @@ def load(path: str | Path) -> Document:
         with p.open("rb") as f:
             data = f.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
-        raise LoadError(f"无法读取文件：{exc.strerror or exc} (cannot read file)") from exc
+        raise LoadError(f"无法读取：{exc.strerror or exc} (cannot read)") from exc
     if len(data) > MAX_BYTES:
         raise LoadError(f"文件过大，超过 {MAX_BYTES // (1024 * 1024)} MB 上限 (file too large)")
     if not data:
         raise LoadError("文件为空 (empty file)")
     return load_bytes(data, str(path))
+
+
+def _load_stdin() -> Document:
+    import sys
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise LoadError(f"标准输入超过 {MAX_BYTES // (1024 * 1024)} MB 上限 (input too large)")
+    if not data:
+        raise LoadError("标准输入为空 (empty input)")
+    return load_bytes(data, STDIN)
 
 
 def load_bytes(data: bytes, path: str) -> Document:

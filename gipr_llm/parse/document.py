@@ -54,6 +54,16 @@ def parse(doc: Document) -> tuple[Report, Sections]:
                 message=f"原文经过转换后解析：{doc.converted}；引文和行名为转换后的文字。",
             )
         )
+    if doc.hidden_skipped:
+        report.findings.append(
+            Finding(
+                rule="PARSE-HIDDEN-SKIPPED",
+                severity="info",
+                stage="parse",
+                message=f"网页中有{doc.hidden_skipped}处隐藏内容（不显示的元素、模板或脚本替代文字）"
+                "不属于报告正文，未读取。",
+            )
+        )
     fill_fault(report.findings)
     return report, sections
 

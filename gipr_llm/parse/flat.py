@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from gipr_llm.domain.models import Document, Line
+from gipr_llm.parse.cells import MAX_DIGITS
 
 # A line this long carrying 表三's first row label and digits is a flattened copy.
 _LONG_LINE = 600
@@ -136,6 +137,23 @@ def _reline(text: str, number: int) -> list[Line]:
     return [line for line in out if line.cells[0]]
 
 
+def chunks(run: str) -> list[str]:
+    """A run longer than a cell may be (``MAX_DIGITS``) as cells of exactly that many digits
+    and a last shorter one, so the row stays a row of numbers; ``joined_run`` puts it back.
+    No real cell has that many digits, so such cells can only come from here."""
+    return [run[i : i + MAX_DIGITS] for i in range(0, len(run), MAX_DIGITS)] or [run]
+
+
+def joined_run(cells: list[str]) -> str | None:
+    """The one run of digits a row's cells hold: a single all-digit cell, or ``chunks``."""
+    parts = [c.strip() for c in cells]
+    if not parts or not all(p.isdigit() and p.isascii() for p in parts):
+        return None
+    if len(parts) > 1 and any(len(p) != MAX_DIGITS for p in parts[:-1]):
+        return None
+    return "".join(parts)
+
+
 def _table_lines(body: str, number: int) -> list[Line]:
     """One line per row: the label text, then the row's run of digits as one cell."""
     out: list[Line] = []
@@ -157,7 +175,7 @@ def _table_lines(body: str, number: int) -> list[Line]:
             out.append(Line([label + run], number))
             label_start = end
             continue
-        out.append(Line([label, run] if label else [run], number))
+        out.append(Line([label, *chunks(run)] if label else chunks(run), number))
         label_start = end
     rest = body[label_start:]
     if rest:

@@ -16,7 +16,8 @@ from functools import lru_cache
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, Sections, Table2, Table3, Table4
 from gipr_llm.domain.textnorm import squash
-from gipr_llm.parse.cells import Cell, is_empty, parse_cell
+from gipr_llm.parse.cells import MAX_DIGITS, Cell, is_empty, parse_cell
+from gipr_llm.parse.flat import joined_run
 from gipr_llm.parse.ocr_rows import damaged_label, place_surplus
 from gipr_llm.parse.recover import GluedRow, count_and_money, recover_table3, recover_table4
 from gipr_llm.parse.rows import Alignment, RawRow, align, build_rows, split_glued
@@ -155,6 +156,8 @@ class _Collector:
         rule, severity, what = _STATE_RULES[cell.state]
         col_label = spec.column_label(self.table, column)
         raw = cell.raw.strip()
+        if len(raw) > 60:  # a 4,301-digit cell: the message says so, the finding's raw keeps it all
+            raw = f"{raw[:40]}…（共{len(raw)}个字符）"
         shown = f"「{raw}」" if raw else "（空）"
         self.add(
             rule,
@@ -236,10 +239,10 @@ def _read_row(
 
 def _is_glued(row: RawRow, k: int) -> bool:
     """One run of digits where k > 1 cells belong."""
-    if k < 2 or len(row.cells) != 1:
+    if k < 2:
         return False
-    digits = row.cells[0].strip()
-    return len(digits) >= k and digits.isdigit() and digits.isascii()
+    digits = joined_run(row.cells)
+    return digits is not None and len(digits) >= k and (len(row.cells) == 1 or len(digits) > MAX_DIGITS)
 
 
 def _read_glued(
@@ -251,7 +254,7 @@ def _read_glued(
     holds: Callable[[list[int]], bool],
 ) -> list[Cell]:
     """One run of digits where several cells belong: only the table's sums may cut it."""
-    digits = row.cells[0].strip()
+    digits = joined_run(row.cells) or ""
     table = spec.TABLE_LABELS[col.table]
     solutions = split_glued(digits, len(columns), holds)
     if len(solutions) == 1:
@@ -414,7 +417,7 @@ def _read_t3_row(
     k = len(spec.T3_COLUMNS)
     found[key] = [None] * k
     if _is_glued(row, k):  # decided table-wide later
-        glued[key] = GluedRow(key, label, row.cells[0].strip(), row.line)
+        glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
         return
     if surplus is not None and len(row.cells) > k and sum(not is_empty(c) for c in row.cells) > k:
         surplus[key] = row
@@ -467,8 +470,9 @@ def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
         return None, col.findings
     keys = [(g, c) for g in spec.T4_GROUPS for c in spec.T4_COLUMNS]
     title = "行政复议、行政诉讼"
-    if len(cells) == 1 and len(cells[0].strip()) >= len(keys) and cells[0].strip().isdigit():
-        values, found = recover_table4(GluedRow("table4", title, cells[0].strip(), line))
+    run = joined_run(cells)
+    if run is not None and len(run) >= len(keys) and (len(cells) == 1 or len(run) > MAX_DIGITS):
+        values, found = recover_table4(GluedRow("table4", title, run, line))
         col.findings.extend(found)
         parsed = (
             [Cell(str(v), "value", v) for v in values]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gipr_llm.pipeline.batch import check_paths
+from gipr_llm.pipeline.batch import check_paths, expand_paths, output_among_inputs
 from gipr_llm.render.brief.run import BriefRun, build_briefs
 from gipr_llm.render.formats import FormatError, choose, open_output
 
@@ -50,14 +50,22 @@ def run_brief(
     llm: LlmConfig | None,
     err: Callable[[str], None],
     jobs: int = 1,
+    edition: str | None = None,
+    date: str | None = None,
 ) -> int:
-    """The whole command; returns the exit code. Problems go to ``err``, one line each."""
+    """The whole command; returns the exit code. Problems go to ``err``, one line each.
+    ``edition`` (期号) and ``date`` go on the line under the masthead."""
     try:
         fmt = choose("brief", None, output)
     except FormatError as problem:
         err(str(problem))
         return 2
+    if output_among_inputs(output, expand_paths(paths)):
+        err(f"{output}: 输出文件是输入文件之一，已拒绝以免覆盖 (output is one of the inputs)")
+        return 2
     run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs)
+    for brief in run.briefs:
+        brief.edition, brief.date = edition, date
     for warning in run.warnings:
         err(warning)
     for item in run.failed:

@@ -18,11 +18,24 @@ DATA_NOTE = "本简报数字均取自报告所附统计表和报告正文，由�
 
 
 def ordinal(index: int) -> str:
-    """1 -> 一, 11 -> 十一 (sections and list items)."""
-    if index <= 10:
+    """1 -> 一, 11 -> 十一, 110 -> 一百一十, 1005 -> 一千零五 (sections and list items)."""
+    if index < 1:
+        return str(index)  # never produced by the brief; no IndexError if it were
+    if index < 10:
         return _ORDINALS[index - 1]
-    tens, ones = divmod(index, 10)
-    return (_ORDINALS[tens - 1] if tens > 1 else "") + "十" + (_ORDINALS[ones - 1] if ones else "")
+    if index < 20:
+        return "十" + (_ORDINALS[index - 11] if index > 10 else "")
+    if index >= 10000:
+        return str(index)
+    out, pending_zero = "", False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, index = divmod(index, unit)
+        if digit:
+            out += ("零" if pending_zero else "") + _ORDINALS[digit - 1] + name
+            pending_zero = False
+        elif out:
+            pending_zero = True
+    return out
 
 
 @dataclass
@@ -57,6 +70,14 @@ class Brief:
     slots: dict[str, tuple[int, int]] = field(default_factory=dict)  # slot -> (section, paragraph)
     notes: list[str] = field(default_factory=list)  # closing notes, e.g. files that could not be read
     prose_by: Literal["template", "llm"] = "template"
+    edition: str | None = None  # 期号, e.g. 第3期 (set by the command, not computed)
+    date: str | None = None  # the issue date as printed, e.g. 2026年12月2日
+
+    @property
+    def masthead_line(self) -> str | None:
+        """The line under the masthead: 期号 and date, when given."""
+        parts = [p for p in (self.edition, self.date) if p]
+        return "　　".join(parts) if parts else None
 
     def slot_text(self, slot: str) -> str:
         section, paragraph = self.slots[slot]
