@@ -334,7 +334,7 @@ def check(
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。
 
-    退出码：0 无错误，1 有错误，2 有文件无法读取。
+    退出码：0 无错误，1 有报告错误，3 仅有读取问题（工具未能读取的内容，非报告错误），2 有文件无法读取。
 
     示例：gipr check samples/；gipr check 报告.docx --select T3 --format json -o 检查.json；
     gipr check samples/ --statistics

@@ -53,7 +53,7 @@ class Planted:
 class Copy:
     name: str
     based_on: str
-    fmt: str  # html | docx
+    fmt: str  # html | docx; for MESSY copies the tests/devsets.py maker
     description: str
 
 
@@ -136,6 +136,40 @@ COPIES = [
         "003（2019 版模板）渲染为 DOCX 合并单元格表格：表格、勾稽错误与事实应与文本版一致。",
     ),
 ]
+
+
+# Messy copies users actually have (issue 11), made by tests/devsets.py from the seeds.
+MESSY = [
+    Copy(
+        "003-flat",
+        "003",
+        "flattened",
+        "003 的网页纯文本（innerText）：所有分隔符和换行都去掉，数字粘连成串；表三各行应由勾稽关系唯一拆分，"
+        "真实笔误183保留并定位；表四与政府集中采购有多种同样成立的拆分，应置空并列出候选。",
+    ),
+    Copy(
+        "003-pagebreak",
+        "003",
+        "page_break",
+        "003 的 PDF 文本：表三两行被分页截断（页脚「— 5 —」与页眉、裸页码「6」夹在行名与数字之间），"
+        "页码「6」恰在含真实笔误183的行内：应去掉页码、保留183并定位。",
+    ),
+    Copy(
+        "000-ocr",
+        "000",
+        "ocr_markdown",
+        "000 的 OCR Markdown：一行印有两行的14个数而下一行为空、一行数字折成两行、三个行名缺字或错字；"
+        "应按模板行序、编辑距离和勾稽关系放回原行，表格与原件一致。",
+    ),
+]
+
+
+def _messy_text(case: Copy) -> str:
+    from tests import devsets
+
+    if case.fmt == "flattened":
+        return devsets.flattened(seed_path(case.based_on).read_text(encoding="utf-8"))
+    return getattr(devsets, case.fmt)(case.based_on)
 
 
 # Phrasing cases (issue 13): seed 001 with its overview replaced by a dev-set text that
@@ -230,6 +264,14 @@ def build(check: bool, render: bool) -> list[str]:
             if check:
                 raise SystemExit(f"{target}: missing; run without --check to render it")
             _render(case, target)
+    for case in MESSY:
+        wanted[GOLDEN / case.name / "case.json"] = _info(
+            description=case.description, origin="copy", based_on=case.based_on, eval=False
+        )
+        wanted[GOLDEN / case.name / "facts.json"] = (GOLDEN / case.based_on / "facts.json").read_bytes()
+        wanted[GOLDEN / case.name / "input.txt"] = _messy_text(case).encode("utf-8")
+
+
     wanted.update(phrasing_files())
     differing = []
     for path, data in wanted.items():

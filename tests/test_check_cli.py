@@ -28,7 +28,10 @@ def test_clean_reports_exit_zero(seed_paths):
         seed_paths["000"].name in result.stdout
         and "西城区政府办公室　2021年度　2021年版模板" in result.stdout
     )
-    assert "汇总：共检查2份报告，0份有错误，0份仅有警告，2份未发现错误或警告。" in result.stdout
+    assert (
+        "汇总：共检查2份报告，0份有报告错误，0份有读取问题（工具未能读取的内容，非报告错误），"
+        "0份仅有警告，2份未发现错误或警告。"
+    ) in result.stdout
     assert "Traceback" not in result.stderr
 
 
@@ -37,7 +40,7 @@ def test_report_with_errors_exits_one_with_errors_listed_first(seed_paths):
     assert result.returncode == 1
     out = result.stdout
     assert "北京市朝阳区政务服务管理局　2020年度　2019年版模板" in out
-    assert "结果：错误3项，警告0项，提示2项" in out
+    assert "结果：报告错误3项，读取问题0项，警告0项，提示2项" in out
     localised = out.index("「总计」列很可能填错：填报183")
     first_info = out.index("提示：")
     assert out.index("错误：") < localised < first_info
@@ -111,3 +114,31 @@ def test_planted_error_in_seed_text_fails_the_ci_job(tmp_path):
     result = gipr_check(path)
     assert result.returncode == 1
     assert "「（一）予以公开」行" in result.stdout and "T3-ROW-SUM" in result.stdout
+
+
+def test_reading_failures_are_kept_apart_from_report_errors(tmp_path, seed_paths):
+    # A flattened copy of 004 whose only errors are the tool's (two 表二 sub-rows it cannot
+    # cut), next to 003 with its real arithmetic error.
+    from tests.devsets import flattened
+
+    flat = tmp_path / "flat_004.txt"
+    flat.write_text(flattened(seed_text("004")), encoding="utf-8")
+    alone = gipr_check(flat)
+    assert alone.returncode == 3, alone.stdout + alone.stderr
+    assert "结果：报告错误0项，读取问题2项" in alone.stdout
+    assert "读取问题（工具未能读取，非报告错误）：" in alone.stdout and "\n  错误：" not in alone.stdout
+
+    both = gipr_check("--format", "json", flat, seed_paths["003"])
+    assert both.returncode == 1  # the report's own error outranks the reading failure
+    doc = json.loads(both.stdout)
+    assert doc["summary"] == {"reports": 2, "with_report_errors": 1, "with_reading_errors": 1, "failed": 0}
+    by_name = {Path(r["path"]).name: r for r in doc["reports"]}
+    counts = by_name["flat_004.txt"]["counts"]
+    assert (counts["report_errors"], counts["reading_errors"]) == (0, 2)
+    faults = {(f["rule"], f["fault"]) for f in by_name[seed_paths["003"].name]["findings"]}
+    assert ("LOCALISED", "report") in faults and ("T3-ROW-SUM", "report") in faults
+    assert all(
+        f["fault"] == "reading"
+        for f in by_name["flat_004.txt"]["findings"]
+        if f["rule"].startswith("PARSE") and f["severity"] != "info"
+    )

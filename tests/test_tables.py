@@ -134,11 +134,24 @@ def test_missing_cell_nulls_the_row_instead_of_shifting():
     assert finding.row == "unavailable_not_held" and finding.severity == "error"
 
 
-def test_extra_different_cell_is_not_guessed():
+def test_extra_cell_dropped_only_where_the_column_sums_single_it_out():
     text = seed_text("003").replace("\t171\n\t11\n", "\t171\n\t5\n\t11\n", 1)
     report = parse_text(text)
-    # 171, 5, 11, 0, 0, 0, 0, 183 for 7 columns: any one cell may be the stray one, so only
-    # positions on which every choice agrees keep a value.
+    # 171, 5, 11, 0, 0, 0, 0, 183 for 7 columns: only dropping the 5 keeps the 自然人 and
+    # 商业企业 column sums; the report's own error (183 for 182) is kept, not hidden.
+    assert report.table3.rows["unavailable_not_held"] == [171, 11, 0, 0, 0, 0, 183]
+    [placed] = [f for f in report.findings if f.rule == "PARSE-RECOVERED"]
+    assert placed.fault == "reading" and "去掉「5」" in placed.message
+
+
+def test_extra_different_cell_is_not_guessed():
+    text = seed_text("003").replace("\t171\n\t11\n", "\t171\n\t5\n\t11\n", 1)
+    lines = text.split("\n")
+    start = lines.index("\t（七）总计")
+    lines[start + 1 : start + 8] = ["\t-"] * 7  # 总计 blank: no column sum can decide
+    report = parse_text("\n".join(lines))
+    # Any one cell may be the stray one, so only positions on which every choice agrees
+    # keep a value.
     assert report.table3.rows["unavailable_not_held"] == [None, None, None, 0, 0, 0, None]
     assert any(f.rule == "PARSE-ROW-LENGTH" and f.severity == "error" for f in report.findings)
 
@@ -255,25 +268,40 @@ def test_markdown_table_from_ocr():
     assert not [f for f in report.findings if f.rule.startswith("PARSE")]
 
 
+def _glue_003(row_label: str, digits: str) -> list[str]:
+    lines = seed_text("003").split("\n")
+    start = lines.index(row_label)
+    lines[start + 1 : start + 8] = [digits]
+    return lines
+
+
 def test_glued_digits_cut_by_the_row_sum_when_unique():
     # A text dump that lost its separators: 255|16|0|0|0|0|271 printed as one run.
-    lines = seed_text("003").split("\n")
-    start = lines.index("\t一、本年新收政府信息公开申请数量")
-    lines[start + 1 : start + 8] = ["\t255160000271"]
-    report = parse_text("\n".join(lines))
+    report = parse_text("\n".join(_glue_003("\t一、本年新收政府信息公开申请数量", "\t255160000271")))
     assert report.table3.rows["new_received"] == [255, 16, 0, 0, 0, 0, 271]
-    glued = [f for f in report.findings if f.rule == "PARSE-GLUED"]
-    assert [(f.row, f.severity) for f in glued] == [("new_received", "warning")]
+    [recovered] = [f for f in report.findings if f.rule == "PARSE-RECOVERED"]
+    assert (recovered.row, recovered.severity, recovered.fault) == ("new_received", "warning", "reading")
+    assert recovered.raw == "255160000271" and "行内合计" in recovered.message
+
+
+def test_glued_digits_cut_by_the_balance_when_the_row_sum_allows_two():
+    # 14|1|0|0|0|0|15 or 1|4|10|0|0|0|15: both keep the row sum; only the first keeps
+    # 新收 + 结转 = 总计 + 结转下年 in every column.
+    report = parse_text("\n".join(_glue_003("\t二、上年结转政府信息公开申请数量", "\t141000015")))
+    assert report.table3.rows["carried_over"] == [14, 1, 0, 0, 0, 0, 15]
+    [recovered] = [f for f in report.findings if f.rule == "PARSE-RECOVERED"]
+    assert "收支平衡" in recovered.message and recovered.fault == "reading"
 
 
 def test_glued_digits_with_several_cuttings_are_not_guessed():
-    lines = seed_text("003").split("\n")
-    start = lines.index("\t二、上年结转政府信息公开申请数量")
-    lines[start + 1 : start + 8] = ["\t141000015"]  # 14|1|0|0|0|0|15 or 1|4|10|0|0|0|15
+    lines = _glue_003("\t二、上年结转政府信息公开申请数量", "\t141000015")
+    start = lines.index("\t一、本年新收政府信息公开申请数量")
+    lines[start + 1 : start + 8] = ["\tx"] * 7  # 新收 unreadable: the balance cannot decide
     report = parse_text("\n".join(lines))
     assert report.table3.rows["carried_over"] == [None] * 7
     [finding] = [f for f in report.findings if f.rule == "PARSE-GLUED"]
-    assert finding.severity == "error" and "2种拆分" in finding.message
+    assert finding.severity == "error" and finding.fault == "reading"
+    assert "14、1、0、0、0、0、15" in finding.message and "1、4、10、0、0、0、15" in finding.message
 
 
 def test_label_glued_to_its_digits_in_table2():
@@ -289,5 +317,5 @@ def test_label_glued_to_its_digits_in_table2():
         "new_published": None,
         "total_published": None,
     }
-    by_row = {f.row: f.severity for f in report.findings if f.rule == "PARSE-GLUED"}
-    assert by_row == {"rules": "warning", "normative_documents": "error"}
+    by_row = {f.row: (f.rule, f.severity) for f in report.findings if f.rule in ("PARSE-GLUED", "PARSE-RECOVERED")}
+    assert by_row == {"rules": ("PARSE-RECOVERED", "warning"), "normative_documents": ("PARSE-GLUED", "error")}

@@ -2,7 +2,10 @@
 report has in the end (the earlier stages', the check stage's own, its year chain).
 
 Exit code of a checked batch: 2 when an input could not be read (the others are still
-checked and reported), else 1 when any error-level finding, else 0.
+checked and reported); else 1 when any report has an error of its own (fault "report": an
+arithmetic error, a missing row, …); else 3 when the only errors are the tool's reading
+failures (fault "reading": a cell or row it could not read or place); else 0. A reading
+failure never counts as the report's error.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from gipr_llm.checks import check_report, year_chain_by_report
 from gipr_llm.checks.body_years import resolve_body_years
 from gipr_llm.domain.models import FailedInput, Finding, Report
+from gipr_llm.domain.rules import fill_fault
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -27,6 +31,16 @@ class CheckedReport:
     def count(self, severity: str) -> int:
         return sum(f.severity == severity for f in self.findings)
 
+    @property
+    def report_errors(self) -> int:
+        """Errors the body must correct in its report."""
+        return sum(f.severity == "error" and f.fault != "reading" for f in self.findings)
+
+    @property
+    def reading_errors(self) -> int:
+        """Errors in the tool's reading of the file, not in the report."""
+        return sum(f.severity == "error" and f.fault == "reading" for f in self.findings)
+
 
 @dataclass(slots=True)
 class CheckRun:
@@ -38,19 +52,22 @@ class CheckRun:
     def exit_code(self) -> int:
         if self.failed or self.no_input:
             return 2
-        return 1 if any(r.count("error") for r in self.reports) else 0
+        if any(r.report_errors for r in self.reports):
+            return 1
+        return 3 if any(r.reading_errors for r in self.reports) else 0
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Errors first, then warnings, then info; stable within a severity."""
-    return sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
+    """Errors first (the report's own before the tool's reading failures), then warnings,
+    then info; stable otherwise."""
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.fault == "reading"))
 
 
 def all_findings(report: Report, chain: Iterable[Finding] = ()) -> list[Finding]:
     """The earlier stages' findings, then the check stage's, then the year chain's, in the
     order the stages produced them."""
     earlier = [f for f in report.findings if f.stage != "check"]
-    return earlier + check_report(report) + list(chain)
+    return fill_fault(earlier + check_report(report) + list(chain))
 
 
 def check_batch(

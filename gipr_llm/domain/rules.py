@@ -65,7 +65,8 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-ROW-DUPLICATE", "parse", "warning", "reading", "重复的行", "reading"),
     Rule("PARSE-ROW-TEMPLATE", "parse", "warning", "report", "行不属于所用模板", "reading"),
     Rule("PARSE-TEMPLATE-UNKNOWN", "parse", "error", "reading", "无法判断表格模板", "reading"),
-    Rule("PARSE-GLUED", "parse", "warning", "reading", "数字粘连", "reading"),
+    Rule("PARSE-GLUED", "parse", "error", "reading", "数字粘连无法拆分", "reading"),
+    Rule("PARSE-RECOVERED", "parse", "warning", "reading", "按勾稽关系恢复的读数", "reading"),
     Rule("PARSE-CONVERTED", "parse", "info", None, "原文经转换后解析", "reading"),
     # --- parse: which body and year (parse.identity) ------------------------------------------
     Rule("TITLE-YEAR-MISSING", "parse", "warning", None, "未写明报告年度", "compliance"),
@@ -122,6 +123,17 @@ ARITHMETIC_RULES = frozenset(r.id for r in RULES.values() if r.group == "arithme
 LOCALISING_RULES = frozenset(r.id for r in RULES.values() if r.group == "localising")
 # Rules about the report's figures (what a body must correct in its tables).
 DATA_RULES = frozenset(r.id for r in RULES.values() if r.group in ("arithmetic", "localising", "data"))
+
+
+def fill_fault(findings: list[Finding]) -> list[Finding]:
+    """Set each finding's ``fault`` from its rule's row where the emitter left it open.
+
+    An info finding blames no one unless its emitter says so (a recovered cell is the
+    reading's, even when all went well)."""
+    for finding in findings:
+        if finding.fault is None and finding.severity != "info":
+            finding.fault = rule(finding.rule).fault
+    return findings
 
 
 def rule(rule_id: str) -> Rule:

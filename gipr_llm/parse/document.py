@@ -14,6 +14,8 @@ import re
 from gipr_llm.domain import spec
 from gipr_llm.domain.bodies import BodyDirectory
 from gipr_llm.domain.models import Document, Finding, LoadError, Meta, Report, Sections, Source
+from gipr_llm.domain.rules import fill_fault
+from gipr_llm.parse.flat import is_flattened, reline
 from gipr_llm.parse.identity import identify
 from gipr_llm.parse.sections import split_sections
 from gipr_llm.parse.tables import ParsedTables, parse_tables
@@ -25,6 +27,9 @@ def parse(doc: Document, bodies: BodyDirectory | None = None) -> tuple[Report, S
     """Tables, sections and identity (body and year) of a loaded document, and the sections
     themselves (the orchestrator needs 表三's text region for an LLM re-read). ``bodies``:
     the user's directory that pins body identities."""
+    flattened = is_flattened(doc)
+    if flattened:
+        reline(doc)
     sections = split_sections(doc)
     tables = parse_tables(doc, sections)
     if (
@@ -74,6 +79,7 @@ def parse(doc: Document, bodies: BodyDirectory | None = None) -> tuple[Report, S
                 "不属于报告正文，未读取。",
             )
         )
+    fill_fault(report.findings)
     return report, sections
 
 

@@ -16,7 +16,10 @@ from functools import lru_cache
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, Sections, Table2, Table3, Table4
 from gipr_llm.domain.textnorm import squash
-from gipr_llm.parse.cells import Cell, parse_cell
+from gipr_llm.parse.cells import MAX_DIGITS, Cell, is_empty, parse_cell
+from gipr_llm.parse.flat import joined_run
+from gipr_llm.parse.ocr_rows import damaged_label, place_surplus
+from gipr_llm.parse.recover import GluedRow, count_and_money, recover_table3, recover_table4
 from gipr_llm.parse.rows import Alignment, RawRow, align, build_rows, split_glued
 
 # --- row labels -------------------------------------------------------------------
@@ -220,12 +223,7 @@ def _read_row(
         parsed = [parse_cell(c) for c in row.cells]
         if all(cell.state == "value" for cell in parsed):
             return parsed
-    if (
-        len(columns) > 1
-        and len(row.cells) == 1
-        and len(row.cells[0].strip()) >= len(columns)
-        and row.cells[0].strip().isdigit()
-    ):
+    if _is_glued(row, len(columns)):
         return _read_glued(col, key, label, columns, row, holds)
     al = align(row.cells, len(columns))
     if al.surplus:
@@ -239,6 +237,14 @@ def _read_row(
     return al.cells
 
 
+def _is_glued(row: RawRow, k: int) -> bool:
+    """One run of digits where k > 1 cells belong."""
+    if k < 2:
+        return False
+    digits = joined_run(row.cells)
+    return digits is not None and len(digits) >= k and (len(row.cells) == 1 or len(digits) > MAX_DIGITS)
+
+
 def _read_glued(
     col: _Collector,
     key: str | None,
@@ -248,23 +254,24 @@ def _read_glued(
     holds: Callable[[list[int]], bool],
 ) -> list[Cell]:
     """One run of digits where several cells belong: only the table's sums may cut it."""
-    digits = row.cells[0].strip()
+    digits = joined_run(row.cells) or ""
     table = spec.TABLE_LABELS[col.table]
     solutions = split_glued(digits, len(columns), holds)
     if len(solutions) == 1:
         values = solutions[0]
         col.add(
-            "PARSE-GLUED",
+            "PARSE-RECOVERED",
             "warning",
-            f"{table}「{label}」行的数字粘连为「{digits}」，只有一种拆分满足本行的合计关系，"
+            f"{table}「{label}」行的数字粘连为「{digits}」，只有一种合理拆分（数字不以0开头），"
             f"已拆分为{'、'.join(map(str, values))}，请核对原表。",
             row=key,
             row_label=label,
             raw=digits,
             line=row.line,
+            fault="reading",
         )
         return [Cell(str(v), "value", v) for v in values]
-    why = f"有{len(solutions)}种拆分都满足合计关系" if solutions else "没有满足合计关系的拆分"
+    why = f"有{len(solutions)}种合理拆分" if solutions else "没有合理的拆分"
     col.add(
         "PARSE-GLUED",
         "error",
@@ -273,8 +280,46 @@ def _read_glued(
         row_label=label,
         raw=digits,
         line=row.line,
+        fault="reading",
     )
     return [Cell(digits, "unaligned")] * len(columns)
+
+
+def _read_count_and_money(
+    col: _Collector, key: str, label: str, columns: tuple[str, ...], row: RawRow
+) -> list[Cell] | None:
+    """A count glued to an amount of money (「53.4600」): read when only one cut is plausible."""
+    raw = row.cells[0].strip()
+    cuts = count_and_money(raw)
+    if not cuts:
+        return None
+    if len(cuts) == 1:
+        count, money = cuts[0]
+        col.add(
+            "PARSE-RECOVERED",
+            "warning",
+            f"表二「{label}」行的数字粘连为「{raw}」，只有一种合理拆分（数字不以0开头，金额保留小数），"
+            f"已拆分为{count}、{money}，请核对原表。",
+            row=key,
+            row_label=label,
+            raw=raw,
+            line=row.line,
+            fault="reading",
+        )
+        return [Cell(str(count), "value", count), parse_cell(money)]
+    listed = "；".join(f"{c}、{m}" for c, m in cuts[:4])
+    col.add(
+        "PARSE-GLUED",
+        "error",
+        f"表二「{label}」行的数字粘连为「{raw}」，有{len(cuts)}种合理拆分（如：{listed}），无法确定各列数值，"
+        "整行按空值处理，请核对原表。",
+        row=key,
+        row_label=label,
+        raw=raw,
+        line=row.line,
+        fault="reading",
+    )
+    return [Cell(raw, "unaligned")] * 2
 
 
 def _t3_row_sum_holds(values: list[int]) -> bool:
@@ -301,10 +346,14 @@ def _count(cell: Cell, col: _Collector, key: str, label: str | None, column: str
 def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
     col = _Collector("table3")
     found: dict[str, list[int | None]] = {}
+    glued: dict[str, GluedRow] = {}
+    surplus: dict[str, RawRow] = {}  # rows with more cells than columns: placed after the loop
+    empty: set[str] = set()  # rows named only in the label of the row below
+    printed: list[tuple[str | None, RawRow]] = []  # in print order; None: label not recognised
     for row in rows:
         key, also = _match_row(row.label, _T3_STRONG, _T3_WEAK)
+        printed.append((key, row))
         if key is None:
-            col.unknown_row(row)
             continue
         for other in also:
             if other not in found:
@@ -318,15 +367,11 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
                     line=row.line,
                 )
                 found[other] = [None] * 7
-        label = spec.T3_ROW_LABELS[key]
+                empty.add(other)
         if key in found:
-            col.duplicate_row(key, label, row.line)
+            col.duplicate_row(key, spec.T3_ROW_LABELS[key], row.line)
             continue
-        cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
-        found[key] = [
-            c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
-            for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
-        ]
+        _read_t3_row(col, key, row, found, glued, surplus)
     if not found:
         return None, col.findings
     template = (
@@ -335,12 +380,81 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
         else ("2019" if "other_handling" in found else None)
     )
     order = spec.T3_ROWS[template or "2021"]
+    _place_damaged_labels(col, printed, found, glued, surplus, empty, order)
+    if glued:
+        col.findings.extend(recover_table3(found, glued, template))
+    for key, row in surplus.items():
+        placed = place_surplus(key, row, found, empty, order, template)
+        for p in placed:
+            found[p.key] = list(p.values)
+            col.findings.append(p.finding)
+            if p.key in empty:
+                empty.discard(p.key)
+                col.findings = [
+                    f for f in col.findings if not (f.rule == "PARSE-ROW-EMPTY" and f.row == p.key)
+                ]
+        if not placed:
+            _read_t3_row(col, key, row, found, glued, None)
     for key in order:
         if key not in found and not (template is None and key.startswith("other_")):
             label = spec.T3_ROW_LABELS[key]
             col.add("PARSE-ROW-MISSING", "error", f"表三缺少「{label}」行。", row=key, row_label=label)
     ordered = {k: found[k] for k in spec.T3_ROW_LABELS if k in found}
     return Table3(template=template, rows=ordered), col.findings
+
+
+def _read_t3_row(
+    col: _Collector,
+    key: str,
+    row: RawRow,
+    found: dict[str, list[int | None]],
+    glued: dict[str, GluedRow],
+    surplus: dict[str, RawRow] | None,
+) -> None:
+    """Read one 表三 row, or set it aside: a glued run for the table-wide cut, a row with
+    surplus cells (when ``surplus`` is given) for placement once every row is read."""
+    label = spec.T3_ROW_LABELS[key]
+    k = len(spec.T3_COLUMNS)
+    found[key] = [None] * k
+    if _is_glued(row, k):  # decided table-wide later
+        glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
+        return
+    if surplus is not None and len(row.cells) > k and sum(not is_empty(c) for c in row.cells) > k:
+        surplus[key] = row
+        return
+    cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
+    found[key] = [
+        c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
+        for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
+    ]
+
+
+def _place_damaged_labels(
+    col: _Collector,
+    printed: list[tuple[str | None, RawRow]],
+    found: dict[str, list[int | None]],
+    glued: dict[str, GluedRow],
+    surplus: dict[str, RawRow],
+    empty: set[str],
+    order: tuple[str, ...],
+) -> None:
+    """Rows whose label no pattern names: placed by template position + edit distance."""
+    keys = [key for key, _ in printed]
+    for index, (key, row) in enumerate(printed):
+        if key is not None:
+            continue
+        before = next((k for k in reversed(keys[:index]) if k is not None), None)
+        after = next((k for k in keys[index + 1 :] if k is not None), None)
+        match, finding = damaged_label(row, order, set(found) - empty, before, after)
+        if match is None or finding is None:
+            col.unknown_row(row)
+            continue
+        keys[index] = match
+        col.findings.append(finding)
+        if match in empty:
+            empty.discard(match)
+            col.findings = [f for f in col.findings if not (f.rule == "PARSE-ROW-EMPTY" and f.row == match)]
+        _read_t3_row(col, match, row, found, glued, surplus)
 
 
 # --- 表四 ---------------------------------------------------------------------------
@@ -356,9 +470,15 @@ def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
         return None, col.findings
     keys = [(g, c) for g in spec.T4_GROUPS for c in spec.T4_COLUMNS]
     title = "行政复议、行政诉讼"
-    if len(cells) == 1 and len(cells[0].strip()) >= len(keys) and cells[0].strip().isdigit():
-        names = tuple(f"{g}.{c}" for g, c in keys)
-        parsed = _read_glued(col, None, title, names, RawRow(title, cells, line), _t4_sums_hold)
+    run = joined_run(cells)
+    if run is not None and len(run) >= len(keys) and (len(cells) == 1 or len(run) > MAX_DIGITS):
+        values, found = recover_table4(GluedRow("table4", title, run, line))
+        col.findings.extend(found)
+        parsed = (
+            [Cell(str(v), "value", v) for v in values]
+            if values
+            else [Cell(cells[0], "unaligned")] * len(keys)
+        )
         one_finding = True
     else:
         al = align(cells, len(keys))
@@ -424,7 +544,12 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
             continue
         columns = columns_of[key]
         label = spec.T2_ROW_LABELS[key] + (f"（{sub_label}）" if sub_label else "")
-        cells = _read_row(col, key, label, columns, row)
+        if len(columns) == 2 and (key, columns[1]) in spec.T2_MONEY_COLUMNS and len(row.cells) == 1:
+            cells = _read_count_and_money(col, key, label, columns, row) or _read_row(
+                col, key, label, columns, row
+            )
+        else:
+            cells = _read_row(col, key, label, columns, row)
         values: dict[str, int | Decimal | None] = {}
         for column, cell in zip(columns, cells, strict=True):
             if (key, column) in spec.T2_MONEY_COLUMNS:

@@ -11,6 +11,7 @@ from gipr_llm.domain.models import Finding
 from gipr_llm.domain.textnorm import printable
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+READING_LABEL = "读取问题（工具未能读取，非报告错误）"
 TEMPLATE_LABELS = {"2019": "2019年版模板", "2021": "2021年版模板", "mixed": "表二与表三模板不一致"}
 MAX_INFO_SHOWN = 10  # info findings listed per report in text; JSON always has all
 
@@ -28,7 +29,14 @@ def write_json(run: CheckRun, out: IO[str], path: Path | None) -> None:
 
 def _finding_line(f: Finding) -> str:
     where = f"（原文第{f.line}行）" if f.line else ""
-    return f"  {SEVERITY_LABELS[f.severity]}：{printable(f.message)}{where}〔{f.rule}〕"
+    return f"  {_kind(f)}：{printable(f.message)}{where}〔{f.rule}〕"
+
+
+def _kind(f: Finding) -> str:
+    """A reading failure is never shown as the report's error."""
+    if f.fault == "reading" and f.severity != "info":
+        return READING_LABEL if f.severity == "error" else "读取提示"
+    return SEVERITY_LABELS[f.severity]
 
 
 def _heading(item: CheckedReport, index: int, total: int) -> list[str]:
@@ -36,7 +44,10 @@ def _heading(item: CheckedReport, index: int, total: int) -> list[str]:
     agency = printable(meta.agency or "（未识别报告机关）")
     year = f"{meta.year}年度" if meta.year is not None else "（未识别年度）"
     template = TEMPLATE_LABELS.get(meta.template or "", "模板未识别")
-    counts = "，".join(f"{SEVERITY_LABELS[s]}{item.count(s)}项" for s in ("error", "warning", "info"))
+    counts = (
+        f"报告错误{item.report_errors}项，读取问题{item.reading_errors}项，"
+        f"警告{item.count('warning')}项，提示{item.count('info')}项"
+    )
     lines = [
         f"【{index}/{total}】{printable(item.path)}",
         f"报告：{agency}　{year}　{template}",
@@ -66,11 +77,13 @@ def _report_lines(item: CheckedReport, index: int, total: int) -> list[str]:
 
 
 def _summary(run: CheckRun) -> str:
-    with_errors = sum(1 for r in run.reports if r.count("error"))
+    with_errors = sum(1 for r in run.reports if r.report_errors)
+    with_reading = sum(1 for r in run.reports if r.reading_errors)
     only_warnings = sum(1 for r in run.reports if not r.count("error") and r.count("warning"))
-    clean = len(run.reports) - with_errors - only_warnings
+    clean = sum(1 for r in run.reports if not r.count("error") and not r.count("warning"))
     text = (
-        f"汇总：共检查{len(run.reports)}份报告，{with_errors}份有错误，{only_warnings}份仅有警告，"
+        f"汇总：共检查{len(run.reports)}份报告，{with_errors}份有报告错误，"
+        f"{with_reading}份有读取问题（工具未能读取的内容，非报告错误），{only_warnings}份仅有警告，"
         f"{clean}份未发现错误或警告"
     )
     if run.failed:
@@ -106,12 +119,22 @@ def render_json(run: CheckRun) -> str:
             "year": item.report.meta.year,
             "duplicate_of": item.duplicate_of,
             "template": item.report.meta.template,
-            "counts": {s: item.count(s) for s in ("error", "warning", "info")},
+            "counts": {
+                **{s: item.count(s) for s in ("error", "warning", "info")},
+                "report_errors": item.report_errors,
+                "reading_errors": item.reading_errors,
+            },
             "findings": [f.model_dump(mode="json") for f in item.findings],
         }
         for item in run.reports
     ]
     doc = {
+        "summary": {
+            "reports": len(run.reports),
+            "with_report_errors": sum(1 for r in run.reports if r.report_errors),
+            "with_reading_errors": sum(1 for r in run.reports if r.reading_errors),
+            "failed": len(run.failed),
+        },
         "reports": reports,
         "failed": [{"path": item.path, "error": item.error} for item in run.failed],
         "exit_code": run.exit_code,

@@ -1,0 +1,532 @@
+"""Readings the layout leaves open, decided by the table's own arithmetic (勾稽关系).
+
+A row printed as one run of digits (``640020470``), or with more cells than columns, can be
+read several ways. Each row gets its candidate readings; the template's equations
+(``domain.arithmetic``: 表三 row sums, column sums, the balance; 表四 group sums) are then
+solved table-wide with a bounded branch-and-bound search:
+
+- the readings that break the fewest equations are kept; a row is read only when all of
+  them agree on it;
+- when even the best reading breaks equations, it is kept only if every broken equation
+  runs through one cell (a single wrong printed number, which the check stage then
+  reports and localises); a reading that needs several errors to work is no reading.
+
+Plausibility prunes before the arithmetic: printed numbers have no leading zeros.
+Everything is capped (candidates per row, search nodes), so a 5 MB run of digits costs
+no more than a clean table; past a cap the row is unread, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
+from math import comb
+
+from gipr_llm.domain import spec
+from gipr_llm.domain.arithmetic import Equation, table3_equations, table4_equations
+from gipr_llm.domain.models import Finding, Table3
+
+MAX_CELL_DIGITS = 9  # no count in these tables runs to a billion
+MAX_CANDIDATES = 5000  # readings of one row
+MAX_NODES = 200_000  # search nodes per table
+MAX_SHOWN = 4  # candidates quoted in a finding
+
+Reading = tuple[int, ...]
+
+
+def splits(
+    digits: str, k: int, keep: Callable[[list[int]], bool] | None = None, limit: int = MAX_CANDIDATES
+) -> list[Reading] | None:
+    """Every cut of a digit run into k plausible numbers (no leading zeros), optionally
+    pruned by ``keep(prefix)``, called on each prefix of 5 numbers and on the whole.
+
+    None when there are more than ``limit`` readings or the search outgrows its cap.
+    """
+    n = len(digits)
+    if not k <= n <= k * MAX_CELL_DIGITS:
+        return []
+    out: list[Reading] = []
+    parts: list[int] = []
+    steps = [0]
+
+    def cut(start: int, left: int) -> bool:
+        steps[0] += 1
+        if steps[0] > MAX_NODES:
+            return False
+        if keep is not None and parts and len(parts) % 5 == 0 and not keep(parts):
+            return True
+        if left == 1:
+            tail = digits[start:]
+            if len(tail) <= MAX_CELL_DIGITS and (len(tail) == 1 or tail[0] != "0"):
+                whole = [*parts, int(tail)]
+                if keep is None or keep(whole):
+                    out.append(tuple(whole))
+                return len(out) <= limit
+            return True
+        # Leave at least one digit for each number still to come, at most 9 for each.
+        lo = max(start + 1, n - (left - 1) * MAX_CELL_DIGITS)
+        hi = start + 1 if digits[start] == "0" else min(start + MAX_CELL_DIGITS, n - left + 1)
+        for end in range(lo, hi + 1):
+            parts.append(int(digits[start:end]))
+            ok = cut(end, left - 1)
+            parts.pop()
+            if not ok:
+                return False
+        return True
+
+    if not cut(0, k):
+        return None
+    return out
+
+
+@lru_cache(maxsize=4096)  # rows like 「0000000」 recur in every report
+def row_splits(digits: str, k: int) -> tuple[Reading, ...] | None:
+    found = splits(digits, k)
+    return None if found is None else tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def row_sum_splits(digits: str, parts: int) -> tuple[Reading, ...]:
+    """The cuts of a 表三 row's run whose first ``parts`` numbers sum to the last (the total):
+    the total is each plausible suffix, and a prefix cut stops as soon as it sums past it."""
+    n = len(digits)
+    out: list[Reading] = []
+    for length in range(1, min(MAX_CELL_DIGITS, n - parts) + 1):
+        tail = digits[n - length :]
+        if length > 1 and tail[0] == "0":
+            continue
+        head = digits[: n - length]
+        if len(head) >= parts:
+            _cuts_summing(head, 0, parts, int(tail), [], out)
+        if len(out) > MAX_CANDIDATES:
+            break
+    return tuple(out)
+
+
+def _cuts_summing(head: str, start: int, left: int, room: int, chosen: list[int], out: list[Reading]) -> None:
+    """Cut ``head[start:]`` into ``left`` plausible numbers summing to ``room``."""
+    if left == 1:
+        piece = head[start:]
+        if (len(piece) == 1 or piece[0] != "0") and len(piece) <= MAX_CELL_DIGITS and int(piece) == room:
+            out.append((*chosen, room, sum(chosen) + room))
+        return
+    stop = start + 1 if head[start] == "0" else min(start + MAX_CELL_DIGITS, len(head) - left + 1)
+    for end in range(start + 1, stop + 1):
+        value = int(head[start:end])
+        if value > room:
+            break
+        chosen.append(value)
+        _cuts_summing(head, end, left - 1, room - value, chosen, out)
+        chosen.pop()
+
+
+def readings_with_surplus(cells: list[int], k: int) -> list[Reading]:
+    """Readings of a row with more numbers than columns: every way to drop the surplus."""
+    drop = len(cells) - k
+    if drop <= 0 or comb(len(cells), drop) > MAX_CANDIDATES:
+        return [tuple(cells)] if drop == 0 else []
+    seen: dict[Reading, None] = {}
+    for gone in combinations(range(len(cells)), drop):
+        seen[tuple(v for i, v in enumerate(cells) if i not in gone)] = None
+    return list(seen)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What the search decided for one open row."""
+
+    values: Reading | None  # None: not decided
+    candidates: list[Reading]  # the best readings' values for this row (for the finding)
+    decided_by: str = ""  # the rules whose equations decided it, Chinese
+    broken: list[str] = field(default_factory=list)  # equations the kept reading breaks
+    cost: int = 0  # equations the best readings break
+
+
+@dataclass(slots=True)
+class _Eq:
+    eq: Equation
+    terms: list[tuple[str, int, int]]  # the open rows' terms: (row, column index, coefficient)
+    rows: frozenset[str]
+    const: int  # the fixed rows' part of the sum
+
+
+_RULE_NAMES = {
+    "T3-ROW-SUM": "行内合计（六类申请人之和等于总计）",
+    "T3-OUTCOME-SUM": "列合计（各办理结果之和等于（七）总计）",
+    "T3-BALANCE": "收支平衡（新收+结转=总计+结转下年）",
+    "T4-SUM": "表四分组合计（维持+纠正+其他+尚未审结=总计）",
+}
+
+
+def describe(rules: Iterable[str]) -> str:
+    return "、".join(_RULE_NAMES.get(r, r) for r in dict.fromkeys(rules))
+
+
+def solve(
+    fixed: dict[str, list[int | None]],
+    open_rows: dict[str, list[Reading]],
+    equations: list[Equation],
+    columns: tuple[str, ...],
+) -> dict[str, Outcome]:
+    """Choose each open row's reading by the equations, table-wide.
+
+    ``fixed`` rows were read plainly (None = unknown); ``open_rows`` map a row to its
+    candidate readings. Equations touching a missing row or an unknown cell are not used.
+    """
+    col_index = {c: i for i, c in enumerate(columns)}
+    if all(len(c) == 1 for c in open_rows.values()):
+        return _single(fixed, open_rows, equations, col_index)
+    # Rows with one reading are constants of the search: only equations with a row of
+    # several readings are searched; those without are evaluated once, here.
+    singles = {r: c[0] for r, c in open_rows.items() if len(c) == 1}
+    constant: dict[str, Sequence[int | None]] = {**fixed, **singles}
+    searched = {r: c for r, c in open_rows.items() if len(c) != 1}
+    base: list[Equation] = []
+    usable: list[_Eq] = []
+    single_eqs: dict[str, list[Equation]] = {r: [] for r in singles}
+    for eq in equations:
+        terms = [(row, col_index[col], coef) for (_, row, col), coef in eq.terms]
+        if not all(
+            row in searched or (row in constant and constant[row][ci] is not None) for row, ci, _ in terms
+        ):
+            continue
+        for row in {r for r, _, _ in terms if r in singles}:
+            single_eqs[row].append(eq)
+        const = sum(coef * constant[row][ci] for row, ci, coef in terms if row not in searched)  # type: ignore[misc]
+        varying = [(row, ci, coef) for row, ci, coef in terms if row in searched]
+        if varying:
+            usable.append(_Eq(eq, varying, frozenset(r for r, _, _ in varying), const))
+        elif const and single_eqs.keys() & {r for r, _, _ in terms}:
+            base.append(eq)
+    out, broken = _search(searched, usable, base)
+    accepted = broken is not None
+    for row, reading in singles.items():
+        mine = [b for b in broken or () if b in single_eqs[row]]
+        out[row] = Outcome(
+            reading if accepted else None,
+            [reading],
+            describe(e.rule for e in single_eqs[row] if e not in mine),
+            [f"{b.rule}:{b.row or ''}:{b.column or ''}" for b in mine],
+            next(iter(out.values())).cost if out else 0,
+        )
+    return out
+
+
+def _search(
+    open_rows: dict[str, list[Reading]], usable: list[_Eq], base: list[Equation]
+) -> tuple[dict[str, Outcome], list[Equation] | None]:
+    """Branch and bound over the rows with several readings. Returns the outcomes and the
+    equations the kept reading breaks (None when no reading is kept)."""
+    empty = {row: Outcome(None, []) for row, cands in open_rows.items() if not cands}
+    order = sorted((r for r in open_rows if open_rows[r]), key=lambda r: len(open_rows[r]))
+    position = {row: i for i, row in enumerate(order)}
+    # Each equation is evaluated when the last of its open rows is assigned.
+    due: list[list[_Eq]] = [[] for _ in order]
+    for eq in usable:
+        if not any(r in empty for r in eq.rows):
+            due[max(position[r] for r in eq.rows)].append(eq)
+    chosen: dict[str, Reading] = {}
+    best: list[tuple[dict[str, Reading], list[Equation]]] = []
+    best_cost = [len(usable) + len(base) + 1]
+    nodes = [0]
+
+    def search(depth: int, cost: int, broken: list[Equation]) -> bool:
+        if nodes[0] > MAX_NODES:
+            return False
+        if depth == len(order):
+            if cost < best_cost[0]:
+                best_cost[0] = cost
+                best.clear()
+            if len(best) < 64:
+                best.append((dict(chosen), list(broken)))
+            return True
+        row = order[depth]
+        for reading in open_rows[row]:
+            nodes[0] += 1
+            chosen[row] = reading
+            now: list[Equation] = []
+            room = best_cost[0] - cost  # equations this reading may still break
+            for e in due[depth]:
+                total = e.const
+                for r, ci, coef in e.terms:
+                    total += coef * chosen[r][ci]
+                if total:
+                    now.append(e.eq)
+                    if len(now) > room:
+                        break
+            if len(now) <= room and not search(depth + 1, cost + len(now), broken + now):
+                del chosen[row]
+                return False
+        chosen.pop(row, None)
+        return True
+
+    finished = search(0, len(base), list(base))
+    out: dict[str, Outcome] = dict(empty)
+    for row in order:
+        values = list(dict.fromkeys(b[0][row] for b in best))
+        out[row] = Outcome(None, values[:MAX_SHOWN] if finished else [], cost=best_cost[0])
+    if not finished or not best or empty:
+        return out, None
+    cost = best_cost[0]
+    if cost and not all(_one_cell(b[1]) for b in best):
+        return out, None  # the best reading needs several errors in the report: no reading
+    broken = best[0][1] if len(best) == 1 else []
+    for row in order:
+        if len(out[row].candidates) == 1:
+            mine = [b for b in broken if any(r == row for _, r, _ in b.cells())]
+            rules = [e.eq.rule for e in usable if row in e.rows and e.eq not in mine]
+            out[row] = Outcome(
+                out[row].candidates[0],
+                out[row].candidates,
+                describe(rules),
+                [f"{b.rule}:{b.row or ''}:{b.column or ''}" for b in mine],
+                cost,
+            )
+    return out, broken
+
+
+def _single(
+    fixed: dict[str, list[int | None]],
+    open_rows: dict[str, list[Reading]],
+    equations: list[Equation],
+    col_index: dict[str, int],
+) -> dict[str, Outcome]:
+    """The common case, one reading per open row: evaluate the equations once."""
+    values: dict[str, Sequence[int | None]] = {**fixed, **{r: c[0] for r, c in open_rows.items()}}
+    broken: list[Equation] = []
+    rules: dict[str, list[Equation]] = {r: [] for r in open_rows}
+    for eq in equations:
+        total = 0
+        touched: list[str] = []
+        for (_, row, col), coef in eq.terms:
+            row_values = values.get(row)
+            value = row_values[col_index[col]] if row_values is not None else None
+            if value is None:
+                break
+            total += coef * value
+            if row in rules:
+                touched.append(row)
+        else:
+            if touched:
+                for row in touched:
+                    rules[row].append(eq)
+                if total:
+                    broken.append(eq)
+    cost = len(broken)
+    if cost and not _one_cell(broken):
+        return {r: Outcome(None, [c[0]], cost=cost) for r, c in open_rows.items()}
+    out: dict[str, Outcome] = {}
+    for row, (reading,) in open_rows.items():
+        mine = [b for b in broken if b in rules[row]]
+        kept = [e.rule for e in rules[row] if e not in mine]
+        out[row] = Outcome(
+            reading,
+            [reading],
+            describe(kept),
+            [f"{b.rule}:{b.row or ''}:{b.column or ''}" for b in mine],
+            cost,
+        )
+    return out
+
+
+def _one_cell(broken: list[Equation]) -> bool:
+    common = set(broken[0].cells())
+    for eq in broken[1:]:
+        common &= set(eq.cells())
+    return bool(common)
+
+
+def table3_eqs(rows: Iterable[str], template: str | None) -> list[Equation]:
+    return _table3_eqs(frozenset(rows), template)
+
+
+@lru_cache(maxsize=256)  # a handful of row sets recur across reports
+def _table3_eqs(rows: frozenset[str], template: str | None) -> list[Equation]:
+    return table3_equations(Table3(template=template, rows={r: [None] * 7 for r in sorted(rows)}))
+
+
+# --- the tables' glued rows ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class GluedRow:
+    key: str
+    label: str
+    digits: str
+    line: int
+
+
+def _t3_row_sum(parts: list[int]) -> bool:
+    return len(parts) < 7 or sum(parts[:6]) == parts[6]
+
+
+def recover_table3(
+    found: dict[str, list[int | None]], glued: dict[str, GluedRow], template: str | None
+) -> list[Finding]:
+    """Read 表三's glued rows table-wide; fill ``found`` and say how each row was read."""
+    k = len(spec.T3_COLUMNS)
+    fixed = {key: values for key, values in found.items() if key not in glued}
+    equations = table3_eqs(found, template)
+    summed: dict[str, list[Reading]] = {}
+    summed = {key: list(row_sum_splits(row.digits, k - 1)) for key, row in glued.items()}
+    # Every plausible cut, not only those keeping the row sum: wanted in phase 2 only.
+    every: dict[str, tuple[Reading, ...] | None] = {
+        key: ((tuple(int(d) for d in row.digits),) if len(row.digits) == k else None)
+        for key, row in glued.items()
+    }
+    # Phase 1: readings whose own row sums hold. If the best of them breaks nothing, no
+    # other reading can tie with it (each breaks at least its own row sum).
+    outcomes = solve(fixed, summed, equations, spec.T3_COLUMNS)
+    if any(not summed[key] or outcomes[key].cost for key in glued):
+        every = {key: row_splits(row.digits, k) for key, row in glued.items()}
+        # Phase 2: the best reading breaks an equation, so the report may hold a real error
+        # that must stay visible. Rows with exactly one reading whose row sum holds keep it.
+        for key, readings in summed.items():
+            if len(readings) == 1:
+                fixed[key] = list(readings[0])
+        # A row some of whose readings keep its row sum is opened only to those; a row none
+        # of whose readings do is opened to all of them.
+        ranked = {key: summed[key] or list(every[key] or []) for key in glued if len(summed[key]) != 1}
+        second = solve(fixed, ranked, equations, spec.T3_COLUMNS)
+        outcomes = {
+            key: second.get(key)
+            or Outcome(
+                summed[key][0],
+                summed[key],
+                outcomes[key].decided_by or describe(["T3-ROW-SUM"]),
+                [],
+                second_cost(second),
+            )
+            for key in glued
+        }
+    findings: list[Finding] = []
+    for key, row in glued.items():
+        outcome = outcomes[key]
+        if outcome.values is not None:
+            found[key] = list(outcome.values)
+        if outcome.values is None and every[key] is None:
+            every[key] = row_splits(row.digits, k)
+        findings.append(_glued_finding("table3", key, row, outcome, every[key], spec.T3_COLUMNS))
+    return findings
+
+
+def second_cost(outcomes: dict[str, Outcome]) -> int:
+    return max((o.cost for o in outcomes.values()), default=0)
+
+
+def _t4_groups(parts: list[int]) -> bool:
+    n = len(spec.T4_COLUMNS)
+    return all(sum(parts[i : i + n - 1]) == parts[i + n - 1] for i in range(0, len(parts) - n + 1, n))
+
+
+@lru_cache(maxsize=1024)
+def _t4_readings(digits: str, k: int) -> tuple[Reading, ...] | None:
+    """表四's readings: those keeping every group sum, else all (ranked later by the search)."""
+    every = splits(digits, k, _t4_groups)
+    if every == []:
+        every = splits(digits, k)
+        if every == [] and digits.strip("0") == "":  # a run of zeros longer than the table
+            every = [(0,) * k]
+    return None if every is None else tuple(every)
+
+
+def recover_table4(row: GluedRow) -> tuple[Reading | None, list[Finding]]:
+    """表四 printed as one run of digits: its group sums cut it, or its surplus is dropped."""
+    k = len(spec.T4_GROUPS) * len(spec.T4_COLUMNS)
+    every = _t4_readings(row.digits, k)
+    readings = {"table4": list(every or [])}
+    equations = [
+        Equation(
+            e.rule,
+            e.table,
+            e.row,
+            e.column,
+            tuple((("t", "table4", f"{e.row}.{c}"), coef) for (_, _, c), coef in e.terms),
+            e.stated,
+        )
+        for e in table4_equations()
+    ]
+    columns = tuple(f"{g}.{c}" for g in spec.T4_GROUPS for c in spec.T4_COLUMNS)
+    outcome = solve({}, readings, equations, columns)["table4"]
+    return outcome.values, [_glued_finding("table4", None, row, outcome, every, columns)]
+
+
+def _glued_finding(
+    table: str,
+    key: str | None,
+    row: GluedRow,
+    outcome: Outcome,
+    every: Sequence[Reading] | None,
+    columns: tuple[str, ...],
+) -> Finding:
+    name = spec.TABLE_LABELS[table]
+    where = f"{name}「{row.label}」行的数字粘连为「{_short(row.digits)}」"
+    if outcome.values is not None:
+        shown = "、".join(map(str, outcome.values))
+        if every is not None and len(every) == 1:
+            how = "只有一种合理拆分（数字不以0开头）"
+        elif every is None:
+            how = f"只有一种合理拆分满足{outcome.decided_by}"
+        else:
+            how = f"在{len(every)}种合理拆分中只有一种满足{outcome.decided_by}"
+        kept = ""
+        if outcome.broken:
+            kept = "；按此读法报告本身的算术关系不成立，已保留原数字，由核对结果指出"
+        return Finding(
+            rule="PARSE-RECOVERED",
+            severity="info" if every is not None and len(every) == 1 and table == "table3" else "warning",
+            stage="parse",
+            table=table,
+            row=key,
+            row_label=row.label,
+            raw=row.digits[:200],
+            line=row.line,
+            values=dict(zip(columns, outcome.values, strict=True)),
+            message=f"{where}，{how}，已读为{shown}{kept}。",
+            fault="reading",
+        )
+    if every is None:
+        why = "可能的拆分过多，未逐一尝试"
+    elif not every:
+        why = "无法拆分为合理的数字（位数不符或以0开头）"
+    elif outcome.candidates:
+        listed = "；".join("、".join(map(str, c)) for c in outcome.candidates[:MAX_SHOWN])
+        why = f"有{len(outcome.candidates)}种以上拆分同样满足表内勾稽关系（如：{listed}）"
+    else:
+        why = "没有一种拆分能使表内勾稽关系成立（最多只差一个数）"
+    return Finding(
+        rule="PARSE-GLUED",
+        severity="error",
+        stage="parse",
+        table=table,
+        row=key,
+        row_label=row.label,
+        raw=row.digits[:200],
+        line=row.line,
+        message=f"{where}，{why}，无法确定各列数值，整行按空值处理，请核对原表。",
+        fault="reading",
+    )
+
+
+def _short(digits: str) -> str:
+    return digits if len(digits) <= 60 else f"{digits[:30]}…{digits[-10:]}（共{len(digits)}位）"
+
+
+_COUNT_THEN_MONEY = re.compile(r"^(\d+)\.(\d+)$")
+
+
+def count_and_money(raw: str) -> list[tuple[int, str]]:
+    """「1179.1500」 where a count and an amount of money belong: every plausible cut of
+    the integer digits (neither part with a leading zero, the amount keeping the decimals)."""
+    match = _COUNT_THEN_MONEY.match(raw.strip())
+    if not match:
+        return []
+    whole, frac = match.groups()
+    return [
+        (int(whole[:i]), f"{whole[i:]}.{frac}")
+        for i in range(1, len(whole))
+        if (i == 1 or whole[0] != "0") and (i == len(whole) - 1 or whole[i] != "0")
+    ]
