@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gipr_llm.domain.models import FailedInput, Report
+from gipr_llm.domain.models import Agreement, FailedInput, Report
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
@@ -120,8 +120,13 @@ BaseUrlOpt = Annotated[
 LlmModeOpt = Annotated[
     str | None,
     typer.Option(
-        "--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）", metavar="模式"
+        "--llm-mode",
+        help="instructor 模式：auto（默认：先用函数调用，接口不支持时自动改用 json）、tools、json、md_json",
+        metavar="模式",
     ),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="不读写大模型响应缓存（缓存目录默认为用户缓存目录，可用 GIPR_CACHE_DIR 指定）")
 ]
 JobsOpt = Annotated[
     int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）", metavar="数量")
@@ -133,6 +138,7 @@ LLM_OPTIONS: dict[str, tuple[Any, Any]] = {
     "model": (ModelOpt, None),
     "base_url": (BaseUrlOpt, None),
     "llm_mode": (LlmModeOpt, None),
+    "no_cache": (NoCacheOpt, False),
     "jobs": (JobsOpt, 1),
     "quiet": (Annotated[bool, typer.Option("-q", "--quiet", help="只输出数据和错误")], False),
 }
@@ -152,8 +158,10 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         global _quiet
         _quiet = _quiet or kwargs.pop("quiet")
-        options = {name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode")}
-        llm = llm_config(options["use_llm"], options["model"], options["base_url"], options["llm_mode"])
+        options = {name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode", "no_cache")}
+        llm = llm_config(
+            options["use_llm"], options["model"], options["base_url"], options["llm_mode"], options["no_cache"]
+        )
         return command(*args, llm=llm, **kwargs)
 
     run.__signature__ = own.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
@@ -161,12 +169,16 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None):
+def llm_config(
+    use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None, no_cache: bool = False
+):
     """The LLM settings the options and environment give, or None; says on stderr which path runs."""
     from gipr_llm.llm.config import LlmConfigError
 
     try:
-        config = LlmConfig.from_options(use_llm=use_llm, model=model, base_url=base_url, mode=mode)
+        config = LlmConfig.from_options(
+            use_llm=use_llm, model=model, base_url=base_url, mode=mode, no_cache=no_cache
+        )
     except LlmConfigError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
@@ -225,16 +237,25 @@ def extract(
     if fmt is None and (output is None or not output.suffix):
         fmt = "json" if single else "jsonl"
     failed: list[FailedInput] = []
+    agreement = Agreement()
 
     def reported(items: Iterable[Report | FailedInput]) -> Iterator[Report | FailedInput]:
+        nonlocal agreement
         for index, item in enumerate(items, start=1):
             if isinstance(item, FailedInput):
                 failed.append(item)  # named once, in the summary at the end
             else:
                 logging.getLogger("gipr").info("[%d/%d] %s", index, len(files), item.source.path)
+                if item.extraction.agreement is not None:
+                    agreement += item.extraction.agreement
             yield item
 
     write_or_exit("reports", reported(extract_many(files, llm, jobs)), output, fmt)
+    if agreement.rate is not None:
+        err(
+            f"规则与大模型一致率 {agreement.rate:.1%}（一致 {agreement.agreed}，仅规则 {agreement.rules_only}，"
+            f"仅大模型 {agreement.llm_only}，不一致 {agreement.disagreed}）(rules/LLM agreement)"
+        )
     if not files:
         err("没有找到报告文件 (no input files)")
         raise typer.Exit(2)

@@ -129,3 +129,14 @@ def test_jobs_extract_several_reports_at_once_in_input_order(tmp_path, seed_path
     # In a queue the four would take at least 6 s; overlapped, about 1.5 s plus parsing (the
     # margin is for a loaded machine).
     assert elapsed < 3 * 1.5
+
+
+def test_cached_reread_bills_nothing_and_reports_what_it_saved(garbled_004, tmp_path):
+    path, table_reply = garbled_004
+    with ScriptedServer(Script([Reply(table_reply), Reply(NARRATIVE_REPLY)])) as server:
+        first = extract(path, config_for(server, tmp_path))
+        second = extract(path, config_for(server, tmp_path))
+        assert len(server.completion_requests) == 2  # the second run asked nothing
+    assert second.table3.rows["unavailable_not_held"] == [1, 0, 0, 0, 0, 0, 1]
+    assert second.extraction.attempts == 0 and second.extraction.usage.total_tokens == 0
+    assert second.extraction.saved_usage.total_tokens == first.extraction.usage.total_tokens > 0

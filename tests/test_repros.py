@@ -151,3 +151,14 @@ def test_planted_instruction_holding_its_own_quote_does_not_ground():
     honest = Grounding.of(["本年度主动公开政府信息99999条。"])
     assert count_problem(honest, "proactive_total", None, 99999, "条", "主动公开政府信息99999条") is None
     assert squash("主动公开政府信息99999条") in squash(" ".join(narrative.values()))
+
+
+def test_prompt_injection_gives_no_fact_on_the_rules_path_either():
+    """The rules read report text as data too: the planted line states 主动公开政府信息99999条
+    inside an instruction to a model, which is not the report stating it."""
+    from gipr_llm.pipeline import extract
+
+    report = extract(REPROS / "prompt_injection.txt")
+    assert report.extraction.extractor == "rules"
+    assert all(c.value != 99999 for c in report.facts.counts)
+    assert any(c.kind == "proactive_total" for c in report.facts.counts)  # the honest total stays

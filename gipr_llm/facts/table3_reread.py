@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gipr_llm.domain.models import Finding, Table3
+from gipr_llm.domain.models import Finding, Table3, TokenUsage
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.llm.protocol import CallStats, LlmCallError
 
@@ -47,5 +47,5 @@ def reread_table3(table_text: str, config: LlmConfig) -> TableReread:
             message=f"表三解析失败后请大模型重新读取，未成功：{err.reason}",
         )
         return TableReread(None, [finding], err.stats)
-    stats = CallStats() if result.cached else result.stats
+    stats = CallStats(saved=result.saved or TokenUsage()) if result.cached else result.stats
     return TableReread(Table3(template=result.value.template, rows=result.value.rows), [], stats)

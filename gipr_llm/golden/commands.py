@@ -243,8 +243,14 @@ def eval_command(
         list[Path] | None, typer.Option("--compare", help="并排比较已保存的 --json 结果（可重复）")
     ] = None,
     golden_dir: DirOpt = None,
+    min_recall: Annotated[
+        float | None, typer.Option("--min-recall", min=0, max=1, help="总召回率低于此值时以退出码 1 结束（供 CI 把关）")
+    ] = None,
+    min_precision: Annotated[
+        float | None, typer.Option("--min-precision", min=0, max=1, help="总准确率低于此值时以退出码 1 结束")
+    ] = None,
 ) -> None:
-    """按 golden 事实评测叙述事实抽取：各字段准确率/召回率、数字完全一致、引文核验失败、重试、token 与成本。"""
+    """按 golden 事实评测叙述事实抽取：各字段准确率/召回率、数字完全一致、引文核验失败、重试、token 与成本、规则与大模型一致率。"""
     from gipr_llm.golden import evaluate as ev
     from gipr_llm.llm.config import LlmConfig, LlmConfigError
 
@@ -276,6 +282,9 @@ def eval_command(
         raise typer.Exit(2) from None
     data = result.as_dict()
     _emit(ev.render_json(data) if as_json else ev.render_text(data), output)
+    if failures := ev.below_thresholds(data, min_recall=min_recall, min_precision=min_precision):
+        _err("评测未达门槛：" + "；".join(failures))
+        raise typer.Exit(1)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -46,6 +47,11 @@ from gipr_llm.llm.protocol import CallStats, LlmCallError, LlmResult, T
 log = logging.getLogger("gipr.llm")
 
 _MODES = {"tools": instructor.Mode.TOOLS, "json": instructor.Mode.JSON, "md_json": instructor.Mode.MD_JSON}
+# A 400 whose message says the endpoint cannot call tools (vLLM without --enable-auto-tool-choice,
+# Ollama models without tool support, some compatible gateways).
+_NO_TOOLS = re.compile(r"tool|function.?call|auto.?tool.?choice", re.IGNORECASE)
+# Endpoints found not to take tools, for the rest of the process (the batch): (base URL, model).
+_JSON_ONLY: set[tuple[str | None, str]] = set()
 _MIN_REQUEST_SECONDS = 0.05  # less time than this left before the deadline: don't start a request
 
 
@@ -119,7 +125,11 @@ class OpenAICompatibleLLM:
 
     def __init__(self, config: LlmConfig, sleep: Callable[[float], None] = time.sleep) -> None:
         self.model = config.model
-        self.mode = config.mode
+        self.base_url = config.base_url
+        self.sampling = {"temperature": config.temperature}
+        self._auto = config.mode == "auto"
+        self.mode = self._resolved_mode(config)
+        self.mode_note: str | None = None  # set when auto mode switched to json during a call
         self._config = config
         self._sleep = sleep
         self._secret = config.api_key.get_secret_value()
@@ -131,12 +141,42 @@ class OpenAICompatibleLLM:
             http_client=openai.DefaultHttpxClient(transport=_DeadlineTransport()),
         )
 
+    def _resolved_mode(self, config: LlmConfig) -> str:
+        if config.mode != "auto":
+            return config.mode
+        return "json" if (config.base_url, config.model) in _JSON_ONLY else "tools"
+
     def complete(
         self,
         messages: list[dict[str, str]],
         response_model: type[T],
         *,
         before_last_attempt: Callable[[], None] = lambda: None,
+    ) -> LlmResult[T]:
+        try:
+            return self._complete(messages, response_model, before_last_attempt)
+        except LlmCallError as err:
+            if not (self._auto and self.mode == "tools" and err.refused_tools):
+                raise
+            first = err.stats
+        # auto: the endpoint refused tool calling; JSON mode from now on, said once.
+        _JSON_ONLY.add((self.base_url, self.model))
+        self.mode = "json"
+        self.mode_note = "接口不支持函数调用（HTTP 400），已改用 JSON 模式 (--llm-mode auto: tools -> json)"
+        log.warning("%s：%s", self.model, self.mode_note)
+        try:
+            result = self._complete(messages, response_model, before_last_attempt)
+        except LlmCallError as again:
+            again.stats.requests += first.requests
+            raise
+        result.stats.requests += first.requests
+        return result
+
+    def _complete(
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[T],
+        before_last_attempt: Callable[[], None],
     ) -> LlmResult[T]:
         config = self._config
         stats = CallStats()
@@ -163,7 +203,7 @@ class OpenAICompatibleLLM:
                 stats.add_usage(usage.prompt_tokens or 0, usage.completion_tokens or 0, usage.total_tokens)
             return response
 
-        create = instructor.patch(create=send, mode=_MODES[config.mode])
+        create = instructor.patch(create=send, mode=_MODES[self.mode])
         options: dict[str, Any] = {"model": config.model}
         if config.temperature is not None:
             options["temperature"] = config.temperature
@@ -176,7 +216,9 @@ class OpenAICompatibleLLM:
                 **options,
             )
         except (InstructorError, openai.OpenAIError, DeadlineExceeded, ValidationError) as err:
-            raise LlmCallError(self._redact(self._reason(err, stats)), stats) from None
+            error = LlmCallError(self._redact(self._reason(err, stats)), stats)
+            error.refused_tools = _refused_tools(err)
+            raise error from None
         return LlmResult(value=value, stats=stats)
 
     def _request_with_retries(self, kwargs: dict[str, Any], stats: CallStats, deadline: float) -> Any:
@@ -244,6 +286,14 @@ class OpenAICompatibleLLM:
 
     def _redact(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
+
+
+def _refused_tools(err: BaseException) -> bool:
+    cause = err.__cause__ if isinstance(err, InstructorRetryException) and err.__cause__ else err
+    if not (isinstance(cause, openai.APIStatusError) and cause.status_code == 400):
+        return False
+    body = json.dumps(getattr(cause, "body", None), ensure_ascii=False) + str(cause.message)
+    return bool(_NO_TOOLS.search(body))
 
 
 def _describe(exc: BaseException | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gipr_llm.domain.models import Document, Finding, Report, Sections, Table3
+from gipr_llm.domain.models import Document, Finding, Report, Sections, Table3, TokenUsage
 from gipr_llm.load import load
 from gipr_llm.parse.document import parse, set_templates, table3_failed, table_text
 
@@ -45,6 +45,14 @@ def extract(path: str | Path, llm: LlmConfig | None = None) -> Report:
                 run.usage.prompt_tokens, run.usage.completion_tokens, run.usage.total_tokens
             )
         run.usage = table_stats.usage
+    if table_stats is not None and table_stats.saved.total_tokens:
+        # a cached 表三 re-read billed nothing; what it saved is reported beside the narrative's
+        saved = run.saved_usage or TokenUsage()
+        run.saved_usage = TokenUsage(
+            prompt_tokens=saved.prompt_tokens + table_stats.saved.prompt_tokens,
+            completion_tokens=saved.completion_tokens + table_stats.saved.completion_tokens,
+            total_tokens=saved.total_tokens + table_stats.saved.total_tokens,
+        )
     report.facts = facts
     report.extraction = run
     report.findings.extend(findings)

@@ -14,48 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from gipr_llm.domain.numerals import CN_DIGITS, chinese_to_int
 from gipr_llm.domain.textnorm import nfkc
 
 _ARABIC = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\d])")
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_CHARS = "零〇一二两三四五六七八九十百千万"
 COUNT_UNITS = "件项个条份次家宗篇年人倍%"
 _CN_NUMBER = re.compile(
     rf"(?P<percent>百分之)?(?<![第每逐唯统进同单])(?P<numeral>[{_CN_CHARS}]+)(?(percent)|(?=[{COUNT_UNITS}]))"
 )
-
-
-def chinese_to_int(numeral: str) -> int | None:
-    """二十三 -> 23, 一百零五 -> 105, 三万二千 -> 32000, 二〇二一 -> 2021; None if not a numeral."""
-    if numeral and all(ch in _CN_DIGITS for ch in numeral) and len(numeral) > 1:
-        return int("".join(str(_CN_DIGITS[ch]) for ch in numeral))  # digit by digit, as in years
-    total, section, digit = 0, 0, None
-    for ch in numeral:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            section += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-        elif ch == "万":
-            total += (section + (digit or 0)) * 10000
-            section, digit = 0, None
-        else:
-            return None
-    return total + section + (digit or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +49,9 @@ def _value(numeral: str) -> Decimal | None:
     if "点" in numeral:  # 三十点五
         whole, _, fraction = numeral.partition("点")
         whole_value = _value(whole) if whole else None
-        if whole_value is None or not fraction or any(ch not in _CN_DIGITS for ch in fraction):
+        if whole_value is None or not fraction or any(ch not in CN_DIGITS for ch in fraction):
             return None
-        return whole_value + Decimal("0." + "".join(str(_CN_DIGITS[ch]) for ch in fraction))
+        return whole_value + Decimal("0." + "".join(str(CN_DIGITS[ch]) for ch in fraction))
     if numeral[0].isdigit():
         try:
             return Decimal(numeral.replace(",", ""))
