@@ -235,6 +235,8 @@ def bench_jobs(folder: Path, files: int) -> None:
     if "--jobs" not in help_text:
         print("   skipped: this build has no --jobs option")
         return
+    if "使用大模型时" in help_text:  # the option's help says it is for LLM calls only
+        print("   note: in this build -j runs LLM calls concurrently only; the deterministic path is serial")
     inputs = folder / "inputs"
     inputs.mkdir()
     write_text_variants(inputs, files)
