@@ -172,6 +172,30 @@ def brief(
 
 
 @app.command()
+def review(
+    paths: Annotated[
+        list[Path], typer.Argument(help="报告文件、目录，或 gipr extract 输出的 .jsonl 文件")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 HTML 文件")] = Path("review.html"),
+    use_llm: UseLlmOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    llm_mode: LlmModeOpt = None,
+    jobs: JobsOpt = 1,
+) -> None:
+    """生成审核页面：一个离线 HTML 文件，列出每份报告的状态，按模板展示三张表并标出问题单元格。退出码同 check。"""
+    from gipr_llm.pipeline.review import review_run, write_review
+
+    run = review_run(paths, llm_config(use_llm, model, base_url, llm_mode), jobs)
+    write_review(run, output)
+    _report_failures(run.failed, len(run.reports) + len(run.failed))
+    if run.no_input:
+        err("没有找到报告文件 (no input files)")
+    err(f"审核页面已写入 {output}（{len(run.reports) + len(run.failed)} 份报告）")
+    raise typer.Exit(run.exit_code)
+
+
+@app.command()
 def schema(output: OutputOpt = None) -> None:
     """输出 extract 结果的 JSON Schema。"""
     import json
