@@ -86,7 +86,7 @@ def test_clicking_the_finding_scrolls_to_and_highlights_the_cell(page):
     assert "hl" in cell.get_attribute("class")
     after = cell.bounding_box()
     viewport = page.viewport_size
-    assert after["y"] != before["y"] and 0 <= after["y"] and after["y"] + after["height"] <= viewport["height"]
+    assert after["y"] != before["y"] and after["y"] >= 0 and after["y"] + after["height"] <= viewport["height"]
     assert page.locator("#detail .hl").count() == 1
     # the finding says the likely value too
     assert "很可能应为 182" in page.locator('#detail .finding[aria-pressed="true"]').inner_text()
@@ -105,9 +105,8 @@ def test_filter_reading_problems_shows_only_those(page):
     assert items.count() == 2
     for text in items.all_inner_texts():
         assert "仅有读取问题" in text
-    assert {"002_messy.txt", "004_e68095c7a9b5b53d.txt"} == {
-        name for name in ("002_messy.txt", "004_e68095c7a9b5b53d.txt") if any(name in t for t in items.all_inner_texts())
-    }
+    texts = " ".join(items.all_inner_texts())
+    assert "002_messy.txt" in texts and "004_e68095c7a9b5b53d.txt" in texts
     # a reading problem is not presented as the report's fault
     assert "读取问题（工具未能读准，不是报告的错）" in page.locator("#detail .findings").inner_text()
     page.fill("#search", "外事")
