@@ -89,7 +89,8 @@
   // --- one report --------------------------------------------------------------------
   function fmt(v) { return v === null || v === undefined ? "—" : String(v); }
 
-  function cellHTML(r, key, value, missingRow) {
+  function cellHTML(r, key, value, missingRow, splitRow) {
+    if (splitRow) return `<td class="split" data-key="${key}"><span class="lab">见分项</span></td>`;
     if (missingRow) return `<td class="missing" data-key="${key}"><span class="lab">未读到</span></td>`;
     const c = r.cells[key];
     const st = c && c.state;
@@ -176,11 +177,12 @@
         cols.map((c) => `<th>${esc(L.table2_columns[c] || c)}</th>`).join("") + `</tr></thead><tbody>`;
       for (const row of layout.slice(i, j)) {
         const values = t.rows[row.row];
+        const split = !values && Object.keys((t.sub_rows || {})[row.row] || {}).length > 0;
         html += `<tr data-row="${row.row}"><th class="rowh" scope="row">${esc(row.label)}</th>` +
           cols.map((c) => {
             const unit = t.units[`${row.row}.${c}`];
             const note = t.notes[`${row.row}.${c}`];
-            let cell = cellHTML(r, `table2.${row.row}.${c}`, values ? values[c] : null, !values);
+            let cell = cellHTML(r, `table2.${row.row}.${c}`, values ? values[c] : null, !values, split);
             if (unit || note) cell = cell.replace(/<\/td>$/, `<span class="raw">${esc(unit ? "单位：" + unit : "")}${note ? " " + esc(note) : ""}</span></td>`);
             return cell;
           }).join("") + `</tr>`;
@@ -206,8 +208,13 @@
 
   function findingHTML(f, i) {
     const kind = f.fault || "info";
-    const fix = f.likely_fix && f.likely_fix.likely !== undefined && f.likely_fix.likely !== null
-      ? `<span class="fix">填报 ${esc(fmt(f.likely_fix.stated))} → 很可能应为 ${esc(fmt(f.likely_fix.likely))}</span>` : "";
+    const lf = f.likely_fix || {};
+    let fix = "";
+    if (lf.likely !== undefined && lf.likely !== null) {
+      fix = lf.stated === null || lf.stated === undefined
+        ? `<span class="fix">推算应为 ${esc(fmt(lf.likely))}（未自动填入）</span>`
+        : `<span class="fix">填报 ${esc(fmt(lf.stated))} → 很可能应为 ${esc(fmt(lf.likely))}</span>`;
+    }
     const raw = f.raw ? `<span class="rule">原文「${esc(f.raw)}」</span>` : "";
     return `<li><button type="button" class="finding f-${kind}" data-index="${i}" aria-pressed="false">` +
       `<span class="rule">${esc(SEVERITY_LABELS[f.severity])} · ${esc(f.rule)}${findingWhere(f) ? " · " + esc(findingWhere(f)) : ""}</span>` +
@@ -220,9 +227,9 @@
     for (const kind of ["report", "reading", "info"]) {
       const items = r.findings.map((f, i) => [f, i]).filter(([f]) => (f.fault || "info") === kind);
       if (!items.length) continue;
-      html += `<h3>${FAULT_LABELS[kind]}（${items.length}）</h3>`;
+      html += `<div class="fgroup g-${kind}"><h3>${FAULT_LABELS[kind]}（${items.length}）</h3>`;
       if (kind === "reading") html += `<p class="group-note">以下内容是工具读取时遇到的问题，请对照原件核实，不应作为退回理由。</p>`;
-      html += `<ol>${items.map(([f, i]) => findingHTML(f, i)).join("")}</ol>`;
+      html += `<ol>${items.map(([f, i]) => findingHTML(f, i)).join("")}</ol></div>`;
     }
     return html;
   }
@@ -286,22 +293,32 @@
     return html + `</ol>`;
   }
 
+  function conclusionHTML(r) {
+    let text;
+    if (r.status === "report") text = `发现 ${r.nReport} 处填报问题，请核实更正后重新报送。`;
+    else if (r.status === "failed") text = "报送的文件无法读取，请重新报送可读的文件。";
+    else if (r.status === "reading") text = `未发现填报错误；另有 ${r.nReading} 处内容工具未能读准，请对照原件核对。`;
+    else text = "未发现填报错误。";
+    return `<p class="conclusion"><strong>审核结论：</strong>${esc(text)}</p>`;
+  }
+
   function reportHTML(r, forPrint) {
     const year = r.year != null ? `${r.year}年度` : "年度未识别";
     const tpl = r.template ? TEMPLATE_LABELS[r.template] || r.template : "模板未识别";
     const nav = forPrint ? "" : `<span class="nav"><button type="button" data-go="-1">上一份（K）</button><button type="button" data-go="1">下一份（J）</button><button type="button" data-print="1">打印审核意见</button></span>`;
     let html = `<article class="report-view" data-id="${r.id}"><p class="print-only">政府信息公开工作年度报告审核意见</p>` +
-      `<div class="report-head"><h2>${esc(r.agency || r.body || "（未识别机关）")}</h2>${statusBadge(r.status)}` +
+      `<div class="report-head"><h2>${esc(r.agency || r.body || r.file)}</h2>${statusBadge(r.status)}` +
       `<span class="meta">${year} · ${esc(tpl)} · 文件 ${esc(r.file)}${r.converted ? " · " + esc(r.converted) : ""}</span>${nav}</div>` +
-      `<p class="meta">源文件：<code>${esc(r.path)}</code></p>`;
+      `<p class="meta">源文件：<code>${esc(r.path)}</code></p>` + conclusionHTML(r);
     if (r.status === "failed") return html + `<p><strong>未能读取：</strong>${esc(r.reason)}</p><p>请向报送单位索取可读的文件（文本、网页、DOCX 或可复制文字的 PDF）后重新审核。</p></article>`;
     const legend = `<ul class="legend" aria-label="图例">${Object.entries(L.cell_state_labels).map(([k, v]) => `<li class="st-${k}">${esc(v)}</li>`).join("")}</ul>`;
     html += `<div class="layout"><div class="tables">${legend}` +
       `<h3>${esc(L.section_labels.proactive)}（表二）</h3>${table2HTML(r)}` +
       `<h3>${esc(L.section_labels.applications)}（表三）</h3>${table3HTML(r)}` +
       `<h3>${esc(L.section_labels.review_litigation)}（表四）</h3>${table4HTML(r)}</div>` +
-      `<section class="findings" aria-label="问题清单"><h3>审核意见</h3>${findingsHTML(r)}</section></div>` +
-      `<section class="narrative"><h3>叙述部分</h3>${narrativeHTML(r)}</section></article>`;
+      `<section class="findings" aria-label="问题清单"><h3>问题清单</h3>${findingsHTML(r)}</section></div>` +
+      `<section class="narrative no-print"><h3>叙述部分</h3>${narrativeHTML(r)}</section>` +
+      `<p class="print-only sign">审核单位（盖章）：＿＿＿＿＿＿＿＿　　审核人：＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日</p></article>`;
     return html;
   }
 
