@@ -171,13 +171,23 @@ def test_narrative_quote_is_highlighted_and_linked_to_its_fact(page):
 
 def test_print_shows_one_report_as_an_audit_opinion(page):
     page.emulate_media(media="print")
-    assert not page.locator("#list-pane").is_visible()
-    assert page.locator("#detail .print-only").is_visible()
-    assert "政府信息公开工作年度报告审核意见" in page.locator("#detail").inner_text()
-    assert page.evaluate(
-        "getComputedStyle(document.querySelector('.report-view')).breakAfter"
-    ) == "page"
-    page.emulate_media(media="screen")
+    try:
+        assert not page.locator("#list-pane").is_visible()
+        assert not page.locator("#detail .narrative").is_visible()
+        assert page.locator("#detail .print-only").first.is_visible()
+        assert "审核结论：发现 3 处填报问题" in page.locator("#detail").inner_text()
+        view = "getComputedStyle(document.querySelector('#detail .report-view')).breakAfter"
+        assert page.evaluate(view) == "page"
+        # 打印筛选出的审核意见: every filtered report, each its own page (print dialog stubbed)
+        page.emulate_media(media="screen")
+        page.select_option("#filter-status", "reading")
+        page.evaluate("window.print = () => {}")
+        page.click("#print-filtered")
+        page.emulate_media(media="print")
+        views = page.locator("#print-area .report-view")
+        assert views.count() == 2 and views.first.is_visible() and not page.locator(".app").is_visible()
+    finally:
+        page.emulate_media(media="screen")
 
 
 def test_no_network_request(page):
