@@ -195,7 +195,8 @@ def test_no_network_request(page):
     for _ in range(7):
         page.keyboard.press("j")
     page.keyboard.press("n")
-    page.reload()
+    page.reload()  # the address keeps the report shown (#r=6): a link to one report works
     page.wait_for_selector("html[data-ready='1']")
+    assert page.locator("#detail .report-view").get_attribute("data-id") == "6"
     page.keyboard.press("n")
     assert page.requests == [page.url.split("#")[0]]  # the page itself, on reload; nothing else

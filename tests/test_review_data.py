@@ -84,19 +84,22 @@ def test_finding_cells_cover_sums_and_swaps():
     assert finding_cells(swap) == ["table3.*.research", "table3.*.commercial"]
 
 
-def test_page_is_self_contained_and_embeds_text_safely(tmp_path, seed_paths):
+def test_page_is_self_contained_and_embeds_text_safely(seed_paths):
     run = review_run([seed_paths["003"]])
     run.reports[0].report.meta.agency = "</script><img src=https://example.invalid/x.png>"
+    run.reports[0].report.narrative["other"] = "<!-- <script>alert(1)</script>"
     page = render_review(run)
-    assert page.count("</script>") == 2  # the data block's and the code's own, nothing from the data
+    # the list data, one report's details, and the code: nothing in the data closes a script
+    assert page.count("</script>") == 3
     assert "default-src 'none'" in page
-    block = re.search(r'id="gipr-data">(.*?)</script>', page, re.S)
-    markup = page[: block.start(1)] + page[block.end(1) :]  # the data is JSON, never markup
+    blocks = list(re.finditer(r'<script type="application/json" id="([^"]+)">(.*?)</script>', page, re.S))
+    assert [b.group(1) for b in blocks] == ["gipr-data", "gipr-r-0"]
+    markup = re.sub(r'(<script type="application/json"[^>]*>).*?</script>', r"\1</script>", page, flags=re.S)
     # no address the browser could fetch: no src/href to a network scheme, no @import or url()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", markup, re.I)
     assert "@import" not in markup and "url(" not in markup
-    data = json.loads(block.group(1))
-    assert data["reports"][0]["agency"].startswith("</script>")
+    assert json.loads(blocks[0].group(2))["reports"][0]["agency"].startswith("</script>")
+    assert json.loads(blocks[1].group(2))["narrative"]["other"].startswith("<!--")
 
 
 def test_review_reads_extract_jsonl_like_the_files(tmp_path, seed_paths):

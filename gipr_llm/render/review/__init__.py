@@ -13,7 +13,7 @@ import re
 from importlib.resources import files
 
 from gipr_llm.checks.batch import CheckRun
-from gipr_llm.render.review.data import review_data
+from gipr_llm.render.review.data import review_data, split_summary
 
 __all__ = ["render_review", "review_data"]
 
@@ -31,11 +31,19 @@ def _embed_json(data: object) -> str:
 def render_review(run: CheckRun, title: str = "政府信息公开工作年度报告审核") -> str:
     """The whole page as one string."""
     page = _asset("page.html")
+    data = review_data(run)
+    summaries, details = [], []
+    for entry in data["reports"]:
+        summary, detail = split_summary(entry)
+        summaries.append(summary)
+        # one element per report, parsed only when the report is shown (1,000 open in < 2 s)
+        details.append(f'<script type="application/json" id="gipr-r-{entry["id"]}">{_embed_json(detail)}</script>')
     parts = {
         "/*@STYLE@*/": _asset("review.css"),
         "/*@SCRIPT@*/": _asset("review.js"),
         "@TITLE@": html.escape(title),
-        "@DATA@": _embed_json(review_data(run)),
+        "@DATA@": _embed_json({"layout": data["layout"], "reports": summaries}),
+        "<!--@DETAILS@-->": "\n".join(details),
     }
     # One pass, so nothing inserted (a report's text) is ever read as a marker.
     pattern = re.compile("|".join(re.escape(marker) for marker in parts))

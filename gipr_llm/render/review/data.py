@@ -206,7 +206,7 @@ def failed_json(item: FailedInput) -> dict[str, Any]:
 
 
 def _send_back_order(entry: dict[str, Any]) -> tuple:
-    errors = sum(1 for f in entry["findings"] if f.get("fault") == "report" and f["severity"] != "info")
+    errors = sum(f.get("fault") == "report" and f["severity"] != "info" for f in entry["findings"])
     return (STATUS_ORDER.index(entry["status"]), -errors, entry["body"] or "", entry["path"])
 
 
@@ -252,4 +252,18 @@ def review_data(run: CheckRun) -> dict[str, Any]:
     entries.sort(key=_send_back_order)
     for index, entry in enumerate(entries):
         entry["id"] = index
+        entry["n_report"] = sum(f.get("fault") == "report" and f["severity"] != "info" for f in entry["findings"])
+        entry["n_reading"] = sum(f.get("fault") == "reading" for f in entry["findings"])
+        entry["rules"] = sorted({f["rule"] for f in entry["findings"]})
     return {"layout": layout(), "reports": entries}
+
+
+# What the list needs of every report at once; the rest of a report is parsed when it is shown.
+SUMMARY_FIELDS = ("id", "path", "file", "status", "reason", "agency", "body", "year", "template",
+                  "n_report", "n_reading", "rules")  # fmt: skip
+
+
+def split_summary(entry: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the list's fields, the rest) of one report entry."""
+    summary = {k: entry[k] for k in SUMMARY_FIELDS if entry.get(k) is not None}
+    return summary, {k: v for k, v in entry.items() if k not in SUMMARY_FIELDS}

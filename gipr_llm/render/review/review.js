@@ -1,6 +1,7 @@
 // gipr review page: renders the embedded JSON on demand (the list once, one report at a time).
 "use strict";
 (function () {
+  performance.mark("gipr-script");
   const DATA = JSON.parse(document.getElementById("gipr-data").textContent);
   const L = DATA.layout;
   const REPORTS = DATA.reports;
@@ -16,12 +17,22 @@
   };
   const state = { filtered: [], current: -1, finding: -1, filter: { status: "", rule: "", body: "", q: "" } };
 
-  // --- per-report summaries, computed once -------------------------------------------
+  // --- per-report summaries; the rest of a report is parsed when it is first shown -------
   for (const r of REPORTS) {
-    r.nReport = r.findings.filter((f) => f.fault === "report" && f.severity !== "info").length;
-    r.nReading = r.findings.filter((f) => f.fault === "reading").length;
-    r.rules = new Set(r.findings.map((f) => f.rule));
+    r.nReport = r.n_report || 0;
+    r.nReading = r.n_reading || 0;
+    r.rules = new Set(r.rules || []);
     r.search = ((r.agency || "") + " " + (r.body || "") + " " + r.path).toLowerCase();
+  }
+  function full(id) {
+    const r = REPORTS[id];
+    if (r && !r.loaded) {
+      const el = document.getElementById(`gipr-r-${id}`);
+      Object.assign(r, el ? JSON.parse(el.textContent) : {}, { loaded: true });
+      r.findings = r.findings || [];
+      r.cells = r.cells || {};
+    }
+    return r;
   }
 
   // --- the list ----------------------------------------------------------------------
@@ -325,7 +336,7 @@
   function show(id) {
     state.current = id;
     state.finding = -1;
-    const r = REPORTS[id];
+    const r = full(id);
     $("detail").innerHTML = r ? reportHTML(r, false) : `<p class="empty">没有符合条件的报告。</p>`;
     $("detail").scrollTop = 0;
     if (r && history.replaceState) history.replaceState(null, "", `#r=${id}`);
@@ -395,7 +406,7 @@
 
   // --- printing: the current report, or every filtered one, one per page ---------------
   function printReports(list) {
-    $("print-area").innerHTML = list.map((r) => reportHTML(r, true)).join("");
+    $("print-area").innerHTML = list.map((r) => reportHTML(full(r.id), true)).join("");
     document.body.classList.add("print-batch");
     window.print();
   }
@@ -425,7 +436,7 @@
       if (f) { selectFinding(Number(f.dataset.index), false); return; }
       const go = e.target.closest("[data-go]");
       if (go) { stepReport(Number(go.dataset.go)); return; }
-      if (e.target.closest("[data-print]")) { printReports([REPORTS[state.current]]); return; }
+      if (e.target.closest("[data-print]")) { printReports([full(state.current)]); return; }
       const a = e.target.closest("a[data-mark]");
       if (a) { e.preventDefault(); const m = document.getElementById(a.dataset.mark); if (m) flash(m); return; }
       const mark = e.target.closest("mark[data-facts]");
@@ -457,11 +468,15 @@
   }
 
   function start() {
+    performance.mark("gipr-start");
     fillFilters();
+    performance.mark("gipr-filters");
     wire();
     const wanted = /^#r=(\d+)$/.exec(location.hash);
     state.current = wanted && REPORTS[Number(wanted[1])] ? Number(wanted[1]) : -1;
     applyFilters();
+    if (state.current >= 0 && !$("detail").querySelector(".report-view")) show(state.current);
+    performance.mark("gipr-list");
     document.documentElement.dataset.ready = "1";
     window.giprReadyAt = performance.now();
   }
