@@ -159,7 +159,8 @@ def _number(value: Any) -> Any:
 
 
 def _finding_json(f: Finding) -> dict[str, Any]:
-    data = f.model_dump(mode="json", exclude_none=True)
+    # ``values`` are shown through ``cells`` (which cells a finding is about) and the message
+    data = f.model_dump(mode="json", exclude_none=True, exclude={"values"})
     data["fault"] = finding_fault(f)
     data["cells"] = finding_cells(f)
     return data
