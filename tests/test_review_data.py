@@ -27,10 +27,10 @@ def _finding(rule: str, severity: str = "error", stage: str = "check", message: 
     return Finding(rule=rule, severity=severity, stage=stage, message=message, **kw)
 
 
-def test_fault_is_the_findings_own_or_inferred_from_its_stage():
+def test_fault_is_the_findings_own_or_its_rules():
     assert finding_fault(_finding("T3-ROW-SUM")) == "report"
     assert finding_fault(_finding("PARSE-ROW-LENGTH", stage="parse")) == "reading"
-    assert finding_fault(_finding("NARRATIVE-TABLE", severity="info")) is None
+    assert finding_fault(_finding("CELL-IMPLIED", severity="info")) is None
     assert finding_fault(_finding("PARSE-RECOVERED", severity="info", stage="parse")) == "reading"
     # once a stage sets fault, it wins over the inference
     assert finding_fault(_finding("X", stage="parse", fault="report")) == "report"

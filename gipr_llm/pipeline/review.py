@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from gipr_llm.checks.batch import CheckRun, check_batch
 from gipr_llm.domain.models import FailedInput, Report
 from gipr_llm.pipeline.batch import check_paths, extract_batch
-from gipr_llm.render.review import render_review
+from gipr_llm.render.formats import write_output
 
 if TYPE_CHECKING:
     from gipr_llm.llm.config import LlmConfig
@@ -65,5 +65,5 @@ def review_run(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: 
 
 
 def write_review(run: CheckRun, output: Path) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_review(run), encoding="utf-8")
+    """The page written to ``output`` (atomically, through the output-format registry)."""
+    write_output("check", run, output, "html")

@@ -11,11 +11,13 @@ import html
 import json
 import re
 from importlib.resources import files
+from pathlib import Path
+from typing import IO
 
 from gipr_llm.checks.batch import CheckRun
 from gipr_llm.render.review.data import review_data, split_summary
 
-__all__ = ["render_review", "review_data"]
+__all__ = ["render_review", "review_data", "write_html"]
 
 
 def _asset(name: str) -> str:
@@ -48,3 +50,8 @@ def render_review(run: CheckRun, title: str = "政府信息公开工作年度报
     # One pass, so nothing inserted (a report's text) is ever read as a marker.
     pattern = re.compile("|".join(re.escape(marker) for marker in parts))
     return pattern.sub(lambda m: parts[m.group(0)], page)
+
+
+def write_html(run: CheckRun, out: IO[str], path: Path | None) -> None:
+    """The output-format registry's writer (``render/formats.py``)."""
+    out.write(render_review(run))

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from gipr_llm.checks.batch import CheckedReport, CheckRun
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import FailedInput, Finding
+from gipr_llm.domain.rules import LOCALISING_RULES, RULES, rule
 
 Status = Literal["report", "reading", "failed", "clean"]
 STATUS_ORDER: tuple[Status, ...] = ("report", "failed", "reading", "clean")  # send-back first
@@ -35,7 +36,7 @@ CELL_STATE_LABELS: dict[str, str] = {
     "na": "不适用",
 }
 # Rules that name the wrong cell itself (and its likely value), not just a broken sum.
-_LOCALISING = {"LOCALISED", "LOCALISED-SWAP", "BLANK-IMPLIED"}
+_LOCALISING = LOCALISING_RULES
 _PARSE_STATE = {
     "PARSE-CELL-BLANK": "blank",
     "PARSE-CELL-NA": "na",
@@ -46,18 +47,9 @@ _PARSE_STATE = {
 
 
 def finding_fault(f: Finding) -> str | None:
-    """Whose fault a finding is: its own ``fault`` when set; else inferred from its stage.
-
-    Until every stage sets ``fault``, a check-stage error or warning is the report's, a
-    parse or narrative error or warning is the reading's, and info is neither.
-    """
-    if f.fault is not None:
-        return f.fault
-    if f.rule == "PARSE-RECOVERED":
-        return "reading"
-    if f.severity == "info":
-        return None
-    return "report" if f.stage == "check" else "reading"
+    """Whose fault a finding is: its own ``fault`` when the stage set it, else its rule's
+    (the rule registry, ``domain/rules.py``)."""
+    return f.fault if f.fault is not None else rule(f.rule).fault
 
 
 def report_status(findings: Iterable[Finding]) -> Status:
@@ -162,6 +154,7 @@ def _finding_json(f: Finding) -> dict[str, Any]:
     # ``values`` are shown through ``cells`` (which cells a finding is about) and the message
     data = f.model_dump(mode="json", exclude_none=True, exclude={"values"})
     data["fault"] = finding_fault(f)
+    data["rule_name"] = rule(f.rule).name
     data["cells"] = finding_cells(f)
     return data
 
@@ -228,6 +221,7 @@ def layout() -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "status_order": list(STATUS_ORDER),
         "cell_state_labels": CELL_STATE_LABELS,
+        "rule_names": {rule_id: row.name for rule_id, row in RULES.items()},
     }
 
 

@@ -56,7 +56,7 @@
     $("filter-status").insertAdjacentHTML("beforeend",
       L.status_order.map((s) => `<option value="${s}">${esc(L.status_labels[s])}（${counts[s]}）</option>`).join(""));
     $("filter-rule").insertAdjacentHTML("beforeend",
-      [...rules].sort().map(([rule, n]) => `<option value="${esc(rule)}">${esc(rule)}（${n}份）</option>`).join(""));
+      [...rules].sort().map(([rule, n]) => `<option value="${esc(rule)}">${esc(L.rule_names[rule] || rule)} ${esc(rule)}（${n}份）</option>`).join(""));
     $("filter-body").insertAdjacentHTML("beforeend",
       [...bodies].sort((a, b) => a[0].localeCompare(b[0], "zh")).map(([b, n]) => `<option value="${esc(b)}">${esc(b)}（${n}）</option>`).join(""));
   }
@@ -217,8 +217,11 @@
     return parts.join(" ");
   }
 
+  // info is a hint whoever it concerns; a reading note stays with the reading problems
+  const groupOf = (f) => (f.fault === "reading" ? "reading" : f.severity === "info" ? "info" : f.fault || "info");
+
   function findingHTML(f, i) {
-    const kind = f.fault || "info";
+    const kind = groupOf(f);
     const lf = f.likely_fix || {};
     let fix = "";
     if (lf.likely !== undefined && lf.likely !== null) {
@@ -228,7 +231,7 @@
     }
     const raw = f.raw ? `<span class="rule">原文「${esc(f.raw)}」</span>` : "";
     return `<li><button type="button" class="finding f-${kind}" data-index="${i}" aria-pressed="false">` +
-      `<span class="rule">${esc(SEVERITY_LABELS[f.severity])} · ${esc(f.rule)}${findingWhere(f) ? " · " + esc(findingWhere(f)) : ""}</span>` +
+      `<span class="rule">${esc(SEVERITY_LABELS[f.severity])} · ${esc(f.rule_name || f.rule)}（${esc(f.rule)}）${findingWhere(f) ? " · " + esc(findingWhere(f)) : ""}</span>` +
       `<span class="msg">${esc(f.message)}</span>${fix}${raw}</button></li>`;
   }
 
@@ -236,7 +239,7 @@
     if (!r.findings.length) return `<p>未发现问题。</p>`;
     let html = "";
     for (const kind of ["report", "reading", "info"]) {
-      const items = r.findings.map((f, i) => [f, i]).filter(([f]) => (f.fault || "info") === kind);
+      const items = r.findings.map((f, i) => [f, i]).filter(([f]) => groupOf(f) === kind);
       if (!items.length) continue;
       html += `<div class="fgroup g-${kind}"><h3>${FAULT_LABELS[kind]}（${items.length}）</h3>`;
       if (kind === "reading") html += `<p class="group-note">以下内容是工具读取时遇到的问题，请对照原件核实，不应作为退回理由。</p>`;
