@@ -1,6 +1,8 @@
 """The ``gipr`` command line. Data goes to stdout (or -o), logs and progress to stderr.
 
-Exit codes: 0 all inputs read; 1 (check) error-level findings; 2 an input could not be read.
+Exit codes: 0 all inputs read; 1 (check) error-level findings; 2 an input could not be read
+or an option is wrong. ``-`` as a path reads the report from standard input; a quoted glob
+(``'reports/**/*.pdf'``) is expanded here.
 """
 
 from __future__ import annotations
@@ -17,22 +19,39 @@ import typer
 
 from gipr_llm.domain.models import FailedInput, Report
 from gipr_llm.llm.config import LlmConfig
+from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
 if TYPE_CHECKING:
     from gipr_llm.render.formats import Kind
 
 app = typer.Typer(
+    cls=GiprGroup,
     add_completion=False,
-    no_args_is_help=True,
-    help="读取政府信息公开工作年度报告，输出结构化数据、勾稽关系检查和简报。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="读取政府信息公开工作年度报告，输出结构化数据、勾稽关系检查和简报。\n\n"
+    "示例：gipr extract samples/ -o out/reports.jsonl；gipr check samples/；"
+    "gipr brief samples/ --batch -o out/汇总.docx",
 )
 
-PathsArg = Annotated[list[Path], typer.Argument(help="报告文件或目录 (report files or directories)")]
-OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出")]
+PathsArg = Annotated[
+    list[Path],
+    typer.Argument(help="报告文件、目录、通配符（加引号）或 -（标准输入）", metavar="路径..."),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出", metavar="文件")
+]
+
+_quiet = False  # -q: only errors and data on the terminal
 
 
 def err(message: str) -> None:
     typer.echo(f"gipr: {message}", err=True)
+
+
+def note(message: str) -> None:
+    """A remark on stderr that -q silences (which path runs, where outputs went)."""
+    if not _quiet:
+        err(message)
 
 
 def _report_failures(failed: list[FailedInput], total: int) -> None:
@@ -42,8 +61,28 @@ def _report_failures(failed: list[FailedInput], total: int) -> None:
             err(f"  {item.path}: {item.error}")
 
 
-@app.callback()
-def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细日志")] = False) -> None:
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"gipr-llm {version('gipr-llm')}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细日志")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="只输出数据和错误")] = False,
+    version: Annotated[
+        bool, typer.Option("-V", "--version", callback=_version, is_eager=True, help="显示版本号")
+    ] = False,
+) -> None:
+    global _quiet
+    if ctx.invoked_subcommand is None:  # `gipr` alone: the help, and nothing wrong with that
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+    _quiet = quiet
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="gipr: %(message)s", stream=sys.stderr
     )
@@ -56,30 +95,33 @@ def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细�
 UseLlmOpt = Annotated[
     bool | None, typer.Option("--llm/--no-llm", help="用大模型抽取叙述事实（默认：已配置时使用）")
 ]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默认取 GIPR_MODEL）")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默认取 GIPR_MODEL）", metavar="模型")]
 BaseUrlOpt = Annotated[
-    str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）")
+    str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）", metavar="地址")
 ]
 LlmModeOpt = Annotated[
     str | None,
-    typer.Option("--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）"),
+    typer.Option(
+        "--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）", metavar="模式"
+    ),
 ]
 JobsOpt = Annotated[
-    int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）")
+    int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）", metavar="数量")
 ]
 
-# The LLM options, declared once: every command that reads reports takes them.
+# The LLM options (and -q), declared once: every command that reads reports takes them.
 LLM_OPTIONS: dict[str, tuple[Any, Any]] = {
     "use_llm": (UseLlmOpt, None),
     "model": (ModelOpt, None),
     "base_url": (BaseUrlOpt, None),
     "llm_mode": (LlmModeOpt, None),
     "jobs": (JobsOpt, 1),
+    "quiet": (Annotated[bool, typer.Option("-q", "--quiet", help="只输出数据和错误")], False),
 }
 
 
 def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Give ``command`` the shared LLM options; it receives ``llm`` (the resolved
+    """Give ``command`` the shared LLM options and -q; it receives ``llm`` (the resolved
     ``LlmConfig`` or None, said on stderr) and ``jobs`` instead of the raw options."""
     own = inspect.signature(command, eval_str=True)
     kept = [p for p in own.parameters.values() if p.name != "llm" and p.name not in LLM_OPTIONS]
@@ -90,6 +132,8 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
+        global _quiet
+        _quiet = _quiet or kwargs.pop("quiet")
         options = {name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode")}
         llm = llm_config(options["use_llm"], options["model"], options["base_url"], options["llm_mode"])
         return command(*args, llm=llm, **kwargs)
@@ -109,12 +153,12 @@ def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mo
         err(str(problem))
         raise typer.Exit(2) from None
     if config is None:
-        err(
+        note(
             "未配置大模型（OPENAI_API_KEY、GIPR_MODEL）：表格由确定性解析器读取，叙述事实由规则提取"
             " (no LLM configured: deterministic tables, rules-based narrative facts)"
         )
     else:
-        err(f"叙述事实由大模型 {config.model} 抽取，表格由确定性解析器读取 (LLM: {config.model})")
+        note(f"叙述事实由大模型 {config.model} 抽取，表格由确定性解析器读取 (LLM: {config.model})")
     return config
 
 
@@ -125,6 +169,8 @@ def write_or_exit(kind: Kind, result: Any, output: Path | None, fmt: str | None 
 
     try:
         write_output(kind, result, output, fmt)
+        if output is not None:
+            note(f"已写入 {output}")
     except FormatError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
@@ -134,11 +180,12 @@ def write_or_exit(kind: Kind, result: Any, output: Path | None, fmt: str | None 
 
 
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", help="输出格式（默认按 -o 的扩展名选择）：见各命令说明")
+    str | None,
+    typer.Option("--format", help="输出格式 json 或 jsonl（默认按 -o 的扩展名选择）", metavar="格式"),
 ]
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 @with_llm_options
 def extract(
     paths: PathsArg,
@@ -175,17 +222,38 @@ def extract(
         raise typer.Exit(2)
 
 
-@app.command()
+RulesOpt = Annotated[list[str] | None, typer.Option(help="规则编号或前缀，可重复", metavar="规则")]
+
+
+@app.command(cls=GiprCommand)
 @with_llm_options
 def check(
     paths: PathsArg,
-    fmt: Annotated[str | None, typer.Option("--format", help="输出格式：text（默认，中文报告）、json 或 html（审核页面，同 gipr review）")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="输出格式：text（默认，中文报告）、json 或 html（审核页面，同 review）", metavar="格式"),
+    ] = None,
     output: OutputOpt = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="只报告这些规则（编号或前缀，如 T3、LOCALISED），可重复", metavar="规则")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="不报告这些规则（编号或前缀），可重复", metavar="规则")
+    ] = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="只列出每条规则的发现数")] = False,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="发现错误时退出码仍为 0（无法读取的文件仍为 2）")] = False,
     *,
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
+    """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。
+
+    退出码：0 无错误，1 有错误，2 有文件无法读取。
+
+    示例：gipr check samples/；gipr check 报告.docx --select T3 --format json -o 检查.json；
+    gipr check samples/ --statistics
+    """
+    from gipr_llm.checks.batch import filter_rules, rule_statistics
     from gipr_llm.pipeline import check_paths
     from gipr_llm.render.formats import FormatError, choose
 
@@ -196,12 +264,16 @@ def check(
         raise typer.Exit(2) from None
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = check_paths(paths, llm, jobs)
-    write_or_exit("check", run, output, fmt)
-    raise typer.Exit(run.exit_code)
+    run = filter_rules(check_paths(paths, llm, jobs), select or (), ignore or ())
+    if statistics:
+        typer.echo(rule_statistics(run))
+    else:
+        write_or_exit("check", run, output, fmt)
+    code = run.exit_code
+    raise typer.Exit(0 if exit_zero and code == 1 else code)
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 @with_llm_options
 def brief(
     paths: PathsArg,
@@ -220,18 +292,26 @@ def brief(
     raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 @with_llm_options
 def review(
     paths: Annotated[
-        list[Path], typer.Argument(help="报告文件、目录，或 gipr extract 输出的 .jsonl 文件")
+        list[Path],
+        typer.Argument(help="报告文件、目录、通配符（加引号），或 gipr extract 输出的 .jsonl 文件", metavar="路径..."),
     ],
-    output: Annotated[Path, typer.Option("-o", "--output", help="写入的 HTML 文件")] = Path("review.html"),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="写入的 HTML 文件", metavar="文件")
+    ] = Path("review.html"),
     *,
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """生成审核页面：一个离线 HTML 文件，列出每份报告的状态，按模板展示三张表并标出问题单元格。退出码同 check。"""
+    """生成审核页面：一个离线 HTML 文件，列出每份报告的状态，按模板展示三张表并标出问题单元格。
+
+    退出码同 check：0 无错误，1 有错误，2 有文件无法读取。
+
+    示例：gipr review samples/ -o 审核.html；gipr review out/reports.jsonl -o 审核.html
+    """
     from gipr_llm.pipeline.review import review_run
 
     run = review_run(paths, llm, jobs)
@@ -239,11 +319,11 @@ def review(
     _report_failures(run.failed, len(run.reports) + len(run.failed))
     if run.no_input:
         err("没有找到报告文件 (no input files)")
-    err(f"审核页面已写入 {output}（{len(run.reports) + len(run.failed)} 份报告）")
+    note(f"审核页面已写入 {output}（{len(run.reports) + len(run.failed)} 份报告）")
     raise typer.Exit(run.exit_code)
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 def schema(output: OutputOpt = None) -> None:
     """输出 extract 结果的 JSON Schema。"""
     import json
@@ -261,7 +341,7 @@ def schema(output: OutputOpt = None) -> None:
 from gipr_llm.golden.commands import eval_command, golden_app  # noqa: E402
 
 app.add_typer(golden_app, name="golden")
-app.command("eval")(eval_command)
+app.command("eval", cls=GiprCommand)(eval_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
