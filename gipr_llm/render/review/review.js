@@ -75,18 +75,38 @@
     else markCurrent();
   }
 
+  // The first screenful is drawn at once, the rest in chunks between frames, so a batch of
+  // 1,000 is usable at once; filters and keys work on the data, not on drawn items.
+  const FIRST_ITEMS = 80;
+  const CHUNK_ITEMS = 250;
+  let listJob = 0;
+
+  function itemHTML(r) {
+    const year = r.year != null ? `${r.year}年度` : "年度未识别";
+    const tpl = r.template ? TEMPLATE_LABELS[r.template] || r.template : "";
+    const counts = r.status === "failed" ? esc(r.reason) :
+      [r.nReport ? `填报问题 ${r.nReport} 项` : "", r.nReading ? `读取问题 ${r.nReading} 项` : ""].filter(Boolean).join("，");
+    return `<li><button type="button" class="item" data-id="${r.id}" aria-current="${r.id === state.current}">` +
+      `<span>${statusBadge(r.status)} <span class="body">${esc(r.agency || r.body || r.file)}</span></span>` +
+      `<span class="sub">${year} · ${esc(tpl)} · ${esc(r.file)}</span>` +
+      (counts ? `<span class="sub">${counts}</span>` : "") + `</button></li>`;
+  }
+
   function renderList() {
-    $("list-summary").textContent = `显示 ${state.filtered.length} / ${REPORTS.length} 份报告（需退回的排在前面）`;
-    $("report-list").innerHTML = state.filtered.map((r) => {
-      const year = r.year != null ? `${r.year}年度` : "年度未识别";
-      const tpl = r.template ? TEMPLATE_LABELS[r.template] || r.template : "";
-      const counts = r.status === "failed" ? esc(r.reason) :
-        [r.nReport ? `填报问题 ${r.nReport} 项` : "", r.nReading ? `读取问题 ${r.nReading} 项` : ""].filter(Boolean).join("，");
-      return `<li><button type="button" class="item s-item-${r.status}" data-id="${r.id}" aria-current="false">` +
-        `<span>${statusBadge(r.status)} <span class="body">${esc(r.agency || r.body || r.file)}</span></span>` +
-        `<span class="sub">${year} · ${esc(tpl)} · ${esc(r.file)}</span>` +
-        (counts ? `<span class="sub">${counts}</span>` : "") + `</button></li>`;
-    }).join("");
+    const list = $("report-list");
+    const items = state.filtered;
+    const job = ++listJob;
+    $("list-summary").textContent = `显示 ${items.length} / ${REPORTS.length} 份报告（需退回的排在前面）`;
+    list.innerHTML = items.slice(0, FIRST_ITEMS).map(itemHTML).join("");
+    list.dataset.complete = String(items.length <= FIRST_ITEMS);
+    const more = (from) => {
+      if (job !== listJob) return; // a newer filter replaced this list
+      list.insertAdjacentHTML("beforeend", items.slice(from, from + CHUNK_ITEMS).map(itemHTML).join(""));
+      if (from + CHUNK_ITEMS < items.length) setTimeout(() => more(from + CHUNK_ITEMS), 0);
+      else { list.dataset.complete = "true"; window.giprListCompleteAt = performance.now(); markCurrent(); }
+    };
+    if (items.length > FIRST_ITEMS) setTimeout(() => more(FIRST_ITEMS), 0);
+    else window.giprListCompleteAt = performance.now();
   }
 
   function markCurrent() {
