@@ -120,6 +120,10 @@ def test_filter_by_rule_and_search_by_body(page):
     page.fill("#search", "西城区")
     texts = page.locator("#report-list button.item").all_inner_texts()
     assert len(texts) == 3 and all("西城区" in t for t in texts)
+    page.fill("#search", "")
+    page.select_option("#filter-body", "北京市东城区政务服务管理局")
+    texts = page.locator("#report-list button.item").all_inner_texts()
+    assert len(texts) == 2 and all("北京市东城区政务服务管理局" in t for t in texts)
 
 
 def test_messy_copy_shows_every_reading_state(page):
