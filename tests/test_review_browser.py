@@ -5,6 +5,7 @@ it, click, type, and check the DOM. These tests fail, never skip, when Chromium 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from gipr_llm.pipeline.review import review_run, write_review
 from tests.browser import chromium
@@ -102,7 +103,7 @@ def test_hovering_a_cell_shows_its_findings(page):
 def test_filter_reading_problems_shows_only_those(page):
     page.select_option("#filter-status", "reading")
     items = page.locator("#report-list button.item")
-    assert items.count() == 2
+    expect(items).to_have_count(2)
     for text in items.all_inner_texts():
         assert "仅有读取问题" in text
     texts = " ".join(items.all_inner_texts())
@@ -110,20 +111,22 @@ def test_filter_reading_problems_shows_only_those(page):
     # a reading problem is not presented as the report's fault
     assert "读取问题（工具未能读准，不是报告的错）" in page.locator("#detail .findings").inner_text()
     page.fill("#search", "外事")
-    assert page.locator("#report-list button.item").count() == 1
+    expect(items).to_have_count(1)
 
 
 def test_filter_by_rule_and_search_by_body(page):
+    items = page.locator("#report-list button.item")
     page.select_option("#filter-rule", "LOCALISED")
-    assert page.locator("#report-list button.item").count() == 1
+    expect(items).to_have_count(1)
     page.select_option("#filter-rule", "")
     page.fill("#search", "西城区")
-    texts = page.locator("#report-list button.item").all_inner_texts()
-    assert len(texts) == 3 and all("西城区" in t for t in texts)
+    expect(items).to_have_count(3)
+    assert all("西城区" in t for t in items.all_inner_texts())
     page.fill("#search", "")
+    expect(items).to_have_count(7)
     page.select_option("#filter-body", "北京市东城区政务服务管理局")
-    texts = page.locator("#report-list button.item").all_inner_texts()
-    assert len(texts) == 2 and all("北京市东城区政务服务管理局" in t for t in texts)
+    expect(items).to_have_count(2)
+    assert all("北京市东城区政务服务管理局" in t for t in items.all_inner_texts())
 
 
 def test_messy_copy_shows_every_reading_state(page):
