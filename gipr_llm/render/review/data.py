@@ -145,6 +145,16 @@ def cell_states(findings: list[Finding]) -> dict[str, dict[str, Any]]:
     return cells
 
 
+def row_findings(findings: list[Finding]) -> dict[str, list[int]]:
+    """Findings about a whole row (a short row, a row not read), keyed ``table.row``: the page
+    shows a cell of such a row that has no value as unreadable, with these findings."""
+    rows: dict[str, list[int]] = {}
+    for index, f in enumerate(findings):
+        if f.table and f.row and not f.column:
+            rows.setdefault(f"{f.table}.{f.row}", []).append(index)
+    return rows
+
+
 def _number(value: Any) -> Any:
     """Decimals as strings (exact), everything else as is."""
     return value if value is None or isinstance(value, int | str) else str(value)
@@ -181,6 +191,7 @@ def report_json(item: CheckedReport) -> dict[str, Any]:
         "extractor": report.extraction.extractor,
         "findings": [_finding_json(f) for f in findings],
         "cells": cell_states(findings),
+        "rows": row_findings(findings),
     }
 
 

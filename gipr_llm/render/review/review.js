@@ -122,8 +122,17 @@
 
   function cellHTML(r, key, value, missingRow, splitRow) {
     if (splitRow) return `<td class="split" data-key="${key}"><span class="lab">见分项</span></td>`;
-    if (missingRow) return `<td class="missing" data-key="${key}"><span class="lab">未读到</span></td>`;
-    const c = r.cells[key];
+    const rowKey = key.slice(0, key.lastIndexOf("."));
+    const rowFindings = (r.rows || {})[rowKey];
+    let c = r.cells[key];
+    if ((value === null || value === undefined) && !(c && c.state) && rowFindings) {
+      // a cell with no value in a row the tool could not read whole: unreadable, never a bare dash
+      c = { state: "unreadable", findings: [...((c && c.findings) || []), ...rowFindings] };
+    }
+    if (missingRow) {
+      const f = rowFindings ? ` data-findings="${rowFindings.join(",")}"` : "";
+      return `<td class="missing${rowFindings ? " has-findings" : ""}" data-key="${key}"${f}><span class="lab">未读到</span></td>`;
+    }
     const st = c && c.state;
     const attrs = `data-key="${key}"` + (c && c.findings.length ? ` data-findings="${c.findings.join(",")}"` : "");
     const cls = [st ? `st-${st}` : "", c && c.findings.length ? "has-findings" : ""].filter(Boolean).join(" ");
