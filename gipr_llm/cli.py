@@ -195,7 +195,10 @@ def extract(
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl）。"""
+    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl）。
+
+    示例：gipr extract 报告.pdf；gipr extract samples/ -o out/reports.jsonl；cat 报告.txt | gipr extract -
+    """
     from gipr_llm.pipeline import expand_paths, extract_many
 
     files = expand_paths(paths)
@@ -282,14 +285,28 @@ def brief(
         typer.Option("-o", "--output", help="写入 .md 或 .docx 文件（默认 Markdown 输出到标准输出）"),
     ] = None,
     batch: Annotated[bool, typer.Option("--batch", help="多份报告（或目录）汇总为一份汇总分析简报")] = False,
+    edition: Annotated[str, typer.Option("--edition", help="期号，印在报头下", metavar="期号")] = "第1期",
+    date: Annotated[
+        str | None, typer.Option("--date", help="印发日期，如 2026年12月2日（默认今天）", metavar="日期")
+    ] = None,
     *,
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
+    """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。
+
+    示例：gipr brief 报告.docx；gipr brief samples/ --batch -o out/汇总.docx --edition 第3期
+    """
+    import datetime as dt
+
     from gipr_llm.pipeline.brief import run_brief
 
-    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
+    today = dt.date.today()
+    date = date or f"{today.year}年{today.month}月{today.day}日"
+    code = run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs, edition=edition, date=date)
+    if code != 2 and output is not None:
+        note(f"已写入 {output}")
+    raise typer.Exit(code)
 
 
 @app.command(cls=GiprCommand)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from gipr_llm.domain.models import Finding
+
 Fault = Literal["report", "reading"]
 # How a briefing treats a rule's findings:
 # arithmetic  a broken 勾稽关系 (T3-*, T4-SUM)
@@ -125,3 +127,8 @@ def rule(rule_id: str) -> Rule:
     if prefix == "LLM":
         return Rule(rule_id, "narrative", "warning", "reading", rule_id, "llm")
     return Rule(rule_id, "check", "warning", None, rule_id, "data")
+
+
+def fault_of(finding: Finding) -> Fault | None:
+    """Who is at fault for a finding: as the finding says, else as its rule usually is."""
+    return finding.fault or rule(finding.rule).fault

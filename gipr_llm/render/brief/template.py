@@ -9,7 +9,7 @@ and every number in it comes from ``ReportFigures``.
 from __future__ import annotations
 
 from gipr_llm.domain.models import Finding
-from gipr_llm.domain.rules import ARITHMETIC_RULES, DATA_RULES, LOCALISING_RULES
+from gipr_llm.domain.rules import ARITHMETIC_RULES, DATA_RULES, LOCALISING_RULES, fault_of
 from gipr_llm.domain.spec import T4_COLUMN_LABELS
 from gipr_llm.render.brief.document import Brief, BriefSection, BriefTable, ordinal
 from gipr_llm.render.brief.figures import (
@@ -95,7 +95,16 @@ def data_errors(rf: ReportFigures) -> bool:
 
 
 def other_errors(rf: ReportFigures) -> bool:
-    return any(f.severity == "error" and f.rule not in DATA_RULES for f in rf.findings if listed(f))
+    """Errors in the report's form (a missing table or section), not the tool's reading."""
+    return any(
+        f.severity == "error" and f.rule not in DATA_RULES and fault_of(f) != "reading"
+        for f in rf.findings
+        if listed(f)
+    )
+
+
+def reading_errors(rf: ReportFigures) -> bool:
+    return any(f.severity == "error" and fault_of(f) == "reading" for f in rf.findings if listed(f))
 
 
 def quality_phrase(rf: ReportFigures) -> str:
@@ -103,7 +112,9 @@ def quality_phrase(rf: ReportFigures) -> str:
     if data_errors(rf):
         return "报告统计表存在数据错误，需报告单位核实更正（详见“数据质量提示”部分）"
     if other_errors(rf):
-        return "报告有不符合模板要求或无法读取的内容，需报告单位核实（详见“数据质量提示”部分）"
+        return "报告有不符合模板要求的内容，需报告单位核实（详见“数据质量提示”部分）"
+    if reading_errors(rf):
+        return "报告统计表有部分内容未能自动读取，需人工核对（不是报告本身的错误）"
     if shown:
         return "报告有个别事项需报告单位核实（详见“数据质量提示”部分）"
     return "报告统计表各项勾稽关系相符，未发现需要更正的问题"
@@ -414,6 +425,8 @@ def assessment(rf: ReportFigures) -> str:
         sentences.append("统计表存在数据错误，建议报告单位核实更正后重新发布，今后填报时加强勾稽关系自查")
     elif other_errors(rf):
         sentences.append("报告有不符合模板要求的内容，建议报告单位对照国家模板规范补正")
+    elif reading_errors(rf):
+        sentences.append("统计表部分内容未能自动读取，建议人工对照原文核对")
     if rf.report.facts.problems:
         sentences.append("报告查摆的问题较为具体，建议跟踪改进措施的落实情况")
     if not sentences:
