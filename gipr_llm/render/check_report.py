@@ -8,6 +8,7 @@ from typing import IO
 
 from gipr_llm.checks.batch import CheckedReport, CheckRun
 from gipr_llm.domain.models import Finding
+from gipr_llm.domain.textnorm import printable
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 TEMPLATE_LABELS = {"2019": "2019年版模板", "2021": "2021年版模板", "mixed": "表二与表三模板不一致"}
@@ -27,16 +28,20 @@ def write_json(run: CheckRun, out: IO[str], path: Path | None) -> None:
 
 def _finding_line(f: Finding) -> str:
     where = f"（原文第{f.line}行）" if f.line else ""
-    return f"  {SEVERITY_LABELS[f.severity]}：{f.message}{where}〔{f.rule}〕"
+    return f"  {SEVERITY_LABELS[f.severity]}：{printable(f.message)}{where}〔{f.rule}〕"
 
 
 def _heading(item: CheckedReport, index: int, total: int) -> list[str]:
     meta = item.report.meta
-    agency = meta.agency or "（未识别报告机关）"
+    agency = printable(meta.agency or "（未识别报告机关）")
     year = f"{meta.year}年度" if meta.year is not None else "（未识别年度）"
     template = TEMPLATE_LABELS.get(meta.template or "", "模板未识别")
     counts = "，".join(f"{SEVERITY_LABELS[s]}{item.count(s)}项" for s in ("error", "warning", "info"))
-    return [f"【{index}/{total}】{item.path}", f"报告：{agency}　{year}　{template}", f"结果：{counts}"]
+    return [
+        f"【{index}/{total}】{printable(item.path)}",
+        f"报告：{agency}　{year}　{template}",
+        f"结果：{counts}",
+    ]
 
 
 def _report_lines(item: CheckedReport, index: int, total: int) -> list[str]:
@@ -71,10 +76,14 @@ def _summary(run: CheckRun) -> str:
 
 
 def render_text(run: CheckRun) -> str:
+    """The report for a terminal: titles, paths and quoted text holding escape sequences,
+    bidi overrides or newlines are shown escaped (``printable``), never acted on."""
     total = len(run.reports)
     blocks = ["\n".join(_report_lines(item, i, total)) for i, item in enumerate(run.reports, start=1)]
     if run.failed:
-        failed = ["无法读取的文件："] + [f"  {item.path}：{item.error}" for item in run.failed]
+        failed = ["无法读取的文件："] + [
+            f"  {printable(item.path)}：{printable(item.error)}" for item in run.failed
+        ]
         blocks.append("\n".join(failed))
     if run.no_input:
         blocks.append("没有找到报告文件（支持 .txt、.html、.docx、.pdf 等格式）。")

@@ -18,6 +18,7 @@ from gipr_llm.render.brief.figures import (
     Figure,
     FigureSet,
     ReportFigures,
+    count_figure,
     fmt_value,
     t3_item_label,
 )
@@ -386,6 +387,9 @@ def shown_findings(rf: ReportFigures) -> list[tuple[Finding, bool]]:
     return sorted(out, key=lambda item: order.get(item[0].severity, 2))
 
 
+MAX_LISTED = 20  # findings listed one by one in a brief
+
+
 def data_quality(rf: ReportFigures) -> list[str]:
     shown = shown_findings(rf)
     lead = "经对统计表勾稽关系、模板规范和正文数字进行校验，"
@@ -397,7 +401,12 @@ def data_quality(rf: ReportFigures) -> list[str]:
         if text not in texts:  # two findings can read the same in a brief's words
             texts.append(text)
     paragraphs = [lead + "发现以下问题："]
-    paragraphs += [f"（{ordinal(i)}）{text}。" for i, text in enumerate(texts, start=1)]
+    paragraphs += [f"（{ordinal(i)}）{text}。" for i, text in enumerate(texts[:MAX_LISTED], start=1)]
+    if len(texts) > MAX_LISTED:  # a brief summarises; the check report lists every finding
+        more = rf.figures.add(
+            count_figure("findings.unlisted", "未逐一列出的问题", len(texts) - MAX_LISTED, "项")
+        )
+        paragraphs.append(f"另有{more.value}项问题未逐一列出，详见该报告的检查报告（gipr check）。")
     if any(f.severity == "error" for f, _ in shown):
         paragraphs.append("建议督促报告单位核实上述数据，更正后重新发布。")
     else:
