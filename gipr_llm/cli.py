@@ -316,7 +316,8 @@ RulesOpt = Annotated[list[str] | None, typer.Option(help="规则编号或前缀�
 def check(
     paths: PathsArg,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json", metavar="格式")
+        str | None,
+        typer.Option("--format", help="输出格式：text（默认，中文报告）、json 或 html（审核页面，同 review）", metavar="格式"),
     ] = None,
     output: OutputOpt = None,
     select: Annotated[
@@ -393,6 +394,37 @@ def brief(
     if code != 2 and output is not None:
         note(f"已写入 {output}")
     raise typer.Exit(code)
+
+
+@app.command(cls=GiprCommand)
+@with_llm_options
+def review(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="报告文件、目录、通配符（加引号），或 gipr extract 输出的 .jsonl 文件", metavar="路径..."),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="写入的 HTML 文件", metavar="文件")
+    ] = Path("review.html"),
+    *,
+    llm: LlmConfig | None,
+    jobs: int,
+) -> None:
+    """生成审核页面：一个离线 HTML 文件，列出每份报告的状态，按模板展示三张表并标出问题单元格。
+
+    退出码同 check：0 无错误，1 有错误，2 有文件无法读取。
+
+    示例：gipr review samples/ -o 审核.html；gipr review out/reports.jsonl -o 审核.html
+    """
+    from gipr_llm.pipeline.review import review_run
+
+    run = review_run(paths, llm, jobs)
+    write_or_exit("check", run, output, "html")
+    _report_failures(run.failed, len(run.reports) + len(run.failed))
+    if run.no_input:
+        err("没有找到报告文件 (no input files)")
+    note(f"审核页面已写入 {output}（{len(run.reports) + len(run.failed)} 份报告）")
+    raise typer.Exit(run.exit_code)
 
 
 @app.command(cls=GiprCommand)

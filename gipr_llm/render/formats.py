@@ -46,6 +46,8 @@ FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat("reports", "jsonl", (".jsonl", ".ndjson"), "gipr_llm.render.json_output:write_jsonl"),
     OutputFormat("check", "text", (".txt",), "gipr_llm.render.check_report:write_text"),
     OutputFormat("check", "json", (".json",), "gipr_llm.render.check_report:write_json"),
+    # the review page (gipr review; also gipr check -o review.html)
+    OutputFormat("check", "html", (".html", ".htm"), "gipr_llm.render.review:write_html"),
     OutputFormat("brief", "md", (".md",), "gipr_llm.render.brief.run:write_markdown"),
     OutputFormat("brief", "docx", (".docx",), "gipr_llm.render.brief.run:write_docx", binary=True),
 )
