@@ -5,8 +5,9 @@ back a ``Document``; anything that is not a readable report raises ``LoadError``
 one-line reason (Chinese, then short English) that says what to do. No library exception
 escapes for a bad file.
 
-Formats: DOCX (zip with a ``word/`` part), PDF (``%PDF-``), HTML (page tags after
-decoding), otherwise text. Old binary Word (.doc, OLE2), Word 2003 XML, RTF, MHT web
+Formats: DOCX (zip with a ``word/`` part), PDF (``%PDF-``; a scan without a usable text
+layer is OCR'd), PNG/JPEG/TIFF pictures (OCR), HTML (page tags after decoding), otherwise
+text. OCR needs the ``ocr`` extra; without it such input is refused naming the extra. Old binary Word (.doc, OLE2), Word 2003 XML, RTF, MHT web
 archives and other zip packages are refused with the conversion to make.
 """
 
@@ -20,6 +21,7 @@ from gipr_llm.domain.models import Document, LoadError
 from gipr_llm.load.decode import decode_text
 from gipr_llm.load.docx_loader import is_docx, load_docx
 from gipr_llm.load.html_loader import load_html
+from gipr_llm.load.ocr import is_image, load_image
 from gipr_llm.load.pdf_loader import load_pdf
 from gipr_llm.load.script import simplified_cells, to_simplified
 from gipr_llm.load.text import load_text
@@ -68,6 +70,8 @@ def load_bytes(data: bytes, path: str) -> Document:
         )
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
         return simplified_cells(load_pdf(data, path, sha256))
+    if is_image(data):
+        return simplified_cells(load_image(data, path, sha256))
     if data.startswith(_ZIP):
         if is_docx(data):
             return simplified_cells(load_docx(data, path, sha256))

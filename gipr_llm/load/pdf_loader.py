@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from gipr_llm.domain.models import Document, Line, LoadError
+from gipr_llm.load.ocr import ocr_pdf
 
 _CELL_GAP = re.compile(r"\t+| {2,}|\u3000{2,}")
 _EDGE = 1.0  # points of slack when comparing cell edges
@@ -45,15 +46,9 @@ def load_pdf(data: bytes, path: str, sha256: str) -> Document:
         if _caused_by(exc, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise LoadError("PDF 已加密，无法读取 (encrypted PDF)") from exc
         raise LoadError("PDF 文件已损坏，无法读取 (corrupt PDF)") from exc
-    if chars == 0:
-        raise LoadError(
-            "PDF 没有文字层（扫描件），请先做文字识别（OCR）(no text layer: scanned PDF, OCR it first)"
-        )
-    if unmapped > chars / 2:
-        # Fonts without a Unicode map: pdfminer can only say "(cid:4162)" for each glyph.
-        raise LoadError(
-            "PDF 文字层无法解码为文字（字体缺少 Unicode 映射），请先做文字识别（OCR）(undecodable text layer: OCR it first)"
-        )
+    if chars == 0 or unmapped > chars / 2:
+        # No text layer (a scan), or fonts without a Unicode map ("(cid:4162)" glyphs): OCR.
+        return ocr_pdf(data, path, sha256)
     return Document(path=path, sha256=sha256, format="pdf", encoding=None, lines=out)
 
 
