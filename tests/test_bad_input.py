@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import sys
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -114,7 +115,10 @@ def test_word_2003_xml_and_mht_ask_for_conversion(tmp_path):
     assert "MHT" in refused(write(tmp_path, "r.mht", mht.encode()))
 
 
-def test_scanned_pdf_without_text_layer(tmp_path):
+def test_scanned_pdf_without_text_layer(tmp_path, monkeypatch):
+    # Without the OCR extra, the refusal names the extra to install (tests/test_ocr.py
+    # reads scans with it).
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
     path = tmp_path / "scan.pdf"
     pdf = canvas.Canvas(str(path), pagesize=A4)
     pdf.rect(60, 60, 400, 600, fill=1)  # a page that is only a picture of something
@@ -122,7 +126,8 @@ def test_scanned_pdf_without_text_layer(tmp_path):
     pdf.rect(80, 80, 300, 300, fill=0)
     pdf.save()
     message = refused(path)
-    assert "没有文字层" in message and "OCR" in message
+    assert "没有可用的文字层" in message and "pip install 'gipr-llm[ocr]'" in message
+    assert "\n" not in message
 
 
 def test_encrypted_pdf(tmp_path):

@@ -57,7 +57,9 @@ def ocr_available() -> bool:
 def require_ocr(what: str) -> None:
     """Refuse in one line, naming the extra to install, when the OCR extra is missing."""
     if not ocr_available():
-        raise LoadError(f"{what}需要文字识别（OCR），请安装 OCR 组件：{EXTRA_HINT} ({what}: install the ocr extra)")
+        raise LoadError(
+            f"{what}需要文字识别（OCR），请安装 OCR 组件：{EXTRA_HINT} ({what}: install the ocr extra)"
+        )
 
 
 def engine_name() -> str:
@@ -191,8 +193,6 @@ def _engine() -> Any:
 
 
 def _read_page(grey: Any, dpi: int) -> PageText:
-    import numpy as np
-
     scale = dpi / 200  # the pixel sizes below are tuned at 200 dpi
     grey = _straighten(grey, scale)
     ink = _ink(grey)
@@ -209,7 +209,6 @@ def _read_page(grey: Any, dpi: int) -> PageText:
     for _, rows in sorted(blocks, key=lambda block: block[0]):
         for cells, in_table, scores in rows:
             page.add(cells, in_table, scores)
-    del np
     return page
 
 
@@ -224,8 +223,12 @@ def _rules(ink: Any, scale: float) -> Any:
     import cv2
 
     long_side = max(20, int(60 * scale))
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_side, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_side)))
+    horizontal = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_side, 1))
+    )
+    vertical = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_side))
+    )
     mask = cv2.bitwise_or(horizontal, vertical)
     return cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
 
@@ -243,7 +246,7 @@ def _straighten(grey: Any, scale: float) -> Any:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
     angles = []
     for index in range(1, count):
-        x, y, w, h, area = stats[index]
+        x, y, w, h, _ = stats[index]
         if w < width / 4:
             continue
         ys, xs = np.nonzero(labels[y : y + h, x : x + w] == index)
@@ -404,10 +407,7 @@ def _ctc(probs: Any, alphabet: list[str], allowed: Any) -> tuple[str, float]:
     """Greedy CTC decoding, optionally over a subset of the alphabet (index 0 is the blank)."""
     import numpy as np
 
-    if allowed is None:
-        best = probs.argmax(axis=1)
-    else:
-        best = allowed[probs[:, allowed].argmax(axis=1)]
+    best = probs.argmax(axis=1) if allowed is None else allowed[probs[:, allowed].argmax(axis=1)]
     keep = best != 0
     keep[1:] &= best[1:] != best[:-1]
     if not keep.any():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, LoadError, Meta, Report, Sections, Source
+from gipr_llm.parse.ocr_findings import ocr_findings, ocr_source_note
 from gipr_llm.parse.sections import split_sections
 from gipr_llm.parse.tables import ParsedTables, parse_tables
 
@@ -27,6 +28,7 @@ def parse(doc: Document) -> tuple[Report, Sections]:
             format=doc.format,
             encoding=doc.encoding,
             converted=doc.converted,
+            ocr=ocr_source_note(doc),
         ),
         meta=Meta(
             agency=sections.agency,
@@ -40,6 +42,7 @@ def parse(doc: Document) -> tuple[Report, Sections]:
         findings=tables.findings,
     )
     set_templates(report)
+    report.findings.extend(ocr_findings(doc, sections))
     if doc.converted:
         report.findings.append(
             Finding(
