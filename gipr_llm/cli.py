@@ -5,14 +5,21 @@ Exit codes: 0 all inputs read; 1 (check) error-level findings; 2 an input could 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gipr_llm.domain.models import FailedInput
+from gipr_llm.domain.models import FailedInput, Report
+from gipr_llm.llm.config import LlmConfig
+
+if TYPE_CHECKING:
+    from gipr_llm.render.formats import Kind
 
 app = typer.Typer(
     add_completion=False,
@@ -53,18 +60,48 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默�
 BaseUrlOpt = Annotated[
     str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）")
 ]
-JobsOpt = Annotated[
-    int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）")
-]
 LlmModeOpt = Annotated[
     str | None,
     typer.Option("--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）"),
 ]
+JobsOpt = Annotated[
+    int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）")
+]
+
+# The LLM options, declared once: every command that reads reports takes them.
+LLM_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "use_llm": (UseLlmOpt, None),
+    "model": (ModelOpt, None),
+    "base_url": (BaseUrlOpt, None),
+    "llm_mode": (LlmModeOpt, None),
+    "jobs": (JobsOpt, 1),
+}
+
+
+def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give ``command`` the shared LLM options; it receives ``llm`` (the resolved
+    ``LlmConfig`` or None, said on stderr) and ``jobs`` instead of the raw options."""
+    own = inspect.signature(command, eval_str=True)
+    kept = [p for p in own.parameters.values() if p.name != "llm" and p.name not in LLM_OPTIONS]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        for name, (annotation, default) in LLM_OPTIONS.items()
+    ]
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        options = {name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode")}
+        llm = llm_config(options["use_llm"], options["model"], options["base_url"], options["llm_mode"])
+        return command(*args, llm=llm, **kwargs)
+
+    run.__signature__ = own.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in run.__signature__.parameters.values()}  # type: ignore[attr-defined]
+    return run
 
 
 def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None):
     """The LLM settings the options and environment give, or None; says on stderr which path runs."""
-    from gipr_llm.llm.config import LlmConfig, LlmConfigError
+    from gipr_llm.llm.config import LlmConfigError
 
     try:
         config = LlmConfig.from_options(use_llm=use_llm, model=model, base_url=base_url, mode=mode)
@@ -81,38 +118,55 @@ def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mo
     return config
 
 
+def write_or_exit(kind: Kind, result: Any, output: Path | None, fmt: str | None = None) -> None:
+    """Write ``result`` in the format ``--format`` or the output's suffix chooses (one registry
+    for every command); a format or file problem is one line and exit 2."""
+    from gipr_llm.render.formats import FormatError, write_output
+
+    try:
+        write_output(kind, result, output, fmt)
+    except FormatError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
+    except OSError as problem:
+        err(f"{output}: 无法写入 ({problem.strerror or type(problem).__name__})")
+        raise typer.Exit(2) from None
+
+
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="输出格式（默认按 -o 的扩展名选择）：见各命令说明")
+]
+
+
 @app.command()
+@with_llm_options
 def extract(
     paths: PathsArg,
     output: OutputOpt = None,
-    use_llm: UseLlmOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    llm_mode: LlmModeOpt = None,
-    jobs: JobsOpt = 1,
+    fmt: FormatOpt = None,
+    *,
+    llm: LlmConfig | None,
+    jobs: int,
 ) -> None:
-    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines）。"""
+    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl）。"""
     from gipr_llm.pipeline import expand_paths, extract_many
-    from gipr_llm.render.json_output import to_json
 
     files = expand_paths(paths)
     single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
-    llm = llm_config(use_llm, model, base_url, llm_mode)
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    if fmt is None and (output is None or not output.suffix):
+        fmt = "json" if single else "jsonl"
     failed: list[FailedInput] = []
-    try:
-        for index, item in enumerate(extract_many(files, llm, jobs), start=1):
+
+    def reported(items: Iterable[Report | FailedInput]) -> Iterator[Report | FailedInput]:
+        for index, item in enumerate(items, start=1):
             if isinstance(item, FailedInput):
                 failed.append(item)
                 err(f"{item.path}: {item.error}")
             else:
                 logging.getLogger("gipr").info("[%d/%d] %s", index, len(files), item.source.path)
-            out.write(to_json(item, indent=2 if single else None) + "\n")
-    finally:
-        if output:
-            out.close()
+            yield item
+
+    write_or_exit("reports", reported(extract_many(files, llm, jobs)), output, fmt)
     if not files:
         err("没有找到报告文件 (no input files)")
         raise typer.Exit(2)
@@ -122,35 +176,33 @@ def extract(
 
 
 @app.command()
+@with_llm_options
 def check(
     paths: PathsArg,
-    fmt: Annotated[str, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json")] = "text",
+    fmt: Annotated[str | None, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json")] = None,
     output: OutputOpt = None,
-    use_llm: UseLlmOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    llm_mode: LlmModeOpt = None,
-    jobs: JobsOpt = 1,
+    *,
+    llm: LlmConfig | None,
+    jobs: int,
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
-    from gipr_llm.pipeline.batch import check_paths
-    from gipr_llm.render.check_report import CheckFormat, render_check
+    from gipr_llm.pipeline import check_paths
+    from gipr_llm.render.formats import FormatError, choose
 
-    if fmt not in {f.value for f in CheckFormat}:
-        err(f"--format 只能是 text 或 json，收到「{fmt}」")
-        raise typer.Exit(2)
+    try:
+        choose("check", fmt, output)
+    except FormatError as problem:  # said before the batch is read, not after
+        err(str(problem))
+        raise typer.Exit(2) from None
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode), jobs)
-    text = render_check(run, fmt)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    run = check_paths(paths, llm, jobs)
+    write_or_exit("check", run, output, fmt)
     raise typer.Exit(run.exit_code)
 
 
 @app.command()
+@with_llm_options
 def brief(
     paths: PathsArg,
     output: Annotated[
@@ -158,16 +210,13 @@ def brief(
         typer.Option("-o", "--output", help="写入 .md 或 .docx 文件（默认 Markdown 输出到标准输出）"),
     ] = None,
     batch: Annotated[bool, typer.Option("--batch", help="多份报告（或目录）汇总为一份汇总分析简报")] = False,
-    use_llm: UseLlmOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    llm_mode: LlmModeOpt = None,
-    jobs: JobsOpt = 1,
+    *,
+    llm: LlmConfig | None,
+    jobs: int,
 ) -> None:
     """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
     from gipr_llm.pipeline.brief import run_brief
 
-    llm = llm_config(use_llm, model, base_url, llm_mode)
     raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
 
 

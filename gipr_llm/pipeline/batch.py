@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from gipr_llm.checks.batch import CheckRun, check_batch
 from gipr_llm.domain.models import FailedInput, LoadError, Report
+from gipr_llm.load.formats import SUPPORTED_SUFFIXES
 from gipr_llm.pipeline.extract import extract
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("gipr")
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".docx", ".doc", ".pdf")
 
 # After this many reports in a row whose endpoint gave no usable answer at all, a batch
 # stops calling it: a dead endpoint would otherwise cost every report its full retries.

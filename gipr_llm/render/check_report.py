@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from pathlib import Path
+from typing import IO
 
 from gipr_llm.checks.batch import CheckedReport, CheckRun
 from gipr_llm.domain.models import Finding
@@ -13,13 +14,12 @@ TEMPLATE_LABELS = {"2019": "2019年版模板", "2021": "2021年版模板", "mixe
 MAX_INFO_SHOWN = 10  # info findings listed per report in text; JSON always has all
 
 
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
+def write_text(run: CheckRun, out: IO[str], path: Path | None) -> None:
+    out.write(render_text(run))
 
 
-def render_check(run: CheckRun, fmt: CheckFormat | str = CheckFormat.text) -> str:
-    return render_json(run) if CheckFormat(fmt) is CheckFormat.json else render_text(run)
+def write_json(run: CheckRun, out: IO[str], path: Path | None) -> None:
+    out.write(render_json(run))
 
 
 # --- text ---------------------------------------------------------------------------------
