@@ -57,6 +57,17 @@ class Line:
 
 
 @dataclass(slots=True)
+class OcrReading:
+    """How a scanned source was read: the OCR engine, the resolution, the pages OCR'd
+    (1-based) and each OCR'd cell's recognition confidence, keyed "line:cell index"."""
+
+    engine: str
+    dpi: int
+    pages: list[int]
+    confidence: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Document:
     """What every loader hands to the parser: the source's identity and its lines."""
 
@@ -66,6 +77,7 @@ class Document:
     encoding: str | None
     lines: list[Line] = field(default_factory=list)
     converted: str | None = None  # what was done to the text before parsing (e.g. 繁体→简体)
+    ocr: OcrReading | None = None  # set when (part of) the text was read from page images
 
 
 @dataclass(slots=True)
@@ -104,6 +116,11 @@ class Source(StrictModel):
         None,
         description="What was done to the text before parsing (traditional to simplified characters, "
         "pinyin glosses removed); quotes and labels are then in the converted text",
+    )
+    ocr: str | None = Field(
+        None,
+        description="Set when text was read from page images by OCR: engine, resolution and pages; "
+        "quotes are then checked against the OCR text",
     )
 
 
