@@ -64,6 +64,8 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-TEMPLATE-UNKNOWN", "parse", "error", "reading", "无法判断表格模板", "reading"),
     Rule("PARSE-GLUED", "parse", "warning", "reading", "数字粘连", "reading"),
     Rule("PARSE-CONVERTED", "parse", "info", None, "原文经转换后解析", "reading"),
+    Rule("PARSE-OCR", "parse", "info", None, "原文为扫描件，经文字识别（OCR）读取", "reading"),
+    Rule("PARSE-OCR-LOW-CONFIDENCE", "parse", "warning", "reading", "数字识别置信度低", "reading"),
     # --- narrative: the LLM path ----------------------------------------------------------
     Rule("LLM-UNGROUNDED", "narrative", "warning", "reading", "大模型抽取的事实无原文依据", "llm"),
     Rule("LLM-FALLBACK", "narrative", "warning", "reading", "大模型抽取失败，改用规则", "llm"),

@@ -184,7 +184,8 @@ def _engine() -> Any:
     if _ENGINE is None:
         from rapidocr_onnxruntime import RapidOCR
 
-        threads = int(os.environ.get("GIPR_OCR_THREADS", "1"))
+        # ONNX Runtime's own choice (all cores) unless GIPR_OCR_THREADS pins it.
+        threads = int(os.environ.get("GIPR_OCR_THREADS", "-1"))
         _ENGINE = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
         # Cell crops are many and mostly a few digits wide: batch them, and pad a batch
         # only to its widest crop (the default pads every crop to 320 px wide).

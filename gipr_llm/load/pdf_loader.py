@@ -8,6 +8,9 @@ table is read as a grid (origin cells only, a vertical span copy as one empty ce
 the HTML and DOCX loaders); the text between tables is read with layout-preserving
 extraction, each visual line split into cells on runs of two or more spaces or tabs,
 which keeps unruled tables usable. Page footers such as 「— 5 —」 stay as lines.
+
+A PDF with no text layer, or one whose glyphs decode only as ``(cid:…)``, is handed to
+OCR (``load/ocr.py``: needs the ``ocr`` extra, else refused naming it).
 """
 
 from __future__ import annotations
