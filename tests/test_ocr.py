@@ -72,7 +72,7 @@ def _unflagged(got: Report, expected: Report, table: str) -> list[str]:
 
 
 @needs_font
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(1800)  # a loaded 2-core machine; about 20 s a page alone
 def test_scanned_pdf_page_gives_table3_or_flags_it(scans):
     got = read_report(scans["pdf"])
     assert got.source.format == "pdf"
@@ -89,7 +89,7 @@ def test_scanned_pdf_page_gives_table3_or_flags_it(scans):
 
 
 @needs_font
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(1800)  # a loaded 2-core machine; about 20 s a page alone
 def test_picture_gives_table4_and_narrative_from_cache_on_rerun(scans, monkeypatch):
     got = read_report(scans["picture"])
     assert got.source.format == "image"
