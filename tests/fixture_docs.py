@@ -391,10 +391,19 @@ def report_to_docx(report: Report, path: str | Path, narrative_lines: list[str] 
 
 
 def report_to_pdf(
-    report: Report, path: str | Path, narrative_lines: list[str] | None = None, *, doc_title: str = ""
+    report: Report,
+    path: str | Path,
+    narrative_lines: list[str] | None = None,
+    font_file: str | Path | None = None,
+    *,
+    doc_title: str = "",
 ) -> Path:
     """A PDF with a text layer and ruled tables, as exported from Word; ``doc_title`` goes
-    into the PDF's metadata (document properties)."""
+    into the PDF's metadata (document properties).
+
+    ``font_file`` embeds that TrueType font (subset) instead of naming the built-in CID
+    font, for copies that must render to pixels (pdfium draws no glyph for an absent font).
+    """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -402,11 +411,18 @@ def report_to_pdf(
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16, wordWrap="CJK")
+    font = "STSong-Light"
+    if font_file is None:
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    else:
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        font = "EmbeddedCJK"
+        pdfmetrics.registerFont(TTFont(font, str(font_file), subfontIndex=0))
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     head = ParagraphStyle("head", parent=body, fontSize=12, leading=20)
     title = ParagraphStyle("title", parent=body, fontSize=15, leading=24, alignment=1)
-    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7.5, leading=9.5, wordWrap="CJK")
+    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5, wordWrap="CJK")
     margin = 40
     usable = A4[0] - 2 * margin
 
@@ -420,7 +436,7 @@ def report_to_pdf(
         data = [["" for _ in range(width)] for _ in grid]
         style = [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("FONT", (0, 0), (-1, -1), "STSong-Light", 7.5),
+            ("FONT", (0, 0), (-1, -1), font, 7.5),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]
         taken: set[tuple[int, int]] = set()

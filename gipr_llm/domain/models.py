@@ -57,6 +57,17 @@ class Line:
 
 
 @dataclass(slots=True)
+class OcrReading:
+    """How a scanned source was read: the OCR engine, the resolution, the pages OCR'd
+    (1-based) and each OCR'd cell's recognition confidence, keyed "line:cell index"."""
+
+    engine: str
+    dpi: int
+    pages: list[int]
+    confidence: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Document:
     """What every loader hands to the parser: the source's identity and its lines."""
 
@@ -70,6 +81,7 @@ class Document:
     # ("html:meta:ArticleTitle", …), ("docx:core.title", …), ("pdf:meta.title", …).
     title_candidates: list[tuple[str, str]] = field(default_factory=list)
     hidden_skipped: int = 0  # hidden page elements with text that were not read (HTML)
+    ocr: OcrReading | None = None  # set when (part of) the text was read from page images
 
 
 @dataclass(slots=True)
@@ -108,6 +120,11 @@ class Source(StrictModel):
         None,
         description="What was done to the text before parsing (traditional to simplified characters, "
         "pinyin glosses removed); quotes and labels are then in the converted text",
+    )
+    ocr: str | None = Field(
+        None,
+        description="Set when text was read from page images by OCR: engine, resolution and pages; "
+        "quotes are then checked against the OCR text",
     )
 
 

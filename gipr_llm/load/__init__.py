@@ -6,7 +6,8 @@ one-line reason (Chinese, then short English) that says what to do. No library e
 escapes for a bad file.
 
 The formats read are listed in ``formats.py`` (the registry): DOCX (zip with a ``word/``
-part), PDF (``%PDF-``), HTML (page tags after decoding), otherwise text. Old binary Word
+part), PDF (``%PDF-``; one without a usable text layer is OCR'd), PNG/JPEG/TIFF pictures
+(OCR; both need the ``ocr`` extra, else the refusal names it), HTML (page tags after decoding), otherwise text. Old binary Word
 (.doc, OLE2), Word 2003 XML, RTF, MHT web archives and other zip packages are refused here
 with the conversion to make.
 """

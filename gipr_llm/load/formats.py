@@ -47,6 +47,12 @@ def _is_docx(data: bytes) -> bool:
     return is_docx(data)
 
 
+def _is_image(data: bytes) -> bool:
+    from gipr_llm.load.ocr import is_image  # stdlib only at import: the OCR engine loads later
+
+    return is_image(data)
+
+
 def _looks_like_html(text: str) -> bool:
     # Page tags near the start; or an HTML table anywhere (Markdown from OCR embeds them).
     return _HTML_HEAD.search(text, 0, _SNIFF_CHARS) is not None or _HTML_TABLE.search(text) is not None
@@ -55,8 +61,18 @@ def _looks_like_html(text: str) -> bool:
 FORMATS: tuple[InputFormat, ...] = (
     InputFormat("pdf", (".pdf",), "gipr_llm.load.pdf_loader:load_pdf", sniff=_is_pdf),
     InputFormat("docx", (".docx",), "gipr_llm.load.docx_loader:load_docx", sniff=_is_docx),
-    InputFormat("html", (".html", ".htm", ".shtml"), "gipr_llm.load.html_loader:load_html", sniff_text=_looks_like_html),
-    InputFormat("text", (".txt", ".text", ".md"), "gipr_llm.load.text:load_text", sniff_text=lambda _text: True),
+    InputFormat(
+        "image", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "gipr_llm.load.ocr:load_image", sniff=_is_image
+    ),
+    InputFormat(
+        "html",
+        (".html", ".htm", ".shtml"),
+        "gipr_llm.load.html_loader:load_html",
+        sniff_text=_looks_like_html,
+    ),
+    InputFormat(
+        "text", (".txt", ".text", ".md"), "gipr_llm.load.text:load_text", sniff_text=lambda _text: True
+    ),
 )
 BINARY_FORMATS = tuple(f for f in FORMATS if f.sniff is not None)
 TEXT_FORMATS = tuple(f for f in FORMATS if f.sniff_text is not None)

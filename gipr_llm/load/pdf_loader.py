@@ -96,21 +96,20 @@ def load_pdf(data: bytes, path: str, sha256: str, limits: PdfLimits | None = Non
         raise LoadError("PDF 文件已损坏，无法读取 (corrupt PDF)") from exc
     finally:
         pdf.close()
-    refuse_without_text_layer(layer)
+    if not has_text_layer(layer):
+        # A scan, or fonts without a Unicode map ("(cid:4162)" glyphs): read the page images.
+        from gipr_llm.load.ocr import ocr_pdf  # refuses in one line without the ocr extra
+
+        doc = ocr_pdf(data, path, sha256)
+        doc.title_candidates = named or doc.title_candidates
+        return doc
     return Document(path=path, sha256=sha256, format="pdf", encoding=None, lines=out, title_candidates=named)
 
 
-def refuse_without_text_layer(layer: TextLayer) -> None:
-    """The one place that decides a PDF has no usable text layer (a scan, or fonts without
-    a Unicode map); OCR would hook in here."""
-    if layer.chars == 0:
-        raise LoadError(
-            "PDF 没有文字层（扫描件），请先做文字识别（OCR）(no text layer: scanned PDF, OCR it first)"
-        )
-    if layer.unmapped > layer.chars / 2:
-        raise LoadError(
-            "PDF 文字层无法解码为文字（字体缺少 Unicode 映射），请先做文字识别（OCR）(undecodable text layer: OCR it first)"
-        )
+def has_text_layer(layer: TextLayer) -> bool:
+    """The one place that decides a PDF has a usable text layer; without one (a scan, or
+    fonts without a Unicode map) it is read by OCR (``load/ocr.py``)."""
+    return layer.chars > 0 and layer.unmapped <= layer.chars / 2
 
 
 def check_content_size(data: bytes, limits: PdfLimits) -> None:

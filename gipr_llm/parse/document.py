@@ -17,6 +17,7 @@ from gipr_llm.domain.models import Document, Finding, LoadError, Meta, Report, S
 from gipr_llm.domain.rules import fill_fault
 from gipr_llm.parse.flat import is_flattened, reline
 from gipr_llm.parse.identity import identify
+from gipr_llm.parse.ocr_findings import ocr_findings, ocr_source_note
 from gipr_llm.parse.sections import split_sections
 from gipr_llm.parse.tables import ParsedTables, parse_tables
 
@@ -48,6 +49,7 @@ def parse(doc: Document, bodies: BodyDirectory | None = None) -> tuple[Report, S
             format=doc.format,
             encoding=doc.encoding,
             converted=doc.converted,
+            ocr=ocr_source_note(doc),
         ),
         meta=Meta(sections_found=list(sections.spans)),
         table2=tables.table2,
@@ -60,6 +62,7 @@ def parse(doc: Document, bodies: BodyDirectory | None = None) -> tuple[Report, S
     identity.apply(report.meta)
     report.findings.extend(identity.findings)
     set_templates(report)
+    report.findings.extend(ocr_findings(doc, sections))
     if doc.converted:
         report.findings.append(
             Finding(

@@ -1,0 +1,71 @@
+"""Scanned copies of test reports: a text-layer PDF rendered to grey page images, turned
+by a fraction of a degree, speckled with noise, saved as JPEG and wrapped into an
+image-only PDF (Pillow writes each JPEG into the PDF as it is), as a cheap office
+scanner would. Used by the OCR tests and by ``benchmarks/bench_ocr.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+
+def scan_pages(pdf: Path, dpi: int = 200, seed: int = 0, pages: list[int] | None = None) -> list[bytes]:
+    """JPEG bytes of each page (or the chosen 0-based pages) of a PDF, as scanned."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    rng = random.Random(seed)
+    noise = np.random.default_rng(seed)
+    out: list[bytes] = []
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for index in pages if pages is not None else range(len(document)):
+            page = document[index]
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            page.close()
+            angle = rng.uniform(0.2, 0.6) * rng.choice((-1, 1))
+            image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+            pixels = np.asarray(image, dtype=np.int16)
+            pixels = pixels + noise.normal(0, 12, pixels.shape).astype(np.int16)
+            speckle = noise.random(pixels.shape) < 0.0005  # dust
+            pixels[speckle] = 60
+            image = Image.fromarray(pixels.clip(0, 255).astype(np.uint8), "L")
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=75, dpi=(dpi, dpi))
+            out.append(buffer.getvalue())
+    finally:
+        document.close()
+    return out
+
+
+def images_to_pdf(jpegs: list[bytes], path: Path) -> Path:
+    """An image-only PDF: one JPEG per page, no text layer."""
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(data)) for data in jpegs]
+    dpi = images[0].info.get("dpi", (200, 200))[0]
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi))
+    return path
+
+
+def scan_pdf(pdf: Path, out: Path, dpi: int = 200, seed: int = 0, pages: list[int] | None = None) -> Path:
+    return images_to_pdf(scan_pages(pdf, dpi, seed, pages), out)
+
+
+def cjk_font() -> Path | None:
+    """A CJK TrueType font on this machine (from fontconfig), to draw the copies to scan."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("fc-list"):
+        return None
+    listed = subprocess.run(
+        ["fc-list", ":lang=zh", "-f", "%{file}\n"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    for found in sorted(set(listed)):
+        if found.lower().endswith((".ttf", ".ttc")) and Path(found).is_file():
+            return Path(found)
+    return None
