@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from gipr_llm.domain.models import FailedInput
+from gipr_llm.domain.models import FailedInput, Report
 
 app = typer.Typer(
     add_completion=False,
@@ -81,37 +81,98 @@ def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mo
     return config
 
 
+QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="不显示进度条和汇总（失败的文件仍会列出）")]
+BatchJobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "-j",
+        "--jobs",
+        min=1,
+        help="同时处理的报告数：不用大模型时为进程数（默认 CPU 核数），用大模型时为并发请求数（默认 1）",
+    ),
+]
+
+
+def batch_jobs(jobs: int | None, llm: object) -> int:
+    from gipr_llm.pipeline.batch import default_jobs
+
+    return jobs if jobs is not None else (1 if llm is not None else default_jobs())
+
+
 @app.command()
 def extract(
     paths: PathsArg,
     output: OutputOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="json 或 jsonl（默认：-o 的扩展名；标准输出单份为 json，多份为 jsonl）"
+        ),
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="写入 DuckDB 语料库（未变化的文件跳过）")] = None,
+    shard_spec: Annotated[
+        str | None, typer.Option("--shard", help="只处理第 i 份（共 n 份）文件，如 1/4")
+    ] = None,
+    quiet: QuietOpt = False,
     use_llm: UseLlmOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
-    jobs: JobsOpt = 1,
+    jobs: BatchJobsOpt = None,
 ) -> None:
-    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines）。"""
-    from gipr_llm.pipeline import expand_paths, extract_many
-    from gipr_llm.render.json_output import to_json
+    """解析报告的三张统计表和叙述部分，输出 JSON / JSON Lines，或写入 --db 语料库。"""
+    from gipr_llm.pipeline.batch import expand_paths, extract_many, shard
+    from gipr_llm.pipeline.progress import BatchProgress
+    from gipr_llm.render.json_output import JsonWriter
 
-    files = expand_paths(paths)
-    single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
+    try:
+        files = shard(expand_paths(paths), shard_spec)
+        single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
+        out_format = JsonWriter.choose(fmt, output, single=single)
+    except ValueError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
     llm = llm_config(use_llm, model, base_url, llm_mode)
+    width = batch_jobs(jobs, llm)
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    out = output.open("w", encoding="utf-8") if output else (None if db else sys.stdout)
+    writer = JsonWriter(out, out_format, single=single) if out else None
     failed: list[FailedInput] = []
+    store = None
     try:
-        for index, item in enumerate(extract_many(files, llm, jobs), start=1):
-            if isinstance(item, FailedInput):
-                failed.append(item)
-                err(f"{item.path}: {item.error}")
-            else:
-                logging.getLogger("gipr").info("[%d/%d] %s", index, len(files), item.source.path)
-            out.write(to_json(item, indent=2 if single else None) + "\n")
+        if db:
+            from gipr_llm.pipeline.corpus import ingest
+            from gipr_llm.store import Store
+
+            store = Store.open(db)
+            results = ingest(files, store, llm, width)
+        else:
+            results = (
+                (None, item, item.findings if isinstance(item, Report) else [])
+                for item in extract_many(files, llm, width)
+            )
+        with BatchProgress(len(files), quiet=quiet) as progress:
+            for _, item, findings in results:
+                if item is None:
+                    progress.advance(skipped=True)
+                    continue
+                if isinstance(item, FailedInput):
+                    failed.append(item)
+                    progress.note(f"gipr: {item.path}: {item.error}")
+                if writer:
+                    writer.write(item)
+                progress.advance(
+                    failed=isinstance(item, FailedInput),
+                    errors=sum(f.severity == "error" for f in findings),
+                    warnings=sum(f.severity == "warning" for f in findings),
+                )
+        if writer:
+            writer.close()
     finally:
-        if output:
+        if store is not None:
+            store.close()
+        if output and out:
             out.close()
     if not files:
         err("没有找到报告文件 (no input files)")

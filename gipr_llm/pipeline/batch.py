@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,16 +49,45 @@ def _endpoint_gave_nothing(report: Report) -> bool:
     return run.extractor == "rules" and run.attempts > 0 and not (run.usage and run.usage.total_tokens)
 
 
+def default_jobs() -> int:
+    """Workers for a batch without an LLM: the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def shard(files: list[Path], spec: str | None) -> list[Path]:
+    """The files of shard ``i/n`` (1-based): every n-th file of the sorted list, from the i-th.
+
+    Every machine given the same inputs and the same ``n`` gets a disjoint part, and the
+    parts together are the whole list.
+    """
+    if not spec:
+        return files
+    try:
+        index, count = (int(part) for part in spec.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard 应为 i/n，例如 1/4，收到「{spec}」") from None
+    if not 1 <= index <= count:
+        raise ValueError(f"--shard {spec}: i 应在 1 到 n 之间")
+    return files[index - 1 :: count]
+
+
 def extract_many(
     paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1
 ) -> Iterator[Report | FailedInput]:
     """Every input in order, as a Report or a FailedInput.
 
     With an LLM, ``jobs`` reports are extracted at once (the wait is the endpoint's, so
-    threads suffice); without one the parse is CPU-bound and runs one at a time.
+    threads suffice); without one the parse is CPU-bound and ``jobs`` worker processes
+    share it, the results still coming back in input order to this one process.
     """
     files = expand_paths(paths)
-    width = max(1, jobs) if llm is not None else 1
+    if llm is None:
+        yield from _extract_in_processes(files, jobs)
+        return
+    width = max(1, jobs)
     dead_in_a_row = 0
     with ThreadPoolExecutor(max_workers=width) as pool:
         for start in range(0, len(files), width):
@@ -78,6 +109,28 @@ def extract_many(
                                 "大模型服务连续%d份报告未响应，本批其余报告改用规则提取", DEAD_ENDPOINT_LIMIT
                             )
                 yield item
+
+
+def _extract_in_processes(files: list[Path], jobs: int) -> Iterator[Report | FailedInput]:
+    """The deterministic path over ``jobs`` processes, in input order, a bounded window ahead
+    (so a slow consumer — the store writer — never has the whole batch waiting in memory)."""
+    if jobs <= 1 or len(files) <= 1:
+        for path in files:
+            yield _extract_or_fail(path, None)
+        return
+    ahead = jobs * 8
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future] = deque()
+        queued = iter(files)
+        for path in queued:
+            pending.append(pool.submit(_extract_or_fail, path, None))
+            if len(pending) >= ahead:
+                break
+        while pending:
+            yield pending.popleft().result()
+            for path in queued:
+                pending.append(pool.submit(_extract_or_fail, path, None))
+                break
 
 
 def _extract_or_fail(path: Path, llm: LlmConfig | None) -> Report | FailedInput:
