@@ -233,6 +233,44 @@ def brief(
 
 
 @app.command()
+def export(
+    source: Annotated[Path, typer.Argument(help="语料库（.duckdb）或 gipr extract 写出的 JSON Lines")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="输出：.xlsx、.csv、.parquet，或 --hive 时为目录")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="xlsx、csv 或 parquet（默认取 -o 的扩展名）；csv/parquet 为长表"),
+    ] = None,
+    hive: Annotated[
+        bool, typer.Option("--hive", help="按年度、省份分区的 Parquet 目录（cells/facts/findings/reports）")
+    ] = False,
+) -> None:
+    """导出语料库：Excel（每张表一页，问题单元格标色并附批注）、长表 CSV/Parquet、分区 Parquet。"""
+    from gipr_llm.render.export import ExportError, export_hive, export_long, export_xlsx, open_source
+
+    chosen = "parquet" if hive else (fmt or output.suffix.lower().lstrip("."))
+    if chosen not in ("xlsx", "csv", "parquet"):
+        err(f"{output}: 不知道导出什么格式，请用 --format xlsx|csv|parquet")
+        raise typer.Exit(2)
+    try:
+        store = open_source(source)
+    except ExportError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
+    with store:
+        if not hive:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        if hive:
+            export_hive(store, output)
+        elif chosen == "xlsx":
+            export_xlsx(store, output)
+        else:
+            export_long(store, output, chosen)
+    err(f"已导出 {output}")
+
+
+@app.command()
 def schema(output: OutputOpt = None) -> None:
     """输出 extract 结果的 JSON Schema。"""
     import json
