@@ -53,9 +53,6 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默�
 BaseUrlOpt = Annotated[
     str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）")
 ]
-JobsOpt = Annotated[
-    int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）")
-]
 LlmModeOpt = Annotated[
     str | None,
     typer.Option("--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）"),
@@ -82,7 +79,7 @@ def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mo
 
 
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="不显示进度条和汇总（失败的文件仍会列出）")]
-BatchJobsOpt = Annotated[
+JobsOpt = Annotated[
     int | None,
     typer.Option(
         "-j",
@@ -118,7 +115,7 @@ def extract(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
-    jobs: BatchJobsOpt = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """解析报告的三张统计表和叙述部分，输出 JSON / JSON Lines，或写入 --db 语料库。"""
     from gipr_llm.pipeline.batch import expand_paths, extract_many, shard
@@ -187,27 +184,61 @@ def check(
     paths: PathsArg,
     fmt: Annotated[str, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json")] = "text",
     output: OutputOpt = None,
+    quiet: QuietOpt = False,
     use_llm: UseLlmOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
-    jobs: JobsOpt = 1,
+    jobs: JobsOpt = None,
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
-    from gipr_llm.pipeline.batch import check_paths
-    from gipr_llm.render.check_report import CheckFormat, render_check
+    from gipr_llm.pipeline.batch import check_paths, expand_paths
+    from gipr_llm.pipeline.progress import BatchProgress
+    from gipr_llm.render.check_report import (
+        CheckFormat,
+        render_failed_block,
+        render_json,
+        render_report_block,
+        render_text_tail,
+    )
 
     if fmt not in {f.value for f in CheckFormat}:
         err(f"--format 只能是 text 或 json，收到「{fmt}」")
         raise typer.Exit(2)
+    files = expand_paths(paths)
+    text = fmt == CheckFormat.text.value
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = check_paths(paths, llm_config(use_llm, model, base_url, llm_mode), jobs)
-    text = render_check(run, fmt)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    llm = llm_config(use_llm, model, base_url, llm_mode)
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        # Text streams a block per report as it is checked; on a terminal that is the progress.
+        with BatchProgress(len(files), quiet=quiet, stdout_busy=output is None) as progress:
+            index = 0
+
+            def show(item: object) -> None:
+                nonlocal index
+                index += 1
+                failed = isinstance(item, FailedInput)
+                if text:
+                    out.write(
+                        render_failed_block(item, index, len(files))
+                        if failed
+                        else render_report_block(item, len(files))
+                    )
+                    out.flush()
+                findings = [] if failed else item.findings
+                progress.advance(
+                    failed=failed,
+                    errors=sum(f.severity == "error" for f in findings),
+                    warnings=sum(f.severity == "warning" for f in findings),
+                )
+
+            run = check_paths(files, llm, batch_jobs(jobs, llm), on_item=show)
+        out.write(render_text_tail(run) if text else render_json(run))
+    finally:
+        if output:
+            out.close()
     raise typer.Exit(run.exit_code)
 
 
@@ -223,13 +254,13 @@ def brief(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     llm_mode: LlmModeOpt = None,
-    jobs: JobsOpt = 1,
+    jobs: JobsOpt = None,
 ) -> None:
     """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
     from gipr_llm.pipeline.brief import run_brief
 
     llm = llm_config(use_llm, model, base_url, llm_mode)
-    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
+    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=batch_jobs(jobs, llm)))
 
 
 @app.command()

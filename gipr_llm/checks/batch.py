@@ -21,6 +21,8 @@ class CheckedReport:
     path: str
     report: Report
     findings: list[Finding]  # parse, narrative and check findings, errors first
+    chain: list[Finding] = field(default_factory=list)  # the YEAR-CHAIN ones, known once the batch is
+    index: int = 0  # 1-based position among the inputs, for a report streamed as it is read
 
     def count(self, severity: str) -> int:
         return sum(f.severity == severity for f in self.findings)
@@ -51,14 +53,24 @@ def all_findings(report: Report, chain: Iterable[Finding] = ()) -> list[Finding]
     return earlier + check_report(report) + list(chain)
 
 
+def check_one(report: Report, index: int = 0) -> CheckedReport:
+    """One report checked on its own: everything but the year chain, which needs the batch."""
+    return CheckedReport(report.source.path, report, sort_findings(all_findings(report)), index=index)
+
+
+def chain_years(run: CheckRun) -> CheckRun:
+    """The years chained across the batch's reports, added to each report's findings."""
+    chains = year_chain_by_report([item.report for item in run.reports])
+    for item, chain in zip(run.reports, chains, strict=True):
+        if chain:
+            item.chain = chain
+            item.findings = sort_findings(item.findings + chain)
+    return run
+
+
 def check_batch(
     reports: list[Report], failed: Iterable[FailedInput] = (), *, no_input: bool = False
 ) -> CheckRun:
     """Every report checked, the years chained across the batch, findings errors first."""
-    run = CheckRun(failed=list(failed), no_input=no_input)
-    chains = year_chain_by_report(reports)
-    for report, chain in zip(reports, chains, strict=True):
-        run.reports.append(
-            CheckedReport(report.source.path, report, sort_findings(all_findings(report, chain)))
-        )
-    return run
+    run = CheckRun(reports=[check_one(report) for report in reports], failed=list(failed), no_input=no_input)
+    return chain_years(run)

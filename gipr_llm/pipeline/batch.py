@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gipr_llm.checks.batch import CheckRun, check_batch
+from gipr_llm.checks.batch import CheckedReport, CheckRun, chain_years, check_one
 from gipr_llm.domain.models import FailedInput, LoadError, Report
 from gipr_llm.pipeline.extract import extract
 
@@ -163,7 +163,24 @@ def extract_batch(paths: Iterable[str | Path], llm: LlmConfig | None = None, job
     return batch
 
 
-def check_paths(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1) -> CheckRun:
-    """Read every input, then the check stage over the batch: what ``check`` and ``brief`` run."""
-    batch = extract_batch(paths, llm, jobs)
-    return check_batch(batch.reports, batch.failed, no_input=batch.no_input)
+def check_paths(
+    paths: Iterable[str | Path],
+    llm: LlmConfig | None = None,
+    jobs: int = 1,
+    on_item: Callable[[CheckedReport | FailedInput], None] | None = None,
+) -> CheckRun:
+    """Read and check every input, then chain the years over the batch: what ``check`` and
+    ``brief`` run. ``on_item`` sees each input as soon as it is checked on its own (so
+    ``check`` can stream its report); the year chain comes only with the returned run."""
+    files = expand_paths(paths)
+    run = CheckRun(no_input=not files)
+    for index, item in enumerate(extract_many(files, llm, jobs), start=1):
+        if isinstance(item, FailedInput):
+            run.failed.append(item)
+            result: CheckedReport | FailedInput = item
+        else:
+            result = check_one(item, index)
+            run.reports.append(result)
+        if on_item is not None:
+            on_item(result)
+    return chain_years(run)

@@ -65,11 +65,17 @@ class Tally:
 class BatchProgress:
     """``with BatchProgress(total) as progress: progress.advance(...)``, then ``progress.tally``."""
 
-    def __init__(self, total: int, *, quiet: bool = False, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, total: int, *, quiet: bool = False, stream: TextIO | None = None, stdout_busy: bool = False
+    ) -> None:
+        """``stdout_busy``: the command writes its own output to stdout; when that is the same
+        terminal, a bar would tear through it, so only the summary shows."""
         self.tally = Tally(total)
         self.stream = stream or sys.stderr
         self.quiet = quiet
-        self._live = not quiet and self.stream.isatty() and total > 1
+        tty = self.stream.isatty()
+        self._ticks = not quiet and total > 1 and not (stdout_busy and tty and sys.stdout.isatty())
+        self._live = self._ticks and tty
         self._bar: Progress | None = None
         self._last_line = time.monotonic()
 
@@ -120,7 +126,7 @@ class BatchProgress:
             t.with_warnings += warnings > 0
         if self._bar is not None:
             self._bar.update(self._task, advance=1, failed=t.failed)
-        elif not self.quiet and self.tally.total > 1:
+        elif self._ticks:
             now = time.monotonic()
             if now - self._last_line >= PLAIN_EVERY_SECONDS:
                 self._last_line = now

@@ -6,7 +6,7 @@ import json
 from enum import Enum
 
 from gipr_llm.checks.batch import CheckedReport, CheckRun
-from gipr_llm.domain.models import Finding
+from gipr_llm.domain.models import FailedInput, Finding
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 TEMPLATE_LABELS = {"2019": "2019年版模板", "2021": "2021年版模板", "mixed": "表二与表三模板不一致"}
@@ -30,28 +30,34 @@ def _finding_line(f: Finding) -> str:
     return f"  {SEVERITY_LABELS[f.severity]}：{f.message}{where}〔{f.rule}〕"
 
 
-def _heading(item: CheckedReport, index: int, total: int) -> list[str]:
+def _heading(item: CheckedReport, own: list[Finding], index: int, total: int) -> list[str]:
     meta = item.report.meta
     agency = meta.agency or "（未识别报告机关）"
     year = f"{meta.year}年度" if meta.year is not None else "（未识别年度）"
     template = TEMPLATE_LABELS.get(meta.template or "", "模板未识别")
-    counts = "，".join(f"{SEVERITY_LABELS[s]}{item.count(s)}项" for s in ("error", "warning", "info"))
+    counts = "，".join(
+        f"{SEVERITY_LABELS[s]}{sum(f.severity == s for f in own)}项" for s in ("error", "warning", "info")
+    )
     return [f"【{index}/{total}】{item.path}", f"报告：{agency}　{year}　{template}", f"结果：{counts}"]
 
 
 def _report_lines(item: CheckedReport, index: int, total: int) -> list[str]:
-    lines = _heading(item, index, total)
-    if not item.findings:
+    # The year chain needs the whole batch, so a streamed block cannot have it yet: it is
+    # listed after the last report (render_text_tail), when streaming and when not alike.
+    chain = {id(f) for f in item.chain}
+    own = [f for f in item.findings if id(f) not in chain]
+    lines = _heading(item, own, index, total)
+    if not own:
         lines.append("  未发现问题。")
         return lines
     shown_info = 0
-    for f in item.findings:
+    for f in own:
         if f.severity == "info":
             shown_info += 1
             if shown_info > MAX_INFO_SHOWN:
                 continue
         lines.append(_finding_line(f))
-    hidden = item.count("info") - MAX_INFO_SHOWN
+    hidden = sum(f.severity == "info" for f in own) - MAX_INFO_SHOWN
     if hidden > 0:
         lines.append(f"  另有{hidden}条提示未列出，可用 --format json 查看全部。")
     return lines
@@ -70,9 +76,26 @@ def _summary(run: CheckRun) -> str:
     return text + "。"
 
 
-def render_text(run: CheckRun) -> str:
-    total = len(run.reports)
-    blocks = ["\n".join(_report_lines(item, i, total)) for i, item in enumerate(run.reports, start=1)]
+def render_report_block(item: CheckedReport, total: int) -> str:
+    """One report's part of the text report, as soon as it is checked (``check`` streams these)."""
+    return "\n".join(_report_lines(item, item.index, total)) + "\n\n"
+
+
+def render_failed_block(item: FailedInput, index: int, total: int) -> str:
+    return f"【{index}/{total}】{item.path}\n  无法读取：{item.error}\n\n"
+
+
+def render_text_tail(run: CheckRun) -> str:
+    """What comes after the last report: the year chain across the batch, the inputs that
+    could not be read, the summary."""
+    blocks = []
+    chained = [item for item in run.reports if item.chain]
+    if chained:
+        lines = ["跨年度衔接（同一机关相邻年度）："]
+        for item in chained:
+            lines.append(f"{item.path}")
+            lines.extend(_finding_line(f) for f in item.chain)
+        blocks.append("\n".join(lines))
     if run.failed:
         failed = ["无法读取的文件："] + [f"  {item.path}：{item.error}" for item in run.failed]
         blocks.append("\n".join(failed))
@@ -80,6 +103,15 @@ def render_text(run: CheckRun) -> str:
         blocks.append("没有找到报告文件（支持 .txt、.html、.docx、.pdf 等格式）。")
     blocks.append(_summary(run))
     return "\n\n".join(blocks) + "\n"
+
+
+def render_text(run: CheckRun) -> str:
+    total = len(run.reports) + len(run.failed)
+    blocks = [
+        render_report_block(item, total) if item.index else "\n".join(_report_lines(item, i, total)) + "\n\n"
+        for i, item in enumerate(run.reports, start=1)
+    ]
+    return "".join(blocks) + render_text_tail(run)
 
 
 # --- JSON ---------------------------------------------------------------------------------
