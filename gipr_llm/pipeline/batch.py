@@ -75,9 +75,9 @@ def shard(files: list[Path], spec: str | None) -> list[Path]:
 
 
 def extract_many(
-    paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1
-) -> Iterator[Report | FailedInput]:
-    """Every input in order, as a Report or a FailedInput.
+    paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1, *, checked: bool = False
+) -> Iterator[Report | CheckedReport | FailedInput]:
+    """Every input in order, as a Report (a CheckedReport when ``checked``) or a FailedInput.
 
     With an LLM, ``jobs`` reports are extracted at once (the wait is the endpoint's, so
     threads suffice); without one the parse is CPU-bound and ``jobs`` worker processes
@@ -85,7 +85,7 @@ def extract_many(
     """
     files = expand_paths(paths)
     if llm is None:
-        yield from _extract_in_processes(files, jobs)
+        yield from _extract_in_processes(files, jobs, checked)
         return
     width = max(1, jobs)
     dead_in_a_row = 0
@@ -108,34 +108,40 @@ def extract_many(
                             log.warning(
                                 "大模型服务连续%d份报告未响应，本批其余报告改用规则提取", DEAD_ENDPOINT_LIMIT
                             )
-                yield item
+                yield check_one(item) if checked and isinstance(item, Report) else item
 
 
-def _extract_in_processes(files: list[Path], jobs: int) -> Iterator[Report | FailedInput]:
+def _extract_in_processes(
+    files: list[Path], jobs: int, checked: bool
+) -> Iterator[Report | CheckedReport | FailedInput]:
     """The deterministic path over ``jobs`` processes, in input order, a bounded window ahead
     (so a slow consumer — the store writer — never has the whole batch waiting in memory)."""
     if jobs <= 1 or len(files) <= 1:
         for path in files:
-            yield _extract_or_fail(path, None)
+            yield _extract_or_fail(path, None, checked)
         return
     ahead = jobs * 8
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque[Future] = deque()
         queued = iter(files)
         for path in queued:
-            pending.append(pool.submit(_extract_or_fail, path, None))
+            pending.append(pool.submit(_extract_or_fail, path, None, checked))
             if len(pending) >= ahead:
                 break
         while pending:
             yield pending.popleft().result()
             for path in queued:
-                pending.append(pool.submit(_extract_or_fail, path, None))
+                pending.append(pool.submit(_extract_or_fail, path, None, checked))
                 break
 
 
-def _extract_or_fail(path: Path, llm: LlmConfig | None) -> Report | FailedInput:
+def _extract_or_fail(
+    path: Path, llm: LlmConfig | None, checked: bool = False
+) -> Report | CheckedReport | FailedInput:
+    """One input read (and checked on its own, in the worker, when ``checked``), or why not."""
     try:
-        return extract(path, llm)
+        report = extract(path, llm)
+        return check_one(report) if checked else report
     except LoadError as err:
         return FailedInput(path=str(path), error=str(err))
     except Exception as err:  # a parser bug must not stop the batch; say what happened
@@ -174,13 +180,12 @@ def check_paths(
     ``check`` can stream its report); the year chain comes only with the returned run."""
     files = expand_paths(paths)
     run = CheckRun(no_input=not files)
-    for index, item in enumerate(extract_many(files, llm, jobs), start=1):
+    for index, item in enumerate(extract_many(files, llm, jobs, checked=True), start=1):
         if isinstance(item, FailedInput):
             run.failed.append(item)
-            result: CheckedReport | FailedInput = item
         else:
-            result = check_one(item, index)
-            run.reports.append(result)
+            item.index = index
+            run.reports.append(item)
         if on_item is not None:
-            on_item(result)
+            on_item(item)
     return chain_years(run)

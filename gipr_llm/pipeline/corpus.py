@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import gipr_llm
-from gipr_llm.checks.batch import all_findings
 from gipr_llm.domain.models import SCHEMA_VERSION, FailedInput, Finding, Report
 from gipr_llm.pipeline.batch import extract_many
 from gipr_llm.store import Rows, Store, add_failed, add_report
@@ -56,7 +55,7 @@ def ingest(
         plan.append((path, sha, skip))
         if not skip:
             todo.append((path, sha))
-    results = extract_many([p for p, _ in todo], llm, jobs)
+    results = extract_many([p for p, _ in todo], llm, jobs, checked=True)
     rows = Rows()
     try:
         for path, sha, skip in plan:
@@ -68,9 +67,8 @@ def ingest(
                 add_failed(rows, item, sha, version)
                 yield path, item, []
             else:
-                findings = all_findings(item)
-                add_report(rows, item, findings, version)
-                yield path, item, findings
+                add_report(rows, item.report, item.findings, version)
+                yield path, item.report, item.findings
             if len(rows) >= WRITE_EVERY:
                 store.write(rows)
                 rows = Rows()

@@ -124,6 +124,7 @@ class Rows:
     cells: list[tuple] = field(default_factory=list)
     facts: list[tuple] = field(default_factory=list)
     findings: list[tuple] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)  # a report (a sha256) is added once per batch
 
     def __len__(self) -> int:
         return len(self.reports)
@@ -142,6 +143,9 @@ def body_of(report: Report) -> str | None:
 def add_report(rows: Rows, report: Report, findings: list[Finding], version: str) -> None:
     """Append one read report's rows; ``findings`` are all of them (parse, narrative, check)."""
     rid = report.source.sha256
+    if rid in rows.ids:  # a copy of a file already in this batch: same content, same rows
+        return
+    rows.ids.add(rid)
     run = report.extraction
     usage = run.usage
     meta = report.meta
@@ -179,6 +183,9 @@ def add_report(rows: Rows, report: Report, findings: list[Finding], version: str
 
 def add_failed(rows: Rows, item: FailedInput, sha256: str | None, version: str) -> None:
     rid = sha256 or f"path:{item.path}"
+    if rid in rows.ids:
+        return
+    rows.ids.add(rid)
     rows.reports.append(
         (rid, item.path, sha256, None, None, "failed", item.error, *([None] * 11), version, None, None)
     )
