@@ -191,9 +191,9 @@ def add_failed(rows: Rows, item: FailedInput, sha256: str | None, version: str) 
     )
 
 
-def _decimal(value: int | Decimal | None) -> str | None:
-    # Passed to DuckDB as text and cast to DECIMAL there: exact, and one list type per column.
-    return None if value is None else str(value)
+def _decimal(value: int | Decimal | None) -> int | Decimal | None:
+    # Arrow's decimal128 takes ints and Decimals exactly; a float would round.
+    return value
 
 
 def _cells(report: Report) -> Iterator[tuple[str, str, str | None, str, int | Decimal | None, str | None]]:

@@ -10,17 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from gipr_llm.store.rows import CELL_COLUMNS, FACT_COLUMNS, FINDING_COLUMNS, REPORT_COLUMNS, Rows
 from gipr_llm.store.schema import migrate
 
-# Per column, the DuckDB type its values are passed as (everything else travels as text).
-_LIST_TYPES = {
-    "year": "INTEGER", "prompt_tokens": "INTEGER", "completion_tokens": "INTEGER",
-    "total_tokens": "INTEGER", "errors": "INTEGER", "warnings": "INTEGER", "seq": "INTEGER",
-    "line": "INTEGER", "approximate": "BOOLEAN",
+# Per column, the Arrow type its values travel as (everything else is text). Rows go to DuckDB
+# as an Arrow table: several times faster than Python lists as query parameters.
+_ARROW_TYPES = {
+    "year": pa.int32(), "prompt_tokens": pa.int64(), "completion_tokens": pa.int64(),
+    "total_tokens": pa.int64(), "errors": pa.int32(), "warnings": pa.int32(), "seq": pa.int32(),
+    "line": pa.int32(), "approximate": pa.bool_(), "value": pa.decimal128(18, 4),
 }  # fmt: skip
-_CASTS = {"value": "DECIMAL(18, 4)"}
 _TABLES = (
     ("reports", REPORT_COLUMNS),
     ("cells", CELL_COLUMNS),
@@ -91,13 +92,19 @@ class Store:
     def _insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         if not rows:
             return
-        lists = [list(col) for col in zip(*rows, strict=True)]
-        select = ", ".join(
-            f"unnest(${i}::{_LIST_TYPES.get(name, 'VARCHAR')}[])"
-            + (f"::{_CASTS[name]}" if name in _CASTS else "")
-            for i, name in enumerate(columns, start=1)
+        schema = pa.schema([(name, _ARROW_TYPES.get(name, pa.string())) for name in columns])
+        batch = pa.Table.from_arrays(
+            [
+                pa.array(list(col), type=field.type)
+                for col, field in zip(zip(*rows, strict=True), schema, strict=True)
+            ],
+            schema=schema,
         )
-        self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select}", lists)
+        self.con.register("incoming", batch)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM incoming")
+        finally:
+            self.con.unregister("incoming")
 
     # --- read -------------------------------------------------------------------------
 
