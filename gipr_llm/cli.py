@@ -293,7 +293,7 @@ def export(
         if not hive:
             output.parent.mkdir(parents=True, exist_ok=True)
         if hive:
-            export_hive(store, output)
+            export_hive(store, output, part=source.stem)
         elif chosen == "xlsx":
             export_xlsx(store, output)
         else:

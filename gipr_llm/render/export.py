@@ -120,15 +120,18 @@ def export_long(store: Store, output: Path, fmt: str) -> None:
     _copy(store, _LONG_QUERIES["cells"] + " ORDER BY body, year, source_path, table_name", output, fmt)
 
 
-def export_hive(store: Store, directory: Path) -> list[Path]:
+def export_hive(store: Store, directory: Path, part: str = "part") -> list[Path]:
     """cells/, facts/, findings/, reports/ under ``directory``, each hive-partitioned by year and
-    province (``year=2021/province=北京市/…parquet``) for DuckDB, Spark or Trino to read as is."""
+    province (``year=2021/province=北京市/{part}_0.parquet``) for DuckDB, Spark or Trino to read as
+    is. Files are named after ``part`` (the store's name), so several stores' parts can share the
+    directory and a second export of one store replaces its own files."""
     directory.mkdir(parents=True, exist_ok=True)
     out = []
     for name, query in _LONG_QUERIES.items():
         target = directory / name
         store.con.execute(
-            f"COPY ({query}) TO '{_quote(target)}' (FORMAT parquet, PARTITION_BY (year, province), OVERWRITE_OR_IGNORE)"
+            f"COPY ({query}) TO '{_quote(target)}' (FORMAT parquet, PARTITION_BY (year, province), OVERWRITE_OR_IGNORE,"
+            f" FILENAME_PATTERN '{_quote(Path(part))}_{{i}}')"
         )
         out.append(target)
     return out
