@@ -5,14 +5,21 @@ Exit codes: 0 all inputs read; 1 (check) error-level findings; 2 an input could 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from gipr_llm.domain.models import FailedInput, Report
+from gipr_llm.llm.config import LlmConfig
+
+if TYPE_CHECKING:
+    from gipr_llm.render.formats import Kind
 
 app = typer.Typer(
     add_completion=False,
@@ -57,11 +64,55 @@ LlmModeOpt = Annotated[
     str | None,
     typer.Option("--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）"),
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "-j",
+        "--jobs",
+        min=1,
+        help="同时处理的报告数：不用大模型时为进程数（默认 CPU 核数），用大模型时为并发请求数（默认 1）",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="不显示进度条和汇总（失败的文件仍会列出）")]
+
+# The LLM options, declared once: every command that reads reports takes them.
+LLM_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "use_llm": (UseLlmOpt, None),
+    "model": (ModelOpt, None),
+    "base_url": (BaseUrlOpt, None),
+    "llm_mode": (LlmModeOpt, None),
+    "jobs": (JobsOpt, None),
+}
+
+
+def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give ``command`` the shared LLM options; it receives ``llm`` (the resolved
+    ``LlmConfig`` or None, said on stderr) and ``jobs`` instead of the raw options."""
+    own = inspect.signature(command, eval_str=True)
+    kept = [p for p in own.parameters.values() if p.name != "llm" and p.name not in LLM_OPTIONS]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        for name, (annotation, default) in LLM_OPTIONS.items()
+    ]
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        options = {name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode")}
+        llm = llm_config(options["use_llm"], options["model"], options["base_url"], options["llm_mode"])
+        if kwargs.get("jobs") is None:  # without an LLM the parse is CPU-bound: every core
+            from gipr_llm.pipeline.batch import default_jobs
+
+            kwargs["jobs"] = 1 if llm is not None else default_jobs()
+        return command(*args, llm=llm, **kwargs)
+
+    run.__signature__ = own.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in run.__signature__.parameters.values()}  # type: ignore[attr-defined]
+    return run
 
 
 def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None):
     """The LLM settings the options and environment give, or None; says on stderr which path runs."""
-    from gipr_llm.llm.config import LlmConfig, LlmConfigError
+    from gipr_llm.llm.config import LlmConfigError
 
     try:
         config = LlmConfig.from_options(use_llm=use_llm, model=model, base_url=base_url, mode=mode)
@@ -78,99 +129,99 @@ def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mo
     return config
 
 
-QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="不显示进度条和汇总（失败的文件仍会列出）")]
-JobsOpt = Annotated[
-    int | None,
-    typer.Option(
-        "-j",
-        "--jobs",
-        min=1,
-        help="同时处理的报告数：不用大模型时为进程数（默认 CPU 核数），用大模型时为并发请求数（默认 1）",
-    ),
+def write_or_exit(kind: Kind, result: Any, output: Path | None, fmt: str | None = None) -> None:
+    """Write ``result`` in the format ``--format`` or the output's suffix chooses (one registry
+    for every command); a format or file problem is one line and exit 2."""
+    from gipr_llm.render.formats import FormatError, write_output
+
+    try:
+        write_output(kind, result, output, fmt)
+    except FormatError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
+    except OSError as problem:
+        err(f"{output}: 无法写入 ({problem.strerror or type(problem).__name__})")
+        raise typer.Exit(2) from None
+
+
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="输出格式（默认按 -o 的扩展名选择）：见各命令说明")
 ]
 
 
-def batch_jobs(jobs: int | None, llm: object) -> int:
-    from gipr_llm.pipeline.batch import default_jobs
+def _ingest(db: Path, files: list[Path], llm: LlmConfig | None, jobs: int, reported, output, fmt) -> None:
+    """extract --db: into the store, and to -o as well when given."""
+    import duckdb
 
-    return jobs if jobs is not None else (1 if llm is not None else default_jobs())
+    from gipr_llm.pipeline.corpus import ingest
+    from gipr_llm.store import Store, StoreVersionError
+
+    try:
+        store = Store.open(db)
+    except (StoreVersionError, OSError, duckdb.Error) as problem:
+        err(f"{db}: {problem}")
+        raise typer.Exit(2) from None
+    with store:
+        items = reported((item, findings) for _, item, findings in ingest(files, store, llm, jobs))
+        if output is not None:
+            write_or_exit("reports", items, output, fmt)
+        else:
+            for _ in items:
+                pass
 
 
 @app.command()
+@with_llm_options
 def extract(
     paths: PathsArg,
     output: OutputOpt = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format", help="json 或 jsonl（默认：-o 的扩展名；标准输出单份为 json，多份为 jsonl）"
-        ),
-    ] = None,
+    fmt: FormatOpt = None,
     db: Annotated[Path | None, typer.Option("--db", help="写入 DuckDB 语料库（未变化的文件跳过）")] = None,
     shard_spec: Annotated[
         str | None, typer.Option("--shard", help="只处理第 i 份（共 n 份）文件，如 1/4")
     ] = None,
     quiet: QuietOpt = False,
-    use_llm: UseLlmOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    llm_mode: LlmModeOpt = None,
-    jobs: JobsOpt = None,
+    *,
+    llm: LlmConfig | None,
+    jobs: int,
 ) -> None:
-    """解析报告的三张统计表和叙述部分，输出 JSON / JSON Lines，或写入 --db 语料库。"""
+    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl），或写入 --db 语料库。"""
     from gipr_llm.pipeline.batch import expand_paths, extract_many, shard
     from gipr_llm.pipeline.progress import BatchProgress
-    from gipr_llm.render.json_output import JsonWriter
 
     try:
         files = shard(expand_paths(paths), shard_spec)
-        single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
-        out_format = JsonWriter.choose(fmt, output, single=single)
     except ValueError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
-    llm = llm_config(use_llm, model, base_url, llm_mode)
-    width = batch_jobs(jobs, llm)
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    out = output.open("w", encoding="utf-8") if output else (None if db else sys.stdout)
-    writer = JsonWriter(out, out_format, single=single) if out else None
+    single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
+    if fmt is None and (output is None or not output.suffix):
+        fmt = "json" if single else "jsonl"
     failed: list[FailedInput] = []
-    store = None
-    try:
-        if db:
-            from gipr_llm.pipeline.corpus import ingest
-            from gipr_llm.store import Store
 
-            store = Store.open(db)
-            results = ingest(files, store, llm, width)
-        else:
-            results = (
-                (None, item, item.findings if isinstance(item, Report) else [])
-                for item in extract_many(files, llm, width)
+    def reported(progress: BatchProgress, results: Iterable[tuple]) -> Iterator[Report | FailedInput]:
+        for item, findings in results:
+            if item is None:  # already in the store
+                progress.advance(skipped=True)
+                continue
+            if isinstance(item, FailedInput):
+                failed.append(item)
+                progress.note(f"gipr: {item.path}: {item.error}")
+            yield item
+            progress.advance(
+                failed=isinstance(item, FailedInput),
+                errors=sum(f.severity == "error" for f in findings),
+                warnings=sum(f.severity == "warning" for f in findings),
             )
-        with BatchProgress(len(files), quiet=quiet) as progress:
-            for _, item, findings in results:
-                if item is None:
-                    progress.advance(skipped=True)
-                    continue
-                if isinstance(item, FailedInput):
-                    failed.append(item)
-                    progress.note(f"gipr: {item.path}: {item.error}")
-                if writer:
-                    writer.write(item)
-                progress.advance(
-                    failed=isinstance(item, FailedInput),
-                    errors=sum(f.severity == "error" for f in findings),
-                    warnings=sum(f.severity == "warning" for f in findings),
-                )
-        if writer:
-            writer.close()
-    finally:
-        if store is not None:
-            store.close()
-        if output and out:
-            out.close()
+
+    with BatchProgress(len(files), quiet=quiet, stdout_busy=output is None and db is None) as progress:
+        if db is None:
+            results = (
+                (i, i.findings if isinstance(i, Report) else []) for i in extract_many(files, llm, jobs)
+            )
+            write_or_exit("reports", reported(progress, results), output, fmt)
+        else:
+            _ingest(db, files, llm, jobs, lambda results: reported(progress, results), output, fmt)
     if not files:
         err("没有找到报告文件 (no input files)")
         raise typer.Exit(2)
@@ -180,69 +231,52 @@ def extract(
 
 
 @app.command()
+@with_llm_options
 def check(
     paths: PathsArg,
-    fmt: Annotated[str, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json")] = "text",
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json")
+    ] = None,
     output: OutputOpt = None,
     quiet: QuietOpt = False,
-    use_llm: UseLlmOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    llm_mode: LlmModeOpt = None,
-    jobs: JobsOpt = None,
+    *,
+    llm: LlmConfig | None,
+    jobs: int,
 ) -> None:
     """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
-    from gipr_llm.pipeline.batch import check_paths, expand_paths
+    from gipr_llm.checks.batch import CheckStream
+    from gipr_llm.pipeline.batch import check_stream
     from gipr_llm.pipeline.progress import BatchProgress
-    from gipr_llm.render.check_report import (
-        CheckFormat,
-        render_failed_block,
-        render_json,
-        render_report_block,
-        render_text_tail,
-    )
+    from gipr_llm.render.formats import FormatError, choose
 
-    if fmt not in {f.value for f in CheckFormat}:
-        err(f"--format 只能是 text 或 json，收到「{fmt}」")
-        raise typer.Exit(2)
-    files = expand_paths(paths)
-    text = fmt == CheckFormat.text.value
+    try:
+        choose("check", fmt, output)
+    except FormatError as problem:  # said before the batch is read, not after
+        err(str(problem))
+        raise typer.Exit(2) from None
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    llm = llm_config(use_llm, model, base_url, llm_mode)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
-        # Text streams a block per report as it is checked; on a terminal that is the progress.
-        with BatchProgress(len(files), quiet=quiet, stdout_busy=output is None) as progress:
-            index = 0
+    stream = check_stream(paths, llm, jobs)
+    # The text report streams a block per report as it is checked; on a terminal that is the progress.
+    with BatchProgress(stream.total, quiet=quiet, stdout_busy=output is None) as progress:
 
-            def show(item: object) -> None:
-                nonlocal index
-                index += 1
-                failed = isinstance(item, FailedInput)
-                if text:
-                    out.write(
-                        render_failed_block(item, index, len(files))
-                        if failed
-                        else render_report_block(item, len(files))
-                    )
-                    out.flush()
-                findings = [] if failed else item.findings
+        def counted() -> Iterator:
+            for item in stream.items:
+                findings = [] if isinstance(item, FailedInput) else item.findings
+                yield item
                 progress.advance(
-                    failed=failed,
+                    failed=isinstance(item, FailedInput),
                     errors=sum(f.severity == "error" for f in findings),
                     warnings=sum(f.severity == "warning" for f in findings),
                 )
 
-            run = check_paths(files, llm, batch_jobs(jobs, llm), on_item=show)
-        out.write(render_text_tail(run) if text else render_json(run))
-    finally:
-        if output:
-            out.close()
+        write_or_exit("check", CheckStream(counted(), stream.total, stream.finish), output, fmt)
+    run = stream.finish()
     raise typer.Exit(run.exit_code)
 
 
 @app.command()
+@with_llm_options
 def brief(
     paths: PathsArg,
     output: Annotated[
@@ -250,17 +284,14 @@ def brief(
         typer.Option("-o", "--output", help="写入 .md 或 .docx 文件（默认 Markdown 输出到标准输出）"),
     ] = None,
     batch: Annotated[bool, typer.Option("--batch", help="多份报告（或目录）汇总为一份汇总分析简报")] = False,
-    use_llm: UseLlmOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    llm_mode: LlmModeOpt = None,
-    jobs: JobsOpt = None,
+    *,
+    llm: LlmConfig | None,
+    jobs: int,
 ) -> None:
     """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
     from gipr_llm.pipeline.brief import run_brief
 
-    llm = llm_config(use_llm, model, base_url, llm_mode)
-    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=batch_jobs(jobs, llm)))
+    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
 
 
 @app.command()

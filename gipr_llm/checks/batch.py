@@ -7,7 +7,7 @@ checked and reported), else 1 when any error-level finding, else 0.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gipr_llm.checks import check_report, year_chain_by_report
@@ -39,6 +39,16 @@ class CheckRun:
         if self.failed or self.no_input:
             return 2
         return 1 if any(r.count("error") for r in self.reports) else 0
+
+
+@dataclass(slots=True)
+class CheckStream:
+    """A batch being checked, for output that streams: ``items`` gives each input as soon as it
+    is checked on its own; after them, ``finish()`` is the whole run, the year chain added."""
+
+    items: Iterable[CheckedReport | FailedInput]
+    total: int
+    finish: Callable[[], CheckRun]
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

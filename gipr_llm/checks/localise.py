@@ -26,26 +26,14 @@ from gipr_llm.checks.core import cell_label, make_finding
 from gipr_llm.domain import spec
 from gipr_llm.domain.arithmetic import CellKey, Equation, Grid
 from gipr_llm.domain.models import Finding
+from gipr_llm.domain.rules import RULES, rule
 
-# How each rule reads in "按…应为N".
-_REASON = {
-    "T3-ROW-SUM": "该行各列之和",
-    "T3-OUTCOME-SUM": "该列各项办理结果之和",
-    "T3-BALANCE": "该列“第一项加第二项等于第三项加第四项”的关系",
-    "T4-SUM": "该组各项之和",
-}
-_RULE_NAMES = {
-    "T3-ROW-SUM": "行合计",
-    "T3-OUTCOME-SUM": "办理结果合计",
-    "T3-BALANCE": "收支平衡",
-    "T4-SUM": "表四合计",
-}
 _MAX_NAMED = 4
 
 
 def _reasons(eqs: frozenset[Equation]) -> str:
-    rules = sorted({eq.rule for eq in eqs}, key=list(_REASON).index)
-    text = "及".join(_REASON[r] for r in rules)
+    rules = sorted({eq.rule for eq in eqs}, key=list(RULES).index)
+    text = "及".join(rule(r).reason or rule(r).name for r in rules)
     return f"按{text}均" if len(eqs) > 1 else f"按{text}"
 
 
@@ -203,7 +191,7 @@ def localise(table: str, evaluated: dict[Equation, int], grid: Grid) -> tuple[li
 def _unlocalised(
     table: str, rest: set[Equation], candidates: dict[CellKey, tuple[int, frozenset[Equation]]]
 ) -> Finding:
-    rules = sorted({_RULE_NAMES[eq.rule] for eq in rest})
+    rules = sorted({rule(eq.rule).short or rule(eq.rule).name for eq in rest})
     possible = sorted(cell for cell, (_, eqs) in candidates.items() if eqs & rest)
     label = spec.TABLE_LABELS[table]
     message = f"{label}有{len(rest)}处勾稽关系不符（{'、'.join(rules)}），"

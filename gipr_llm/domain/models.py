@@ -26,7 +26,8 @@ from gipr_llm.domain.spec import Template
 
 SCHEMA_VERSION = "1.0"
 
-SourceFormat = Literal["text", "html", "docx", "pdf"]
+# The input format registry (load/formats.py) names them: text, html, docx, pdf, …
+SourceFormat = str
 Severity = Literal["error", "warning", "info"]
 Stage = Literal["parse", "narrative", "check"]
 Extractor = Literal["rules", "llm"]

@@ -5,9 +5,10 @@ back a ``Document``; anything that is not a readable report raises ``LoadError``
 one-line reason (Chinese, then short English) that says what to do. No library exception
 escapes for a bad file.
 
-Formats: DOCX (zip with a ``word/`` part), PDF (``%PDF-``), HTML (page tags after
-decoding), otherwise text. Old binary Word (.doc, OLE2), Word 2003 XML, RTF, MHT web
-archives and other zip packages are refused with the conversion to make.
+The formats read are listed in ``formats.py`` (the registry): DOCX (zip with a ``word/``
+part), PDF (``%PDF-``), HTML (page tags after decoding), otherwise text. Old binary Word
+(.doc, OLE2), Word 2003 XML, RTF, MHT web archives and other zip packages are refused here
+with the conversion to make.
 """
 
 from __future__ import annotations
@@ -18,18 +19,13 @@ from pathlib import Path
 
 from gipr_llm.domain.models import Document, LoadError
 from gipr_llm.load.decode import decode_text
-from gipr_llm.load.docx_loader import is_docx, load_docx
-from gipr_llm.load.html_loader import load_html
-from gipr_llm.load.pdf_loader import load_pdf
+from gipr_llm.load.formats import BINARY_FORMATS, TEXT_FORMATS
 from gipr_llm.load.script import simplified_cells, to_simplified
-from gipr_llm.load.text import load_text
 
 MAX_BYTES = 20 * 1024 * 1024  # a real report is well under 1 MB; refuse before reading more
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
-_HTML_HEAD = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|table)[\s>/]", re.IGNORECASE)
-_HTML_TABLE = re.compile(r"<table[\s>]", re.IGNORECASE)
 _SNIFF_CHARS = 4096
 _MHT = re.compile(r"(?is)^\s*(?:from:[^\n]*\n)?(?:[\w-]+:[^\n]*\n)*?mime-version:.*?multipart/related")
 
@@ -66,11 +62,10 @@ def load_bytes(data: bytes, path: str) -> Document:
             "旧版 Word 二进制格式（.doc）不受支持，请先转换为 .docx，例如 "
             "soffice --headless --convert-to docx 文件名.doc (legacy .doc: convert to .docx first)"
         )
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-"):
-        return simplified_cells(load_pdf(data, path, sha256))
+    for fmt in BINARY_FORMATS:
+        if fmt.sniff(data):
+            return simplified_cells(fmt.load(data, path, sha256))
     if data.startswith(_ZIP):
-        if is_docx(data):
-            return simplified_cells(load_docx(data, path, sha256))
         raise LoadError("压缩包不是 Word 文档（.docx），不受支持 (zip archive that is not a .docx)")
     if data.startswith(b"{\\rtf"):
         raise LoadError(
@@ -90,15 +85,7 @@ def load_bytes(data: bytes, path: str) -> Document:
             "MHT 单个网页文件不受支持，请另存为 .html 或 .docx (MHT web archive: save as .html or .docx)"
         )
     text, converted = to_simplified(text)
-    doc = (
-        load_html(text, encoding, path, sha256)
-        if _looks_like_html(text)
-        else load_text(text, encoding, path, sha256)
-    )
+    fmt = next(f for f in TEXT_FORMATS if f.sniff_text(text))
+    doc = fmt.load(text, encoding, path, sha256)
     doc.converted = converted
     return doc
-
-
-def _looks_like_html(text: str) -> bool:
-    # Page tags near the start; or an HTML table anywhere (Markdown from OCR embeds them).
-    return _HTML_HEAD.search(text, 0, _SNIFF_CHARS) is not None or _HTML_TABLE.search(text) is not None

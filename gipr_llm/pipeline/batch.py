@@ -8,14 +8,15 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gipr_llm.checks.batch import CheckedReport, CheckRun, chain_years, check_one
+from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream, chain_years, check_one
 from gipr_llm.domain.models import FailedInput, LoadError, Report
+from gipr_llm.load.formats import SUPPORTED_SUFFIXES
 from gipr_llm.pipeline.extract import extract
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("gipr")
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".shtml", ".docx", ".doc", ".pdf")
 
 # After this many reports in a row whose endpoint gave no usable answer at all, a batch
 # stops calling it: a dead endpoint would otherwise cost every report its full retries.
@@ -169,23 +169,33 @@ def extract_batch(paths: Iterable[str | Path], llm: LlmConfig | None = None, job
     return batch
 
 
-def check_paths(
-    paths: Iterable[str | Path],
-    llm: LlmConfig | None = None,
-    jobs: int = 1,
-    on_item: Callable[[CheckedReport | FailedInput], None] | None = None,
-) -> CheckRun:
-    """Read and check every input, then chain the years over the batch: what ``check`` and
-    ``brief`` run. ``on_item`` sees each input as soon as it is checked on its own (so
-    ``check`` can stream its report); the year chain comes only with the returned run."""
+def check_stream(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1) -> CheckStream:
+    """Read and check every input, yielding each as it is done; ``finish()`` chains the years
+    over the batch once all are read (what ``check`` streams)."""
     files = expand_paths(paths)
     run = CheckRun(no_input=not files)
-    for index, item in enumerate(extract_many(files, llm, jobs, checked=True), start=1):
-        if isinstance(item, FailedInput):
-            run.failed.append(item)
-        else:
-            item.index = index
-            run.reports.append(item)
-        if on_item is not None:
-            on_item(item)
-    return chain_years(run)
+    done: list[CheckRun] = []
+
+    def items() -> Iterator[CheckedReport | FailedInput]:
+        for index, item in enumerate(extract_many(files, llm, jobs, checked=True), start=1):
+            if isinstance(item, FailedInput):
+                run.failed.append(item)
+            else:
+                item.index = index
+                run.reports.append(item)
+            yield item
+
+    def finish() -> CheckRun:
+        if not done:
+            done.append(chain_years(run))
+        return done[0]
+
+    return CheckStream(items(), len(files), finish)
+
+
+def check_paths(paths: Iterable[str | Path], llm: LlmConfig | None = None, jobs: int = 1) -> CheckRun:
+    """Read and check every input, then chain the years over the batch: what ``brief`` runs."""
+    stream = check_stream(paths, llm, jobs)
+    for _ in stream.items:
+        pass
+    return stream.finish()

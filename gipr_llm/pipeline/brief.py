@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gipr_llm.pipeline.batch import check_paths
-from gipr_llm.render.brief.run import OUTPUT_SUFFIXES, BriefRun, build_briefs, write_briefs
+from gipr_llm.render.brief.run import BriefRun, build_briefs
+from gipr_llm.render.formats import FormatError, choose, open_output
 
 if TYPE_CHECKING:
     from gipr_llm.llm.config import LlmConfig
@@ -51,8 +52,10 @@ def run_brief(
     jobs: int = 1,
 ) -> int:
     """The whole command; returns the exit code. Problems go to ``err``, one line each."""
-    if output is not None and output.suffix.lower() not in OUTPUT_SUFFIXES:
-        err(f"{output}: 输出文件须为 .md 或 .docx (output must be .md or .docx)")
+    try:
+        fmt = choose("brief", None, output)
+    except FormatError as problem:
+        err(str(problem))
         return 2
     run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs)
     for warning in run.warnings:
@@ -63,7 +66,8 @@ def run_brief(
         err("没有找到报告文件 (no input files)")
     if run.briefs:
         try:
-            write_briefs(run, output)
+            with open_output(output, fmt.binary) as out:
+                fmt.write(run, out, output)
         except OSError as error:
             err(f"{output}: 无法写入 ({error.strerror or type(error).__name__})")
             return 2

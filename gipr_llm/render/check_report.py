@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from pathlib import Path
+from typing import IO
 
-from gipr_llm.checks.batch import CheckedReport, CheckRun
+from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream
 from gipr_llm.domain.models import FailedInput, Finding
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -13,13 +14,26 @@ TEMPLATE_LABELS = {"2019": "2019年版模板", "2021": "2021年版模板", "mixe
 MAX_INFO_SHOWN = 10  # info findings listed per report in text; JSON always has all
 
 
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
+def write_text(run: CheckRun | CheckStream, out: IO[str], path: Path | None) -> None:
+    """The Chinese report; from a stream, each report's block as soon as it is checked."""
+    if isinstance(run, CheckRun):
+        out.write(render_text(run))
+        return
+    for index, item in enumerate(run.items, start=1):
+        if isinstance(item, FailedInput):
+            out.write(render_failed_block(item, index, run.total))
+        else:
+            out.write(render_report_block(item, run.total))
+        out.flush()
+    out.write(render_text_tail(run.finish()))
 
 
-def render_check(run: CheckRun, fmt: CheckFormat | str = CheckFormat.text) -> str:
-    return render_json(run) if CheckFormat(fmt) is CheckFormat.json else render_text(run)
+def write_json(run: CheckRun | CheckStream, out: IO[str], path: Path | None) -> None:
+    if isinstance(run, CheckStream):
+        for _ in run.items:
+            pass
+        run = run.finish()
+    out.write(render_json(run))
 
 
 # --- text ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import IO
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -181,8 +182,9 @@ def _brief(doc: DocxDocument, brief: Brief) -> None:
         _body(doc, text)
 
 
-def to_docx(briefs: list[Brief], path: Path) -> None:
-    """Write one or more briefs to ``path``, each starting on a new page."""
+def to_docx(briefs: list[Brief], path: Path | IO[bytes]) -> None:
+    """Write one or more briefs to ``path`` (a file name or a binary stream), each starting
+    on a new page."""
     doc = Document()
     _setup(doc)
     for i, brief in enumerate(briefs):
@@ -192,4 +194,4 @@ def to_docx(briefs: list[Brief], path: Path) -> None:
     core = doc.core_properties
     core.title = briefs[0].title if len(briefs) == 1 else MASTHEAD
     core.author = "gipr-llm"
-    doc.save(str(path))
+    doc.save(str(path) if isinstance(path, Path) else path)

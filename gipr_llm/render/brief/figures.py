@@ -36,6 +36,7 @@ from typing import Literal
 from gipr_llm.checks import unknown_cells
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Finding, Report
+from gipr_llm.domain.rules import ARITHMETIC_RULES, LOCALISING_RULES
 from gipr_llm.render.brief.numbers import untraced_numbers
 
 Value = int | Decimal
@@ -60,8 +61,6 @@ OUTCOME_LABELS: dict[str, str] = {
     "other": "其他处理",
 }
 _GROUP_PREFIXES = (("denied_", "denied"), ("unavailable_", "unavailable"), ("unprocessed_", "unprocessed"))
-ARITHMETIC_RULES = frozenset({"T3-BALANCE", "T3-ROW-SUM", "T3-OUTCOME-SUM", "T4-SUM"})
-LOCALISING_RULES = frozenset({"LOCALISED", "LOCALISED-SWAP", "BLANK-IMPLIED"})
 
 
 def outcome_group(row: str) -> str | None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Finding
+from gipr_llm.domain.rules import rule
 from gipr_llm.render.brief.figures import (
     OUTCOME_LABELS,
     Figure,
@@ -20,38 +21,13 @@ from gipr_llm.render.brief.figures import (
     t3_item_label,
 )
 
-RULE_NAMES: dict[str, str] = {
-    "T3-BALANCE": "表三收支不平衡",
-    "T3-ROW-SUM": "表三行合计不符",
-    "T3-OUTCOME-SUM": "表三办理结果合计不符",
-    "T4-SUM": "表四合计不符",
-    "NON-NEGATIVE": "出现负数",
-    "LOCALISED": "单元格填报错误",
-    "LOCALISED-SWAP": "数据填反或错位",
-    "BLANK-IMPLIED": "应填未填",
-    "CELL-IMPLIED": "单元格无法识别",
-    "UNLOCALISED": "勾稽关系不符且无法定位",
-    "NOT-REPORTED": "部分栏目未填报",
-    "TABLE-MISSING": "缺少统计表",
-    "TABLE-ROWS": "统计表缺项",
-    "SECTION-MISSING": "缺少规定章节",
-    "TEMPLATE-OUTDATED": "沿用旧版模板",
-    "NARRATIVE-TABLE": "正文与统计表数字不一致",
-    "YEAR-CHAIN": "与上年报告不衔接",
-}
 TABLE_SECTIONS = {"table2": "proactive", "table3": "applications", "table4": "review_litigation"}
 # Findings a leader need not read one by one: how the tool read the file, not what the report says.
 TECHNICAL_STAGES = frozenset({"parse", "narrative"})
 
 
-def rule_name(rule: str) -> str:
-    if rule in RULE_NAMES:
-        return RULE_NAMES[rule]
-    if rule.startswith("PARSE-"):
-        return "统计表部分内容无法读取"
-    if rule.startswith("LLM-"):
-        return "叙述部分自动抽取异常"
-    return rule
+def rule_name(rule_id: str) -> str:
+    return rule(rule_id).brief_name
 
 
 def listed(f: Finding) -> bool:

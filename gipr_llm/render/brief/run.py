@@ -7,9 +7,9 @@ end of the brief. Reading the inputs is the orchestrator's job (``pipeline.brief
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from gipr_llm.checks.batch import CheckRun, check_batch
 from gipr_llm.domain.models import FailedInput, Report
@@ -18,8 +18,6 @@ from gipr_llm.render.brief.batch_template import batch_brief
 from gipr_llm.render.brief.document import Brief
 from gipr_llm.render.brief.figures import ReportFigures, report_figures
 from gipr_llm.render.brief.template import report_brief
-
-OUTPUT_SUFFIXES = (".md", ".docx")
 
 
 @dataclass
@@ -57,26 +55,23 @@ def build_briefs(checked: CheckRun, *, batch: bool, with_chart: bool = True) -> 
     return briefs
 
 
-def write_briefs(run: BriefRun, output: Path | None) -> None:
-    """Markdown to stdout, or to ``output`` by its suffix (.md, with the chart beside it; .docx)."""
+def write_markdown(run: BriefRun, out: IO[str], path: Path | None) -> None:
+    """Markdown; with an output file, each chart is saved as a PNG beside it."""
     from gipr_llm.render.brief.markdown import to_markdown
 
-    if output is None:
-        sys.stdout.write("\n---\n\n".join(to_markdown(b) for b in run.briefs))
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if output.suffix.lower() == ".docx":
-        from gipr_llm.render.brief.docx import to_docx
-
-        to_docx(run.briefs, output)
-        return
     texts = []
     for n, brief in enumerate(run.briefs, start=1):
         charts = {}
         for index, section in enumerate(brief.sections):
-            if section.chart is not None:
-                image = output.with_name(f"{output.stem}-chart{'' if len(run.briefs) == 1 else f'-{n}'}.png")
+            if section.chart is not None and path is not None:
+                image = path.with_name(f"{path.stem}-chart{'' if len(run.briefs) == 1 else f'-{n}'}.png")
                 image.write_bytes(section.chart.png)
                 charts[index] = image.name
         texts.append(to_markdown(brief, charts))
-    output.write_text("\n---\n\n".join(texts), encoding="utf-8")
+    out.write("\n---\n\n".join(texts))
+
+
+def write_docx(run: BriefRun, out: IO[bytes], path: Path | None) -> None:
+    from gipr_llm.render.brief.docx import to_docx
+
+    to_docx(run.briefs, out)

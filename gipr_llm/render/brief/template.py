@@ -9,6 +9,7 @@ and every number in it comes from ``ReportFigures``.
 from __future__ import annotations
 
 from gipr_llm.domain.models import Finding
+from gipr_llm.domain.rules import ARITHMETIC_RULES, DATA_RULES, LOCALISING_RULES
 from gipr_llm.domain.spec import T4_COLUMN_LABELS
 from gipr_llm.render.brief.document import Brief, BriefSection, BriefTable, ordinal
 from gipr_llm.render.brief.figures import (
@@ -24,9 +25,6 @@ from gipr_llm.render.brief.findings_text import listed, sentence
 from gipr_llm.render.brief.themes import tidy
 
 MAX_ITEMS = 4  # problems, measures, initiatives quoted per report
-LOCALISING = ("LOCALISED", "LOCALISED-SWAP", "BLANK-IMPLIED")
-ARITHMETIC = ("T3-BALANCE", "T3-ROW-SUM", "T3-OUTCOME-SUM", "T4-SUM")
-DATA_RULES = frozenset({*ARITHMETIC, *LOCALISING, "NON-NEGATIVE", "UNLOCALISED", "YEAR-CHAIN"})
 
 
 # --- figures in words ----------------------------------------------------------------------
@@ -366,12 +364,12 @@ def shown_findings(rf: ReportFigures) -> list[tuple[Finding, bool]]:
     the cell is the one thing to correct.
     """
     shown = [f for f in rf.findings if listed(f)]
-    explained = {f.table for f in shown if f.rule in LOCALISING} - rf.states.unexplained_tables
+    explained = {f.table for f in shown if f.rule in LOCALISING_RULES} - rf.states.unexplained_tables
     out = []
     for f in shown:
-        if f.rule in ARITHMETIC and f.table in explained:
+        if f.rule in ARITHMETIC_RULES and f.table in explained:
             continue
-        also = f.rule in LOCALISING and any(g.rule in ARITHMETIC and g.table == f.table for g in shown)
+        also = f.rule in LOCALISING_RULES and any(g.rule in ARITHMETIC_RULES and g.table == f.table for g in shown)
         out.append((f, also))
     order = {"error": 0, "warning": 1}
     return sorted(out, key=lambda item: order.get(item[0].severity, 2))

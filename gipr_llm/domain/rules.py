@@ -1,0 +1,127 @@
+"""The rule registry: every finding's rule id, in one place.
+
+A row says which stage emits the rule, its usual severity, who is at fault when it fires
+(the report, or the tool's reading of it), its Chinese name, how the briefing groups it,
+and for the arithmetic rules how a localised fix explains itself. Adding a rule is one row
+here; ``tests/test_rules.py`` fails when code emits a rule id that has no row, and every
+reader (``rule(id)``) falls back to a generic entry instead of crashing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Fault = Literal["report", "reading"]
+# How a briefing treats a rule's findings:
+# arithmetic  a broken 勾稽关系 (T3-*, T4-SUM)
+# localising  names the one cell (or pair) to blame
+# data        another statement about the report's figures
+# compliance  the report's form: template, sections, title
+# narrative   narrative against tables
+# reading     how the tool read the file (not the report's fault)
+# llm         how the LLM extraction went
+Group = Literal["arithmetic", "localising", "data", "compliance", "narrative", "reading", "llm"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    stage: Literal["parse", "narrative", "check"]
+    severity: Literal["error", "warning", "info"]  # the usual one; some rules vary by case
+    fault: Fault | None
+    name: str  # Chinese name a reviewer reads
+    group: Group
+    reason: str | None = None  # arithmetic only: how it reads in 「按…应为N」
+    short: str | None = None  # arithmetic only: a short name, in 「…均不符」
+
+    @property
+    def brief_name(self) -> str:
+        """How a briefing names it: reading and LLM problems by their kind, not one by one."""
+        if self.group == "reading":
+            return "统计表部分内容无法读取"
+        if self.group == "llm":
+            return "叙述部分自动抽取异常"
+        return self.name
+
+
+def _rules(*rows: Rule) -> dict[str, Rule]:
+    return {row.id: row for row in rows}
+
+
+RULES: dict[str, Rule] = _rules(
+    # --- parse: how the tables were read ---------------------------------------------------
+    Rule("PARSE-CELL-BLANK", "parse", "info", None, "单元格为空", "reading"),
+    Rule("PARSE-CELL-NA", "parse", "info", None, "单元格标为不适用", "reading"),
+    Rule("PARSE-CELL-UNREADABLE", "parse", "error", "reading", "单元格无法识别", "reading"),
+    Rule("PARSE-CELL-UNALIGNED", "parse", "error", "reading", "单元格无法对齐到列", "reading"),
+    # Issue 11's contract (COMMON.md); listed here because the store reads it as a cell state.
+    Rule("PARSE-RECOVERED", "parse", "warning", "reading", "单元格经约束推定后读取", "reading"),
+    Rule("PARSE-ROW-LENGTH", "parse", "error", "reading", "行的单元格数与模板不符", "reading"),
+    Rule("PARSE-ROW-MISSING", "parse", "error", "reading", "未读到该行", "reading"),
+    Rule("PARSE-ROW-EMPTY", "parse", "error", "reading", "该行没有数字", "reading"),
+    Rule("PARSE-ROW-UNKNOWN", "parse", "warning", "reading", "无法识别的行", "reading"),
+    Rule("PARSE-ROW-DUPLICATE", "parse", "warning", "reading", "重复的行", "reading"),
+    Rule("PARSE-ROW-TEMPLATE", "parse", "warning", "report", "行不属于所用模板", "reading"),
+    Rule("PARSE-TEMPLATE-UNKNOWN", "parse", "error", "reading", "无法判断表格模板", "reading"),
+    Rule("PARSE-GLUED", "parse", "warning", "reading", "数字粘连", "reading"),
+    Rule("PARSE-CONVERTED", "parse", "info", None, "原文经转换后解析", "reading"),
+    # --- narrative: the LLM path ----------------------------------------------------------
+    Rule("LLM-UNGROUNDED", "narrative", "warning", "reading", "大模型抽取的事实无原文依据", "llm"),
+    Rule("LLM-FALLBACK", "narrative", "warning", "reading", "大模型抽取失败，改用规则", "llm"),
+    Rule("LLM-TABLE", "parse", "info", "reading", "表三由大模型重新读取", "llm"),
+    Rule("LLM-TABLE-REJECTED", "parse", "warning", "reading", "大模型重新读取的表三未采用", "llm"),
+    Rule("LLM-TABLE-FAILED", "parse", "warning", "reading", "大模型重新读取表三失败", "llm"),
+    # --- check: the 勾稽关系 (in the order a localised fix names them) ------------------------
+    Rule(
+        "T3-ROW-SUM", "check", "error", "report", "表三行合计不符", "arithmetic",
+        reason="该行各列之和", short="行合计",
+    ),
+    Rule(
+        "T3-OUTCOME-SUM", "check", "error", "report", "表三办理结果合计不符", "arithmetic",
+        reason="该列各项办理结果之和", short="办理结果合计",
+    ),
+    Rule(
+        "T3-BALANCE", "check", "error", "report", "表三收支不平衡", "arithmetic",
+        reason="该列“第一项加第二项等于第三项加第四项”的关系", short="收支平衡",
+    ),
+    Rule(
+        "T4-SUM", "check", "error", "report", "表四合计不符", "arithmetic",
+        reason="该组各项之和", short="表四合计",
+    ),
+    Rule("NON-NEGATIVE", "check", "error", "report", "出现负数", "data"),
+    Rule("LOCALISED", "check", "error", "report", "单元格填报错误", "localising"),
+    Rule("LOCALISED-SWAP", "check", "error", "report", "数据填反或错位", "localising"),
+    Rule("BLANK-IMPLIED", "check", "warning", "report", "应填未填", "localising"),
+    Rule("CELL-IMPLIED", "check", "info", None, "单元格无法识别", "data"),
+    Rule("UNLOCALISED", "check", "info", None, "勾稽关系不符且无法定位", "data"),
+    Rule("NOT-REPORTED", "check", "info", None, "部分栏目未填报", "compliance"),
+    # --- check: the report's form -----------------------------------------------------------
+    Rule("TABLE-MISSING", "check", "error", "report", "缺少统计表", "compliance"),
+    Rule("TABLE-ROWS", "check", "error", "report", "统计表缺项", "compliance"),
+    Rule("SECTION-MISSING", "check", "warning", "report", "缺少规定章节", "compliance"),
+    Rule("TEMPLATE-OUTDATED", "check", "warning", "report", "沿用旧版模板", "compliance"),
+    Rule("TITLE-YEAR-MISSING", "check", "warning", "report", "标题未写明年度", "compliance"),
+    Rule("TITLE-AGENCY-MISSING", "check", "warning", "report", "标题未写明机关", "compliance"),
+    # --- check: across sources and years --------------------------------------------------
+    Rule("NARRATIVE-TABLE", "check", "warning", "report", "正文与统计表数字不一致", "narrative"),
+    Rule("YEAR-CHAIN", "check", "error", "report", "与上年报告不衔接", "data"),
+)
+
+ARITHMETIC_RULES = frozenset(r.id for r in RULES.values() if r.group == "arithmetic")
+LOCALISING_RULES = frozenset(r.id for r in RULES.values() if r.group == "localising")
+# Rules about the report's figures (what a body must correct in its tables).
+DATA_RULES = frozenset(r.id for r in RULES.values() if r.group in ("arithmetic", "localising", "data"))
+
+
+def rule(rule_id: str) -> Rule:
+    """The registry row of ``rule_id``; an unregistered id gets a generic row (a test makes
+    sure none is emitted), so a reader never crashes on one."""
+    if found := RULES.get(rule_id):
+        return found
+    prefix = rule_id.split("-", 1)[0]
+    if prefix == "PARSE":
+        return Rule(rule_id, "parse", "warning", "reading", rule_id, "reading")
+    if prefix == "LLM":
+        return Rule(rule_id, "narrative", "warning", "reading", rule_id, "llm")
+    return Rule(rule_id, "check", "warning", None, rule_id, "data")
