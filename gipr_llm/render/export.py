@@ -13,7 +13,6 @@ import json
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -158,22 +157,16 @@ def _quote(path: Path) -> str:
 def export_xlsx(store: Store, output: Path) -> None:
     """The workbook: 表二/表三/表四 (a row per report), 发现 (findings), 报告 (every input)."""
     wb = Workbook(write_only=True)
-    reports = store.con.execute(
-        "SELECT report_id, body, year, province, template, source_path FROM reports WHERE status = 'ok'"
-        " ORDER BY body NULLS LAST, year NULLS LAST, source_path"
-    ).fetchall()
     for table in ("table2", "table3", "table4"):
-        _table_sheet(wb, store, table, reports)
+        _table_sheet(wb, store, table)
     _findings_sheet(wb, store)
     _reports_sheet(wb, store)
     wb.save(output)
 
 
-def _table_sheet(wb: Workbook, store: Store, table: str, reports: list[tuple]) -> None:
+def _table_sheet(wb: Workbook, store: Store, table: str) -> None:
     ws = wb.create_sheet(TABLE_LABELS[table])
     columns = _cell_columns(store, table)
-    index = {(row, col): i for i, (row, _, col, _) in enumerate(columns)}
-    marks = _cell_marks(store, table)
     # Two header rows: the template's row label over the first of its columns, then the column label.
     first, second, previous = [], [], None
     for name, _ in _FIXED:
@@ -183,39 +176,63 @@ def _table_sheet(wb: Workbook, store: Store, table: str, reports: list[tuple]) -
         first.append(_header(ws, row_text) if row != previous else None)
         second.append(_header(ws, column_text))
         previous = row
-    widths = [_width(name) for name, _ in _FIXED] + [max(6, _width(c[3])) for c in columns]
-    widths[0] = max(widths[0], *(_width(r[1]) for r in reports[:2000]), 10) if reports else 12
-    widths[4] = 24
+    longest_body = store.con.execute("SELECT max(length(body)) FROM reports").fetchone()[0] or 5
+    widths = [max(2 * longest_body, 10), 6, 14, 6, 24] + [max(6, _width(c[3])) for c in columns]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(width + 2, 50)
     ws.freeze_panes = f"{get_column_letter(len(_FIXED) + 1)}3"
     ws.append(first)
     ws.append(second)
-    cells = _cells_by_report(store, table)
-    pending = next(cells, None)
-    for report_id, body, year, province, template, source_path in reports:
-        values: list[object] = [None] * len(columns)
-        while pending is not None and pending[0] == report_id:
-            _, row, column, value, state = pending
-            i = index[(row, column)]
-            values[i] = _excel_value(value, state)
-            mark = marks.get((report_id, row, column)) or marks.get((report_id, row, None))
-            if mark:
-                values[i] = _marked(ws, values[i], mark)
-            pending = next(cells, None)
-        ws.append([body, year, province, template, source_path, *values])
-
-
-def _cells_by_report(store: Store, table: str) -> Iterator[tuple]:
-    """Cells of one table, in the sheet's report order, a chunk at a time."""
-    result = store.con.execute(
-        "SELECT c.report_id, c.row_key, c.column_key, c.value, c.state FROM cells c"
-        " JOIN reports r USING (report_id) WHERE c.table_name = ?"
-        " ORDER BY r.body NULLS LAST, r.year NULLS LAST, r.source_path",
-        [table],
+    # Within a report a cell is the one with its row and column; so DuckDB pivots the long
+    # cells into a row per report (numbers as DOUBLE, Excel's own type), and Python touches
+    # only the few cells that carry a finding or say 不适用.
+    first_cell = len(_FIXED) + 1  # after report_id (fetched, not written) and the fixed columns
+    index = {(row, col): first_cell + i for i, (row, _, col, _) in enumerate(columns)}
+    pivot = "".join(
+        f", max(c.value) FILTER (WHERE c.row_key = ${2 * i + 2} AND c.column_key = ${2 * i + 3})::DOUBLE"
+        for i in range(len(columns))
     )
-    while chunk := result.fetchmany(20_000):
-        yield from chunk
+    special = _special_cells(store, table)  # before the pivot: a new query ends a pending result
+    params: list[object] = [table]
+    for row, _, col, _ in columns:
+        params += [row, col]
+    result = store.con.execute(
+        f"SELECT r.report_id, r.body, r.year, r.province, r.template, r.source_path{pivot}"
+        " FROM reports r LEFT JOIN cells c ON c.report_id = r.report_id AND c.table_name = $1"
+        " WHERE r.status = 'ok' GROUP BY ALL ORDER BY r.body NULLS LAST, r.year NULLS LAST, r.source_path",
+        params,
+    )
+    while chunk := result.fetchmany(5_000):
+        for values in chunk:
+            cells = special.get(values[0])
+            if not cells:
+                ws.append(values[1:])
+                continue
+            out = list(values)
+            for (row, column), (text, mark) in cells.items():
+                if column is None:  # a row-level finding marks every cell of its row
+                    for j in (j for (r, _), j in index.items() if r == row):
+                        out[j] = _marked(ws, out[j], mark)
+                    continue
+                i = index.get((row, column))
+                if i is not None:
+                    value = text if text is not None else out[i]
+                    out[i] = _marked(ws, value, mark) if mark else value
+            ws.append(out[1:])
+
+
+def _special_cells(store: Store, table: str) -> dict[str, dict[tuple, tuple[str | None, tuple | None]]]:
+    """report -> (row, column; None for the whole row) -> (text shown instead, finding mark)."""
+    out: dict[str, dict[tuple, tuple[str | None, tuple | None]]] = defaultdict(dict)
+    for report_id, row, column in store.con.execute(
+        "SELECT report_id, row_key, column_key FROM cells WHERE table_name = ? AND state = 'not_applicable'",
+        [table],
+    ).fetchall():
+        out[report_id][(row, column)] = ("不适用", None)
+    for (report_id, row, column), mark in _cell_marks(store, table).items():
+        text, _ = out[report_id].get((row, column), (None, None))
+        out[report_id][(row, column)] = (text, mark)
+    return out
 
 
 def _cell_columns(store: Store, table: str) -> list[tuple[str, str, str, str]]:
@@ -261,12 +278,6 @@ def _marked(ws, value: object, mark: tuple[str, str]) -> WriteOnlyCell:
     comment.width, comment.height = 320, 120
     cell.comment = comment
     return cell
-
-
-def _excel_value(value: Decimal | None, state: str) -> object:
-    if value is None:
-        return "不适用" if state == "not_applicable" else None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _header(ws, text: str | None) -> WriteOnlyCell:
