@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
@@ -183,32 +184,38 @@ def _table_sheet(wb: Workbook, store: Store, table: str) -> None:
     ws.freeze_panes = f"{get_column_letter(len(_FIXED) + 1)}3"
     ws.append(first)
     ws.append(second)
-    # Within a report a cell is the one with its row and column; so DuckDB pivots the long
-    # cells into a row per report (numbers as DOUBLE, Excel's own type), and Python touches
-    # only the few cells that carry a finding or say 不适用.
+    # DuckDB gathers each report's cells as (column index, value) lists (numbers as DOUBLE,
+    # Excel's own type); Python lays them out, and touches only the few cells that carry a
+    # finding or say 不适用.
     first_cell = len(_FIXED) + 1  # after report_id (fetched, not written) and the fixed columns
     index = {(row, col): first_cell + i for i, (row, _, col, _) in enumerate(columns)}
-    pivot = "".join(
-        f", max(c.value) FILTER (WHERE c.row_key = ${2 * i + 2} AND c.column_key = ${2 * i + 3})::DOUBLE"
-        for i in range(len(columns))
+    special = _special_cells(store, table)  # before the main query: a new query ends a pending result
+    layout = pa.table(
+        {
+            "row_key": [c[0] for c in columns],
+            "column_key": [c[2] for c in columns],
+            "idx": list(range(first_cell, first_cell + len(columns))),
+        }
     )
-    special = _special_cells(store, table)  # before the pivot: a new query ends a pending result
-    params: list[object] = [table]
-    for row, _, col, _ in columns:
-        params += [row, col]
+    store.con.register("sheet_layout", layout)
     result = store.con.execute(
-        f"SELECT r.report_id, r.body, r.year, r.province, r.template, r.source_path{pivot}"
-        " FROM reports r LEFT JOIN cells c ON c.report_id = r.report_id AND c.table_name = $1"
-        " WHERE r.status = 'ok' GROUP BY ALL ORDER BY r.body NULLS LAST, r.year NULLS LAST, r.source_path",
-        params,
+        "SELECT r.report_id, r.body, r.year, r.province, r.template, r.source_path, w.idx, w.vals"
+        " FROM reports r LEFT JOIN ("
+        "   SELECT c.report_id, list(l.idx) AS idx, list(c.value::DOUBLE) AS vals"
+        "   FROM cells c JOIN sheet_layout l USING (row_key, column_key)"
+        "   WHERE c.table_name = $1 GROUP BY c.report_id) w USING (report_id)"
+        " WHERE r.status = 'ok' ORDER BY r.body NULLS LAST, r.year NULLS LAST, r.source_path",
+        [table],
     )
     while chunk := result.fetchmany(5_000):
-        for values in chunk:
-            cells = special.get(values[0])
+        for report_id, *fixed, positions, values in chunk:
+            out: list[object] = [report_id, *fixed] + [None] * len(columns)
+            for i, value in zip(positions or (), values or (), strict=True):
+                out[i] = value
+            cells = special.get(report_id)
             if not cells:
-                ws.append(values[1:])
+                ws.append(out[1:])
                 continue
-            out = list(values)
             for (row, column), (text, mark) in cells.items():
                 if column is None:  # a row-level finding marks every cell of its row
                     for j in (j for (r, _), j in index.items() if r == row):
@@ -219,6 +226,7 @@ def _table_sheet(wb: Workbook, store: Store, table: str) -> None:
                     value = text if text is not None else out[i]
                     out[i] = _marked(ws, value, mark) if mark else value
             ws.append(out[1:])
+    store.con.unregister("sheet_layout")
 
 
 def _special_cells(store: Store, table: str) -> dict[str, dict[tuple, tuple[str | None, tuple | None]]]:
