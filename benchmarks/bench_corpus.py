@@ -32,7 +32,8 @@ _MEASURED = (
     "try:\n    runpy.run_module('gipr_llm.cli', run_name='__main__')\n"
     "except SystemExit:\n    pass\n"
     "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(f'RSS {me.ru_maxrss} {kids.ru_maxrss}', file=sys.stderr)\n"
+    "cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime\n"
+    "print(f'RSS {me.ru_maxrss} {kids.ru_maxrss} CPU {cpu:.2f}', file=sys.stderr)\n"
 )
 
 
@@ -48,16 +49,16 @@ def make_reports(folder: Path, n: int) -> None:
         (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
 
 
-def run(args: list[str]) -> tuple[float, int, int]:
+def run(args: list[str]) -> tuple[float, int, int, float]:
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _MEASURED, *args], capture_output=True, text=True, cwd=ROOT, check=False
     )
     seconds = time.perf_counter() - start
-    match = re.search(r"RSS (\d+) (\d+)", done.stderr)
+    match = re.search(r"RSS (\d+) (\d+) CPU ([\d.]+)", done.stderr)
     if done.returncode not in (0, 1) or not match:
         raise SystemExit(f"failed: {' '.join(args)}\n{done.stderr[-2000:]}")
-    return seconds, int(match.group(1)) // 1024, int(match.group(2)) // 1024
+    return seconds, int(match.group(1)) // 1024, int(match.group(2)) // 1024, float(match.group(3))
 
 
 def main() -> None:
@@ -71,31 +72,37 @@ def main() -> None:
         reports = base / "reports"
         if not reports.exists():
             make_reports(reports, args.reports)
-        print(f"{args.reports} distinct text reports; python {sys.version.split()[0]}")
+        load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else "?"
+        print(f"{args.reports} distinct text reports; python {sys.version.split()[0]}; load average {load}")
         rates = {}
         for jobs in (1, 2):
-            times, rss = [], []
+            times, rss, cpus = [], [], []
             for attempt in range(args.repeat):
                 db = base / f"corpus-j{jobs}-{attempt}.duckdb"
                 db.unlink(missing_ok=True)
-                seconds, mine, worker = run(["extract", str(reports), "--db", str(db), "-q", "-j", str(jobs)])
+                seconds, mine, worker, cpu = run(
+                    ["extract", str(reports), "--db", str(db), "-q", "-j", str(jobs)]
+                )
                 times.append(seconds)
+                cpus.append(cpu)
                 rss.append((mine, worker))
             best, median = min(times), statistics.median(times)
             rates[jobs] = args.reports / best
             peak = max(r[0] for r in rss), max(r[1] for r in rss)
             print(
                 f"extract --db -j {jobs}: best {best:7.1f} s ({args.reports / best:6.1f} reports/s)"
-                f"  median {median:7.1f} s  peak RSS writer {peak[0]} MB, largest worker {peak[1]} MB"
+                f"  median {median:7.1f} s  CPU {min(cpus):.1f} s  peak RSS writer {peak[0]} MB, largest worker {peak[1]} MB"
             )
         print(f"-j 2 / -j 1 throughput: {rates[2] / rates[1]:.2f}x")
         db = base / "corpus-j2-0.duckdb"
-        xlsx_times = []
+        xlsx_times, cpus = [], []
         for _ in range(args.repeat):
-            seconds, mine, _ = run(["export", str(db), "-o", str(base / "corpus.xlsx")])
+            seconds, mine, _, cpu = run(["export", str(db), "-o", str(base / "corpus.xlsx")])
             xlsx_times.append(seconds)
+            cpus.append(cpu)
         print(
             f"export -o corpus.xlsx: best {min(xlsx_times):.1f} s  median {statistics.median(xlsx_times):.1f} s"
+            f"  CPU {min(cpus):.1f} s"
             f"  peak RSS {mine} MB  ({(base / 'corpus.xlsx').stat().st_size / 1e6:.1f} MB)"
         )
 
