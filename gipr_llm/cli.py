@@ -309,26 +309,25 @@ def export(
     ] = False,
 ) -> None:
     """导出语料库：Excel（每张表一页，问题单元格标色并附批注）、长表 CSV/Parquet、分区 Parquet。"""
-    from gipr_llm.render.export import ExportError, export_hive, export_long, export_xlsx, open_source
+    from gipr_llm.render.export import ExportError, export_hive, open_source
+    from gipr_llm.render.formats import FormatError, choose
 
-    chosen = "parquet" if hive else (fmt or output.suffix.lower().lstrip("."))
-    if chosen not in ("xlsx", "csv", "parquet"):
-        err(f"{output}: 不知道导出什么格式，请用 --format xlsx|csv|parquet")
-        raise typer.Exit(2)
+    if not hive:
+        try:
+            choose("corpus", fmt, output)
+        except FormatError as problem:  # said before the source is read
+            err(str(problem))
+            raise typer.Exit(2) from None
     try:
         store = open_source(source)
     except ExportError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
     with store:
-        if not hive:
-            output.parent.mkdir(parents=True, exist_ok=True)
         if hive:
             export_hive(store, output, part=source.stem)
-        elif chosen == "xlsx":
-            export_xlsx(store, output)
         else:
-            export_long(store, output, chosen)
+            write_or_exit("corpus", store, output, fmt)
     err(f"已导出 {output}")
 
 

@@ -10,10 +10,13 @@ error or warning findings filled and commented), a findings sheet and a reports 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
 from openpyxl import Workbook
@@ -120,6 +123,30 @@ def export_long(store: Store, output: Path, fmt: str) -> None:
     _copy(store, _LONG_QUERIES["cells"] + " ORDER BY body, year, source_path, table_name", output, fmt)
 
 
+# Writers for the output-format registry (render/formats.py): ``out`` is the atomic temporary
+# file it opened. DuckDB writes to a path of its own, whose bytes are then copied into ``out``.
+
+
+def write_xlsx(store: Store, out: IO[bytes], path: Path | None) -> None:
+    export_xlsx(store, out)
+
+
+def write_csv(store: Store, out: IO[bytes], path: Path | None) -> None:
+    _long_into(store, out, "csv")
+
+
+def write_parquet(store: Store, out: IO[bytes], path: Path | None) -> None:
+    _long_into(store, out, "parquet")
+
+
+def _long_into(store: Store, out: IO[bytes], fmt: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        part = Path(tmp) / f"cells.{fmt}"
+        export_long(store, part, fmt)
+        with part.open("rb") as data:
+            shutil.copyfileobj(data, out)
+
+
 def export_hive(store: Store, directory: Path, part: str = "part") -> list[Path]:
     """cells/, facts/, findings/, reports/ under ``directory``, each hive-partitioned by year and
     province (``year=2021/province=北京市/{part}_0.parquet``) for DuckDB, Spark or Trino to read as
@@ -155,7 +182,7 @@ def _quote(path: Path) -> str:
 # --- workbook ---------------------------------------------------------------------------
 
 
-def export_xlsx(store: Store, output: Path) -> None:
+def export_xlsx(store: Store, output: Path | IO[bytes]) -> None:
     """The workbook: 表二/表三/表四 (a row per report), 发现 (findings), 报告 (every input)."""
     wb = Workbook(write_only=True)
     for table in ("table2", "table3", "table4"):
