@@ -1,6 +1,8 @@
 """The ``gipr`` command line. Data goes to stdout (or -o), logs and progress to stderr.
 
-Exit codes: 0 all inputs read; 1 (check) error-level findings; 2 an input could not be read.
+Exit codes: 0 all inputs read; 1 (check) error-level findings; 2 an input could not be read
+or an option is wrong. ``-`` as a path reads the report from standard input; a quoted glob
+(``'reports/**/*.pdf'``) is expanded here.
 """
 
 from __future__ import annotations
@@ -17,22 +19,39 @@ import typer
 
 from gipr_llm.domain.models import FailedInput, Report
 from gipr_llm.llm.config import LlmConfig
+from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
 if TYPE_CHECKING:
     from gipr_llm.render.formats import Kind
 
 app = typer.Typer(
+    cls=GiprGroup,
     add_completion=False,
-    no_args_is_help=True,
-    help="读取政府信息公开工作年度报告，输出结构化数据、勾稽关系检查和简报。",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="读取政府信息公开工作年度报告，输出结构化数据、勾稽关系检查和简报。\n\n"
+    "示例：gipr extract samples/ -o out/reports.jsonl；gipr check samples/；"
+    "gipr brief samples/ --batch -o out/汇总.docx",
 )
 
-PathsArg = Annotated[list[Path], typer.Argument(help="报告文件或目录 (report files or directories)")]
-OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出")]
+PathsArg = Annotated[
+    list[Path],
+    typer.Argument(help="报告文件、目录、通配符（加引号）或 -（标准输入）", metavar="路径..."),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="写入文件而非标准输出", metavar="文件")
+]
+
+_quiet = False  # -q: only errors and data on the terminal
 
 
 def err(message: str) -> None:
     typer.echo(f"gipr: {message}", err=True)
+
+
+def note(message: str) -> None:
+    """A remark on stderr that -q silences (which path runs, where outputs went)."""
+    if not _quiet:
+        err(message)
 
 
 def _report_failures(failed: list[FailedInput], total: int) -> None:
@@ -42,8 +61,28 @@ def _report_failures(failed: list[FailedInput], total: int) -> None:
             err(f"  {item.path}: {item.error}")
 
 
-@app.callback()
-def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细日志")] = False) -> None:
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"gipr-llm {version('gipr-llm')}")
+        raise typer.Exit(0)
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细日志")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="只输出数据和错误")] = False,
+    version: Annotated[
+        bool, typer.Option("-V", "--version", callback=_version, is_eager=True, help="显示版本号")
+    ] = False,
+) -> None:
+    global _quiet
+    if ctx.invoked_subcommand is None:  # `gipr` alone: the help, and nothing wrong with that
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+    _quiet = quiet
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="gipr: %(message)s", stream=sys.stderr
     )
@@ -56,13 +95,18 @@ def main(verbose: Annotated[bool, typer.Option("-v", "--verbose", help="详细�
 UseLlmOpt = Annotated[
     bool | None, typer.Option("--llm/--no-llm", help="用大模型抽取叙述事实（默认：已配置时使用）")
 ]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默认取 GIPR_MODEL）")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默认取 GIPR_MODEL）", metavar="模型")]
 BaseUrlOpt = Annotated[
-    str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）")
+    str | None,
+    typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）", metavar="地址"),
 ]
 LlmModeOpt = Annotated[
     str | None,
-    typer.Option("--llm-mode", help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）"),
+    typer.Option(
+        "--llm-mode",
+        help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）",
+        metavar="模式",
+    ),
 ]
 JobsOpt = Annotated[
     int | None,
@@ -71,22 +115,23 @@ JobsOpt = Annotated[
         "--jobs",
         min=1,
         help="同时处理的报告数：不用大模型时为进程数（默认 CPU 核数），用大模型时为并发请求数（默认 1）",
+        metavar="数量",
     ),
 ]
-QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="不显示进度条和汇总（失败的文件仍会列出）")]
 
-# The LLM options, declared once: every command that reads reports takes them.
+# The LLM options (and -q), declared once: every command that reads reports takes them.
 LLM_OPTIONS: dict[str, tuple[Any, Any]] = {
     "use_llm": (UseLlmOpt, None),
     "model": (ModelOpt, None),
     "base_url": (BaseUrlOpt, None),
     "llm_mode": (LlmModeOpt, None),
     "jobs": (JobsOpt, None),
+    "quiet": (Annotated[bool, typer.Option("-q", "--quiet", help="只输出数据和错误")], False),
 }
 
 
 def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Give ``command`` the shared LLM options; it receives ``llm`` (the resolved
+    """Give ``command`` the shared LLM options and -q; it receives ``llm`` (the resolved
     ``LlmConfig`` or None, said on stderr) and ``jobs`` instead of the raw options."""
     own = inspect.signature(command, eval_str=True)
     kept = [p for p in own.parameters.values() if p.name != "llm" and p.name not in LLM_OPTIONS]
@@ -97,6 +142,8 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
+        global _quiet
+        _quiet = _quiet or kwargs.pop("quiet")
         options = {name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode")}
         llm = llm_config(options["use_llm"], options["model"], options["base_url"], options["llm_mode"])
         if kwargs.get("jobs") is None:  # without an LLM the parse is CPU-bound: every core
@@ -120,12 +167,12 @@ def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mo
         err(str(problem))
         raise typer.Exit(2) from None
     if config is None:
-        err(
+        note(
             "未配置大模型（OPENAI_API_KEY、GIPR_MODEL）：表格由确定性解析器读取，叙述事实由规则提取"
             " (no LLM configured: deterministic tables, rules-based narrative facts)"
         )
     else:
-        err(f"叙述事实由大模型 {config.model} 抽取，表格由确定性解析器读取 (LLM: {config.model})")
+        note(f"叙述事实由大模型 {config.model} 抽取，表格由确定性解析器读取 (LLM: {config.model})")
     return config
 
 
@@ -136,6 +183,8 @@ def write_or_exit(kind: Kind, result: Any, output: Path | None, fmt: str | None 
 
     try:
         write_output(kind, result, output, fmt)
+        if output is not None:
+            note(f"已写入 {output}")
     except FormatError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
@@ -145,7 +194,8 @@ def write_or_exit(kind: Kind, result: Any, output: Path | None, fmt: str | None 
 
 
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", help="输出格式（默认按 -o 的扩展名选择）：见各命令说明")
+    str | None,
+    typer.Option("--format", help="输出格式 json 或 jsonl（默认按 -o 的扩展名选择）", metavar="格式"),
 ]
 
 
@@ -170,7 +220,7 @@ def _ingest(db: Path, files: list[Path], llm: LlmConfig | None, jobs: int, repor
                 pass
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 @with_llm_options
 def extract(
     paths: PathsArg,
@@ -180,12 +230,14 @@ def extract(
     shard_spec: Annotated[
         str | None, typer.Option("--shard", help="只处理第 i 份（共 n 份）文件，如 1/4")
     ] = None,
-    quiet: QuietOpt = False,
     *,
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl），或写入 --db 语料库。"""
+    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl），或写入 --db 语料库。
+
+    示例：gipr extract 报告.pdf；gipr extract samples/ -o out/reports.jsonl；gipr extract samples/ --db corpus.duckdb
+    """
     from gipr_llm.pipeline.batch import expand_paths, extract_many, shard
     from gipr_llm.pipeline.progress import BatchProgress
 
@@ -214,7 +266,7 @@ def extract(
                 warnings=sum(f.severity == "warning" for f in findings),
             )
 
-    with BatchProgress(len(files), quiet=quiet, stdout_busy=output is None and db is None) as progress:
+    with BatchProgress(len(files), quiet=_quiet, stdout_busy=output is None and db is None) as progress:
         if db is None:
             results = (
                 (i, i.findings if isinstance(i, Report) else []) for i in extract_many(files, llm, jobs)
@@ -230,21 +282,43 @@ def extract(
         raise typer.Exit(2)
 
 
-@app.command()
+RulesOpt = Annotated[list[str] | None, typer.Option(help="规则编号或前缀，可重复", metavar="规则")]
+
+
+@app.command(cls=GiprCommand)
 @with_llm_options
 def check(
     paths: PathsArg,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json")
+        str | None, typer.Option("--format", help="输出格式：text（默认，中文报告）或 json", metavar="格式")
     ] = None,
     output: OutputOpt = None,
-    quiet: QuietOpt = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select", help="只报告这些规则（编号或前缀，如 T3、LOCALISED），可重复", metavar="规则"
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="不报告这些规则（编号或前缀），可重复", metavar="规则"),
+    ] = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="只列出每条规则的发现数")] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="发现错误时退出码仍为 0（无法读取的文件仍为 2）")
+    ] = False,
     *,
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
-    from gipr_llm.checks.batch import CheckStream
+    """检查勾稽关系、模板规范、正文与表格一致性及跨年度衔接。
+
+    退出码：0 无错误，1 有错误，2 有文件无法读取。
+
+    示例：gipr check samples/；gipr check 报告.docx --select T3 --format json -o 检查.json；
+    gipr check samples/ --statistics
+    """
+    from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream, filter_rules, rule_statistics
     from gipr_llm.pipeline.batch import check_stream
     from gipr_llm.pipeline.progress import BatchProgress
     from gipr_llm.render.formats import FormatError, choose
@@ -257,11 +331,21 @@ def check(
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
     stream = check_stream(paths, llm, jobs)
-    # The text report streams a block per report as it is checked; on a terminal that is the progress.
-    with BatchProgress(stream.total, quiet=quiet, stdout_busy=output is None) as progress:
 
-        def counted() -> Iterator:
+    def finish() -> CheckRun:
+        run = filter_rules(stream.finish(), select or (), ignore or ())
+        for item in run.reports:  # the year chain's findings, as filtered
+            kept = {id(f) for f in item.findings}
+            item.chain = [f for f in item.chain if id(f) in kept]
+        return run
+
+    # The text report streams a block per report as it is checked; on a terminal that is the progress.
+    with BatchProgress(stream.total, quiet=_quiet, stdout_busy=output is None) as progress:
+
+        def counted() -> Iterator[CheckedReport | FailedInput]:
             for item in stream.items:
+                if isinstance(item, CheckedReport):
+                    filter_rules(CheckRun(reports=[item]), select or (), ignore or ())
                 findings = [] if isinstance(item, FailedInput) else item.findings
                 yield item
                 progress.advance(
@@ -270,12 +354,19 @@ def check(
                     warnings=sum(f.severity == "warning" for f in findings),
                 )
 
-        write_or_exit("check", CheckStream(counted(), stream.total, stream.finish), output, fmt)
-    run = stream.finish()
-    raise typer.Exit(run.exit_code)
+        if statistics:
+            for _ in counted():
+                pass
+        else:
+            write_or_exit("check", CheckStream(counted(), stream.total, finish), output, fmt)
+    run = finish()
+    if statistics:
+        typer.echo(rule_statistics(run))
+    code = run.exit_code
+    raise typer.Exit(0 if exit_zero and code == 1 else code)
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 @with_llm_options
 def brief(
     paths: PathsArg,
@@ -284,17 +375,31 @@ def brief(
         typer.Option("-o", "--output", help="写入 .md 或 .docx 文件（默认 Markdown 输出到标准输出）"),
     ] = None,
     batch: Annotated[bool, typer.Option("--batch", help="多份报告（或目录）汇总为一份汇总分析简报")] = False,
+    edition: Annotated[str, typer.Option("--edition", help="期号，印在报头下", metavar="期号")] = "第1期",
+    date: Annotated[
+        str | None, typer.Option("--date", help="印发日期，如 2026年12月2日（默认今天）", metavar="日期")
+    ] = None,
     *,
     llm: LlmConfig | None,
     jobs: int,
 ) -> None:
-    """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。"""
+    """生成中文简报：单份报告的简要情况，或 --batch 汇总分析；大模型只写连接性文字，数字由程序核对。
+
+    示例：gipr brief 报告.docx；gipr brief samples/ --batch -o out/汇总.docx --edition 第3期
+    """
+    import datetime as dt
+
     from gipr_llm.pipeline.brief import run_brief
 
-    raise typer.Exit(run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs))
+    today = dt.date.today()
+    date = date or f"{today.year}年{today.month}月{today.day}日"
+    code = run_brief(paths, output, batch=batch, llm=llm, err=err, jobs=jobs, edition=edition, date=date)
+    if code != 2 and output is not None:
+        note(f"已写入 {output}")
+    raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 def export(
     source: Annotated[Path, typer.Argument(help="语料库（.duckdb）或 gipr extract 写出的 JSON Lines")],
     output: Annotated[
@@ -328,10 +433,10 @@ def export(
             export_hive(store, output, part=source.stem)
         else:
             write_or_exit("corpus", store, output, fmt)
-    err(f"已导出 {output}")
+    note(f"已导出 {output}")
 
 
-@app.command()
+@app.command(cls=GiprCommand)
 def schema(output: OutputOpt = None) -> None:
     """输出 extract 结果的 JSON Schema。"""
     import json
@@ -349,7 +454,7 @@ def schema(output: OutputOpt = None) -> None:
 from gipr_llm.golden.commands import eval_command, golden_app  # noqa: E402
 
 app.add_typer(golden_app, name="golden")
-app.command("eval")(eval_command)
+app.command("eval", cls=GiprCommand)(eval_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

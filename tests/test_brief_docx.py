@@ -172,4 +172,31 @@ def test_cli_batch_markdown_writes_the_chart_beside_it(tmp_path):
     text = target.read_text(encoding="utf-8")
     assert "![各单位政府信息公开申请办理结果构成（单位：件）](batch-chart.png)" in text
     assert (tmp_path / "batch-chart.png").read_bytes().startswith(b"\x89PNG")
-    assert f"以下文件未能读取：{missing}（" in text
+    # The brief says it in words (no path: that is for the check report and the terminal).
+    assert "另有部分文件未能读取，未计入本简报（文件不存在）" in text and str(missing) not in text
+
+
+def test_batch_docx_tables_repeat_their_header_and_never_split_a_row(batch_docx):
+    *_, doc = batch_docx
+    for table in doc.tables:
+        rows = table.rows
+        assert rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in rows)
+        assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in rows[1:])
+
+
+def test_docx_pages_are_numbered_in_the_footer(batch_docx):
+    *_, doc = batch_docx
+    footer = doc.sections[0].footer.paragraphs[0]._element
+    assert [i.text for i in footer.iter(qn("w:instrText"))] == [" PAGE "]
+    assert "—" in "".join(t.text or "" for t in footer.iter(qn("w:t")))
+
+
+def test_cli_prints_edition_and_date_under_the_masthead(tmp_path, seed_paths):
+    out = tmp_path / "b.docx"
+    result = CliRunner().invoke(
+        app, ["brief", str(seed_paths["003"]), "-o", str(out), "--edition", "第7期", "--date", "2027年1月5日"]
+    )
+    assert result.exit_code == 0, result.output
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert "第7期\t2027年1月5日" in texts

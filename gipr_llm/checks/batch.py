@@ -84,3 +84,36 @@ def check_batch(
     """Every report checked, the years chained across the batch, findings errors first."""
     run = CheckRun(reports=[check_one(report) for report in reports], failed=list(failed), no_input=no_input)
     return chain_years(run)
+
+
+def _matches(rule_id: str, patterns: Iterable[str]) -> bool:
+    """A rule id matches its own id or a prefix ending at a hyphen: T3 matches T3-ROW-SUM."""
+    return any(rule_id == p or rule_id.startswith(p.rstrip("-") + "-") for p in patterns)
+
+
+def filter_rules(run: CheckRun, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> CheckRun:
+    """Only the findings ``select`` names (all when empty), less those ``ignore`` names; the
+    exit code follows what is left."""
+    select, ignore = [s.upper() for s in select], [s.upper() for s in ignore]
+    for item in run.reports:
+        item.findings = [
+            f
+            for f in item.findings
+            if (not select or _matches(f.rule, select)) and not _matches(f.rule, ignore)
+        ]
+    return run
+
+
+def rule_statistics(run: CheckRun) -> str:
+    """One line per rule, most frequent first: count, rule id, severity, Chinese name."""
+    from collections import Counter
+
+    from gipr_llm.domain.rules import rule
+
+    counts = Counter((f.rule, f.severity) for item in run.reports for f in item.findings)
+    lines = [
+        f"{n:>6}  {rule_id:<22} {severity:<8} {rule(rule_id).name}"
+        for (rule_id, severity), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    total = sum(counts.values())
+    return "\n".join([*lines, f"共 {total} 条发现，{len(run.reports)} 份报告"])

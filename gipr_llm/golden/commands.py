@@ -12,15 +12,19 @@ from typing import Annotated
 
 import typer
 
-from gipr_llm.golden.store import GOLDEN_DIR, GoldenError
+from gipr_llm.golden.store import GoldenError
+from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
 golden_app = typer.Typer(
+    cls=GiprGroup,
     no_args_is_help=True,
     help="golden 文件回归：重新运行并与 golden/ 中审核过的预期输出逐字段比较。",
 )
 
 CasesOpt = Annotated[list[str] | None, typer.Option("--case", help="只处理这些用例（可重复）")]
-DirOpt = Annotated[Path, typer.Option("--golden-dir", help="golden 目录")]
+DirOpt = Annotated[
+    Path | None, typer.Option("--golden-dir", help="golden 目录（默认：在当前目录及其上级查找）", metavar="目录")
+]
 ModeOpt = Annotated[
     str, typer.Option("--mode", help="replay：大模型路径按录制回放；rules：规则抽取；all：两者（默认）")
 ]
@@ -41,10 +45,11 @@ def _modes(mode: str) -> tuple:
     return (mode,)
 
 
-def _cases(golden_dir: Path, names: list[str] | None) -> list:
-    from gipr_llm.golden.store import list_cases
+def _cases(golden_dir: Path | None, names: list[str] | None) -> list:
+    from gipr_llm.golden.store import find_golden_dir, list_cases
 
     try:
+        golden_dir = golden_dir or find_golden_dir()
         cases = list_cases(golden_dir, names)
     except GoldenError as error:
         _err(str(error))
@@ -55,8 +60,8 @@ def _cases(golden_dir: Path, names: list[str] | None) -> list:
     return cases
 
 
-@golden_app.command("check")
-def check(case: CasesOpt = None, mode: ModeOpt = "all", golden_dir: DirOpt = GOLDEN_DIR) -> None:
+@golden_app.command("check", cls=GiprCommand)
+def check(case: CasesOpt = None, mode: ModeOpt = "all", golden_dir: DirOpt = None) -> None:
     """重新运行每个 golden 用例并与 expected.json 逐字段比较；有差异退出码为 1，无法运行为 2。"""
     from gipr_llm.golden.check import compare_cases, exit_code
 
@@ -76,11 +81,11 @@ def check(case: CasesOpt = None, mode: ModeOpt = "all", golden_dir: DirOpt = GOL
     raise typer.Exit(exit_code(results))
 
 
-@golden_app.command("update")
+@golden_app.command("update", cls=GiprCommand)
 def update(
     case: CasesOpt = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接改写")] = False,
-    golden_dir: DirOpt = GOLDEN_DIR,
+    golden_dir: DirOpt = None,
 ) -> None:
     """先显示与 expected.json 的差异，确认后用新结果改写（两种模式都重新运行）。"""
     from gipr_llm.golden.check import compare_cases, write_expected
@@ -112,7 +117,7 @@ def update(
     typer.echo(f"已改写：{names}")
 
 
-@golden_app.command("record")
+@golden_app.command("record", cls=GiprCommand)
 def record(
     case: CasesOpt = None,
     scripted: Annotated[
@@ -127,7 +132,7 @@ def record(
         typer.Option("--replies", help="与 --scripted 同用：手写回复文件（一个回复、回复列表或录制文件）"),
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="模型名（默认 GIPR_MODEL）")] = None,
-    golden_dir: DirOpt = GOLDEN_DIR,
+    golden_dir: DirOpt = None,
 ) -> None:
     """运行大模型并把每次回复（模型、提示词哈希、请求、回复、token 用量、日期）录制到 llm/recording.json。"""
     from gipr_llm.golden.recording import record_case, scripted_endpoint, scripted_replies
@@ -181,7 +186,7 @@ def eval_command(
     compare: Annotated[
         list[Path] | None, typer.Option("--compare", help="并排比较已保存的 --json 结果（可重复）")
     ] = None,
-    golden_dir: DirOpt = GOLDEN_DIR,
+    golden_dir: DirOpt = None,
 ) -> None:
     """按 golden 事实评测叙述事实抽取：各字段准确率/召回率、数字完全一致、引文核验失败、重试、token 与成本。"""
     from gipr_llm.golden import evaluate as ev

@@ -17,6 +17,10 @@ entry (model, prompt id and sha256, request, reply, token usage, date). An entry
 by the scripted server is labelled ``"source": "scripted"``; one answered by a model is
 labelled ``"source": "model"`` and carries the model's name as the endpoint returned it.
 
+A provider that does not speak the OpenAI wire is recorded and replayed one level up, at the
+provider protocol (``gipr_llm.llm.replay``): the recording then says ``provider`` and keeps
+``calls`` (request key, validated reply, usage) instead of wire ``entries``.
+
 The request hash is sha256 over the request body in a canonical form: keys sorted, and the
 parts of a re-ask that differ between a live reply and its replay without changing what the
 model is told — tool-call ids, the JSON spacing of earlier replies, and pydantic's
@@ -43,6 +47,7 @@ from gipr_llm.domain.models import Report, TokenUsage
 from gipr_llm.facts.prompt import Prompt, PromptError, load_prompt
 from gipr_llm.golden.store import GoldenCase, GoldenError, read_json, write_json
 from gipr_llm.llm.config import LlmConfig, LlmMode
+from gipr_llm.llm.replay import ProtocolEntry, recording_calls, replaying_calls
 from gipr_llm.llm.scripted_server import (
     SCRIPTED,
     RecordedRequest,
@@ -90,10 +95,17 @@ class Recording(BaseModel):
         2, description="instructor re-asks allowed when recorded; replay uses the same"
     )
     entries: list[RecordedReply] = Field(default_factory=list)
+    provider: str = Field("openai", description="openai: wire entries; any other: protocol calls")
+    calls: list[ProtocolEntry] = Field(
+        default_factory=list, description="Protocol-level calls, for providers other than openai"
+    )
+    calls_source: Literal["scripted", "model"] = Field(
+        "model", description="Who answered the protocol-level calls"
+    )
 
     @property
     def sources(self) -> set[str]:
-        return {entry.source for entry in self.entries}
+        return {entry.source for entry in self.entries} | ({self.calls_source} if self.calls else set())
 
 
 # --- request identity -------------------------------------------------------------
@@ -225,12 +237,30 @@ def replay_extract(case: GoldenCase) -> Report:
 
     recording = load_recording(case)
     check_prompts(case, recording)
+    if recording.provider != "openai":
+        return _replay_protocol(case, recording)
     source = ReplaySource(recording)
     with ScriptedServer(source) as server:
         report = extract(case.input_path, replay_config(recording, server.base_url))
     if source.misses:
         raise GoldenError(
             f"{case.name}: {len(source.misses)} 个大模型请求没有录制（{_what_changed(source.misses[0], recording)}），"
+            f"请重新录制：gipr golden record --case {case.name}"
+        )
+    return report
+
+
+def _replay_protocol(case: GoldenCase, recording: Recording) -> Report:
+    from gipr_llm.pipeline import extract
+
+    config = replay_config(recording, "http://127.0.0.1:9/v1").model_copy(
+        update={"provider": recording.provider}
+    )
+    with replaying_calls(recording.model, recording.mode, recording.calls) as replay:
+        report = extract(case.input_path, config)
+    if replay.misses:
+        raise GoldenError(
+            f"{case.name}: {len(replay.misses)} 个大模型调用没有录制（提示词、回复结构或报告文字已改动），"
             f"请重新录制：gipr golden record --case {case.name}"
         )
     return report
@@ -398,6 +428,8 @@ def record_case(case: GoldenCase, config: LlmConfig, today: dt.date | None = Non
     """Run the case against ``config``'s endpoint and write its recording; returns it."""
     from gipr_llm.pipeline import extract
 
+    if config.provider != "openai":
+        return _record_protocol(case, config, today)
     with RecordingProxy(config.base_url or OPENAI_DEFAULT_BASE_URL, timeout=config.timeout) as proxy:
         run_config = config.model_copy(update={"base_url": proxy.base_url, "cache_dir": None})
         report = extract(case.input_path, run_config)
@@ -412,6 +444,29 @@ def record_case(case: GoldenCase, config: LlmConfig, today: dt.date | None = Non
         mode=config.mode,
         validation_retries=config.validation_retries,
         entries=entries,
+    )
+    write_json(case.recording_path, recording.model_dump(mode="json"))
+    return recording
+
+
+def _record_protocol(
+    case: GoldenCase, config: LlmConfig, today: dt.date | None, source: Literal["scripted", "model"] = "model"
+) -> Recording:
+    from gipr_llm.pipeline import extract
+
+    with recording_calls() as calls:
+        report = extract(case.input_path, config.model_copy(update={"cache_dir": None}))
+    if report.extraction.extractor != "llm":
+        reason = report.extraction.fallback_reason or "未知原因"
+        raise GoldenError(f"{case.name}: 录制失败，大模型没有给出可用的结果：{reason}")
+    recording = Recording(
+        case=case.name,
+        model=config.model,
+        mode=config.mode,
+        validation_retries=config.validation_retries,
+        provider=config.provider,
+        calls=calls,
+        calls_source=source,
     )
     write_json(case.recording_path, recording.model_dump(mode="json"))
     return recording

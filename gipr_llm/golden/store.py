@@ -23,6 +23,20 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 GOLDEN_DIR = Path("golden")
+
+
+def find_golden_dir(start: Path | None = None) -> Path:
+    """The project's golden/ from wherever the command runs: the working directory or one of
+    its parents (a project with a pyproject.toml beside golden/), else the source checkout
+    the package was installed from in development mode."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / GOLDEN_DIR).is_dir() and (folder == here or (folder / "pyproject.toml").is_file()):
+            return folder / GOLDEN_DIR
+    checkout = Path(__file__).resolve().parents[2] / GOLDEN_DIR
+    if checkout.is_dir():
+        return checkout
+    raise GoldenError("找不到 golden 目录，请在项目目录中运行或用 --golden-dir 指定 (no golden/ found)")
 LINE_WIDTH = 100
 
 

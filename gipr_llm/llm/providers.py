@@ -20,10 +20,15 @@ PROVIDERS: dict[str, str] = {
 
 
 def make_llm(config: LlmConfig) -> StructuredLLM:
-    """The provider ``config.provider`` names, built from ``config``."""
+    """The provider ``config.provider`` names, built from ``config`` (or, during a protocol
+    replay, the recorded answers; during a protocol recording, the provider wrapped)."""
+    from gipr_llm.llm.replay import active_replay, wrap_for_recording
+
+    if (replay := active_replay()) is not None:
+        return replay
     target = PROVIDERS.get(config.provider)
     if target is None:
         known = "、".join(sorted(PROVIDERS))
         raise LlmConfigError(f"未知的大模型提供方 {config.provider!r}，可选 {known} (unknown provider)")
     module, _, name = target.partition(":")
-    return getattr(import_module(module), name)(config)
+    return wrap_for_recording(getattr(import_module(module), name)(config))

@@ -30,7 +30,12 @@ _SNIFF_CHARS = 4096
 _MHT = re.compile(r"(?is)^\s*(?:from:[^\n]*\n)?(?:[\w-]+:[^\n]*\n)*?mime-version:.*?multipart/related")
 
 
+STDIN = "-"  # the path that means standard input
+
+
 def load(path: str | Path) -> Document:
+    if str(path) == STDIN:
+        return _load_stdin()
     p = Path(path)
     try:
         if not p.exists():
@@ -53,6 +58,17 @@ def load(path: str | Path) -> Document:
     if not data:
         raise LoadError("文件为空 (empty file)")
     return load_bytes(data, str(path))
+
+
+def _load_stdin() -> Document:
+    import sys
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise LoadError(f"标准输入超过 {MAX_BYTES // (1024 * 1024)} MB 上限 (input too large)")
+    if not data:
+        raise LoadError("标准输入为空 (empty input)")
+    return load_bytes(data, STDIN)
 
 
 def load_bytes(data: bytes, path: str) -> Document:

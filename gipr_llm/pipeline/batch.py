@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 from collections import deque
@@ -31,17 +32,28 @@ DEAD_ENDPOINT_LIMIT = 2
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the report files inside directories, in a stable order."""
+    """Files as given, the report files inside directories, and the files a quoted glob
+    names (``'reports/**/*.pdf'``), in a stable order; ``-`` (standard input) as it is."""
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
-            )
+            out.extend(_report_files(p))
+        elif not p.exists() and any(c in str(raw) for c in "*?["):
+            for match in sorted(glob.glob(str(raw), recursive=True)):
+                m = Path(match)
+                out.extend(_report_files(m) if m.is_dir() else [m])
+            if not glob.glob(str(raw), recursive=True):
+                out.append(p)  # nothing matched: reported as a missing file, not dropped
         else:
             out.append(p)
     return out
+
+
+def _report_files(directory: Path) -> list[Path]:
+    return sorted(
+        f for f in directory.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+    )
 
 
 def _endpoint_gave_nothing(report: Report) -> bool:

@@ -50,14 +50,19 @@ def run_brief(
     llm: LlmConfig | None,
     err: Callable[[str], None],
     jobs: int = 1,
+    edition: str | None = None,
+    date: str | None = None,
 ) -> int:
-    """The whole command; returns the exit code. Problems go to ``err``, one line each."""
+    """The whole command; returns the exit code. Problems go to ``err``, one line each.
+    ``edition`` (期号) and ``date`` go on the line under the masthead."""
     try:
         fmt = choose("brief", None, output)
     except FormatError as problem:
         err(str(problem))
         return 2
     run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs)
+    for brief in run.briefs:
+        brief.edition, brief.date = edition, date
     for warning in run.warnings:
         err(warning)
     for item in run.failed:

@@ -137,8 +137,6 @@ def batch_figures(reports: list[ReportFigures], failed: list[FailedInput] | None
         figures.add(count_figure(f"index.{i}", "序号", i, "", "position in the batch"))
     for pair in pairs:
         figures.include(pair.previous.figures, f"prev{pair.index}.")
-    for item in batch.failed:
-        figures.quote(item.path)
     figures.add(count_figure("batch.reports", "报告份数", len(reports), "份", "inputs read"))
     figures.add(count_figure("batch.bodies", "单位数", len(bodies), "个", "distinct bodies"))
     figures.add(count_figure("batch.failed", "未能读取的文件数", len(batch.failed), "个", "inputs failed"))

@@ -13,7 +13,7 @@ from gipr_llm.render.brief.batch_figures import BatchFigures, body_status, ranke
 from gipr_llm.render.brief.chart import ChartRow, outcome_chart
 from gipr_llm.render.brief.document import Brief, BriefChart, BriefSection, BriefTable, ordinal
 from gipr_llm.render.brief.figures import OUTCOME_GROUPS, OUTCOME_LABELS, fmt_value
-from gipr_llm.render.brief.findings_text import sentence
+from gipr_llm.render.brief.findings_text import sentence, unread_note
 from gipr_llm.render.brief.template import cell_text, join, percent, say, shown_findings
 from gipr_llm.render.brief.themes import tidy
 
@@ -332,10 +332,7 @@ def batch_brief(batch: BatchFigures, *, with_chart: bool = True) -> Brief:
     sections.append(BriefSection("综合研判", [assessment(batch)]))
     notes = []
     if batch.failed:
-        items = "；".join(
-            f"{batch.figures.quote(item.path)}（{batch.figures.quote(item.error)}）" for item in batch.failed
-        )
-        notes.append(f"以下文件未能读取：{items}。")
+        notes.append(unread_note(batch.failed, batch.figures))
     return Brief(
         title=title(batch),
         sections=sections,

@@ -57,6 +57,14 @@ class Brief:
     slots: dict[str, tuple[int, int]] = field(default_factory=dict)  # slot -> (section, paragraph)
     notes: list[str] = field(default_factory=list)  # closing notes, e.g. files that could not be read
     prose_by: Literal["template", "llm"] = "template"
+    edition: str | None = None  # 期号, e.g. 第3期 (set by the command, not computed)
+    date: str | None = None  # the issue date as printed, e.g. 2026年12月2日
+
+    @property
+    def masthead_line(self) -> str | None:
+        """The line under the masthead: 期号 and date, when given."""
+        parts = [p for p in (self.edition, self.date) if p]
+        return "　　".join(parts) if parts else None
 
     def slot_text(self, slot: str) -> str:
         section, paragraph = self.slots[slot]

@@ -17,7 +17,7 @@ from typing import IO
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -78,6 +78,37 @@ def _setup(doc: DocxDocument) -> None:
     hfmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     hfmt.line_spacing = LINE
     hfmt.keep_with_next = True
+    for section in doc.sections:
+        _page_number(section.footer.paragraphs[0])
+
+
+def _page_number(paragraph) -> None:
+    """「— 1 —」 centred in the footer, as 公文 number their pages (a PAGE field)."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    _run(paragraph, "— ", BODY_FONT, Pt(14))
+    run = _run(paragraph, "", BODY_FONT, Pt(14))
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == " PAGE ":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._element.append(element)
+    _run(paragraph, " —", BODY_FONT, Pt(14))
+
+
+def _row_properties(row, *, header: bool) -> None:
+    """Never split a row across pages; repeat the header row at the top of every page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
 
 
 def _red_rule(paragraph) -> None:
@@ -119,6 +150,7 @@ def _table(doc: DocxDocument, table: BriefTable) -> None:
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width  # the grid widths LibreOffice reads; Word reads the cell widths
     for r, cells in enumerate([table.header, *table.rows]):
+        _row_properties(grid.rows[r], header=r == 0)
         for c, text in enumerate(cells):
             cell = grid.cell(r, c)
             cell.width = widths[c]
@@ -164,7 +196,15 @@ def _chart(doc: DocxDocument, chart: BriefChart) -> None:
 
 def _brief(doc: DocxDocument, brief: Brief) -> None:
     masthead = _centred(doc, MASTHEAD, TITLE_FONT, Pt(26), color=RED)
-    _red_rule(masthead)
+    if brief.edition or brief.date:
+        # 期号 on the left, the date on the right, the red rule under both.
+        line = doc.add_paragraph()
+        line.paragraph_format.first_line_indent = Pt(0)
+        line.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
+        _run(line, f"{brief.edition or ''}\t{brief.date or ''}", BODY_FONT, Pt(14))
+        _red_rule(line)
+    else:
+        _red_rule(masthead)
     title = _centred(doc, brief.title, TITLE_FONT, Pt(22))
     title.paragraph_format.space_before = Pt(18)
     title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE

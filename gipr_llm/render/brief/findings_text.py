@@ -7,10 +7,11 @@ figure; a message carrying any other number is replaced by a sentence without nu
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from gipr_llm.domain import spec
-from gipr_llm.domain.models import Finding
+from gipr_llm.domain.models import FailedInput, Finding
 from gipr_llm.domain.rules import rule
 from gipr_llm.render.brief.figures import (
     OUTCOME_LABELS,
@@ -116,3 +117,14 @@ def sentence(f: Finding, figures: FigureSet, prefix: str) -> str:
         return f"{_where(f)}{state}，按表内勾稽关系推算应为{fix['likely']}，需核实"
     message = f.message.rstrip("。；; ")
     return f"{_where(f)}{rule_name(f.rule)}" if figures.untraced(message) else message
+
+
+_ENGLISH_GLOSS = re.compile(r"\s*\([^()]*[A-Za-z][^()]*\)\s*$")
+
+
+def unread_note(failed: list[FailedInput], figures: FigureSet) -> str:
+    """The inputs that could not be read, in words for a leader: the reasons in Chinese, no
+    paths or file names (those are in the check report and on the command line)."""
+    reasons = dict.fromkeys(_ENGLISH_GLOSS.sub("", item.error).strip() or "无法读取" for item in failed)
+    listed_reasons = "；".join(figures.quote(reason) for reason in reasons)
+    return f"另有部分文件未能读取，未计入本简报（{listed_reasons}），文件清单见检查报告。"

@@ -16,7 +16,10 @@ def _table(table: BriefTable) -> list[str]:
 
 def to_markdown(brief: Brief, chart_paths: dict[int, str] | None = None) -> str:
     """``chart_paths``: section index -> image file written next to the Markdown file."""
-    lines = [f"# {brief.title}", "", f"> {DATA_NOTE}", ""]
+    lines = [f"# {brief.title}", ""]
+    if brief.masthead_line:
+        lines += [brief.masthead_line, ""]
+    lines += [f"> {DATA_NOTE}", ""]
     for index, section in enumerate(brief.sections):
         lines += [f"## {ordinal(index + 1)}、{section.heading}", ""]
         for paragraph in section.paragraphs:

@@ -17,6 +17,7 @@ from gipr_llm.render.brief.batch_figures import batch_figures
 from gipr_llm.render.brief.batch_template import batch_brief
 from gipr_llm.render.brief.document import Brief
 from gipr_llm.render.brief.figures import ReportFigures, report_figures
+from gipr_llm.render.brief.findings_text import unread_note
 from gipr_llm.render.brief.template import report_brief
 
 
@@ -37,13 +38,6 @@ def checked_figures(reports: list[Report]) -> list[ReportFigures]:
     return [report_figures(item.report, item.findings) for item in check_batch(reports).reports]
 
 
-def failed_note(failed: list[FailedInput], brief: Brief) -> str:
-    items = "；".join(
-        f"{brief.figures.quote(item.path)}（{brief.figures.quote(item.error)}）" for item in failed
-    )
-    return f"以下文件未能读取：{items}。"
-
-
 def build_briefs(checked: CheckRun, *, batch: bool, with_chart: bool = True) -> list[Brief]:
     figures = [report_figures(item.report, item.findings) for item in checked.reports]
     failed = checked.failed
@@ -51,7 +45,7 @@ def build_briefs(checked: CheckRun, *, batch: bool, with_chart: bool = True) -> 
         return [batch_brief(batch_figures(figures, failed), with_chart=with_chart)] if figures else []
     briefs = [report_brief(rf) for rf in figures]
     if briefs and failed:
-        briefs[-1].notes.append(failed_note(failed, briefs[-1]))
+        briefs[-1].notes.append(unread_note(failed, briefs[-1].figures))
     return briefs
 
 
