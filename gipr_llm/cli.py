@@ -45,7 +45,9 @@ _quiet = False  # -q: only errors and data on the terminal
 
 
 def err(message: str) -> None:
-    typer.echo(f"gipr: {message}", err=True)
+    from gipr_llm.domain.textnorm import printable
+
+    typer.echo(f"gipr: {printable(message)}", err=True)  # one line, whatever a file name holds
 
 
 def note(message: str) -> None:
@@ -57,8 +59,21 @@ def note(message: str) -> None:
 def _report_failures(failed: list[FailedInput], total: int) -> None:
     if failed:
         err(f"{total - len(failed)} 份成功，{len(failed)} 份失败：")
-        for item in failed:
-            err(f"  {item.path}: {item.error}")
+        for item in failed:  # each refusal once, last, where a long batch's failures are found
+            err(f"{item.path}: {item.error}")
+
+
+def refuse_output_among_inputs(output: Path | None, paths: list[Path]) -> None:
+    from gipr_llm.pipeline.batch import expand_paths, output_among_inputs
+
+    if output_among_inputs(output, expand_paths(paths)):
+        err(f"{output}: 输出文件是输入文件之一，已拒绝以免覆盖 (output is one of the inputs)")
+        raise typer.Exit(2)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    err("已中断，未写完的输出文件已丢弃 (interrupted)")
+    raise KeyboardInterrupt  # typer exits 130; outputs being written remove their temporary file
 
 
 def _version(value: bool) -> None:
@@ -83,6 +98,9 @@ def main(
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
     _quiet = quiet
+    import signal
+
+    signal.signal(signal.SIGINT, _interrupted)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="gipr: %(message)s", stream=sys.stderr
     )
@@ -104,8 +122,14 @@ LlmModeOpt = Annotated[
     str | None,
     typer.Option(
         "--llm-mode",
-        help="instructor 模式：tools、json、md_json（服务不支持函数调用时用 json）",
+        help="instructor 模式：auto（默认：先用函数调用，接口不支持时自动改用 json）、tools、json、md_json",
         metavar="模式",
+    ),
+]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="不读写大模型响应缓存（缓存目录默认为用户缓存目录，可用 GIPR_CACHE_DIR 指定）"
     ),
 ]
 JobsOpt = Annotated[
@@ -125,6 +149,7 @@ LLM_OPTIONS: dict[str, tuple[Any, Any]] = {
     "model": (ModelOpt, None),
     "base_url": (BaseUrlOpt, None),
     "llm_mode": (LlmModeOpt, None),
+    "no_cache": (NoCacheOpt, False),
     "jobs": (JobsOpt, None),
     "quiet": (Annotated[bool, typer.Option("-q", "--quiet", help="只输出数据和错误")], False),
 }
@@ -144,8 +169,16 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         global _quiet
         _quiet = _quiet or kwargs.pop("quiet")
-        options = {name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode")}
-        llm = llm_config(options["use_llm"], options["model"], options["base_url"], options["llm_mode"])
+        options = {
+            name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode", "no_cache")
+        }
+        llm = llm_config(
+            options["use_llm"],
+            options["model"],
+            options["base_url"],
+            options["llm_mode"],
+            options["no_cache"],
+        )
         if kwargs.get("jobs") is None:  # without an LLM the parse is CPU-bound: every core
             from gipr_llm.pipeline.batch import default_jobs
 
@@ -157,12 +190,16 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def llm_config(use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None):
+def llm_config(
+    use_llm: bool | None, model: str | None, base_url: str | None, mode: str | None, no_cache: bool = False
+):
     """The LLM settings the options and environment give, or None; says on stderr which path runs."""
     from gipr_llm.llm.config import LlmConfigError
 
     try:
-        config = LlmConfig.from_options(use_llm=use_llm, model=model, base_url=base_url, mode=mode)
+        config = LlmConfig.from_options(
+            use_llm=use_llm, model=model, base_url=base_url, mode=mode, no_cache=no_cache
+        )
     except LlmConfigError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
@@ -241,12 +278,13 @@ def extract(
     from gipr_llm.pipeline.batch import expand_paths, extract_many, shard
     from gipr_llm.pipeline.progress import BatchProgress
 
+    refuse_output_among_inputs(output, paths)
     try:
         files = shard(expand_paths(paths), shard_spec)
     except ValueError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
-    single = len(paths) == 1 and len(files) == 1 and not paths[0].is_dir()
+    single = len(paths) == 1 and files == paths
     if fmt is None and (output is None or not output.suffix):
         fmt = "json" if single else "jsonl"
     failed: list[FailedInput] = []
@@ -257,8 +295,11 @@ def extract(
                 progress.advance(skipped=True)
                 continue
             if isinstance(item, FailedInput):
-                failed.append(item)
-                progress.note(f"gipr: {item.path}: {item.error}")
+                failed.append(item)  # named once, in the summary at the end
+            else:
+                logging.getLogger("gipr").info(
+                    "[%d/%d] %s", progress.tally.done + 1, len(files), item.source.path
+                )
             yield item
             progress.advance(
                 failed=isinstance(item, FailedInput),
@@ -323,6 +364,7 @@ def check(
     from gipr_llm.pipeline.progress import BatchProgress
     from gipr_llm.render.formats import FormatError, choose
 
+    refuse_output_among_inputs(output, paths)
     try:
         choose("check", fmt, output)
     except FormatError as problem:  # said before the batch is read, not after

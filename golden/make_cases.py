@@ -17,6 +17,7 @@ with ``gipr golden update``; both are reviewed before they are committed.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,6 +138,55 @@ COPIES = [
 ]
 
 
+# Phrasing cases (issue 13): seed 001 with its overview replaced by a dev-set text that
+# states the 主动公开 total / 受理 count one way real reports do (tests/phrasing_cases.py,
+# facts written and checked by hand there). Sections 五 and 六 are 001's, and so are the
+# problems, measures and fee of the facts.
+PHRASING = (
+    "publish-verb",
+    "gongkai-gelei",
+    "scaled-wan",
+    "chinese-yu",
+    "approx-markers",
+    "negation",
+    "per-channel",
+    "subheading",
+    "markdown",
+    "pdf-break",
+)
+
+
+def phrasing_files() -> dict[Path, bytes]:
+    from tests.phrasing_cases import BY_NAME, report_text
+
+    seed_facts = json.loads((GOLDEN / "001" / "facts.json").read_text(encoding="utf-8"))
+    out: dict[Path, bytes] = {}
+    for name in PHRASING:
+        case = BY_NAME[name]
+        text = report_text(case)
+        counts = [
+            {"kind": f.kind, "value": f.value, "unit": f.unit or "件", "quote": f.quote} for f in case.expected
+        ] + [{k: v for k, v in other.items() if k != "approximate"} for other in case.others]
+        counts.sort(key=lambda c: text.index(str(c["quote"])))
+        facts = {**seed_facts, "counts": [_ordered(c) for c in counts]}
+        folder = GOLDEN / f"phrasing-{name}"
+        out[folder / "case.json"] = _info(
+            description=f"措辞：{case.phrasing}。001 的“总体情况”换为按真实报告写法撰写的短文。{case.notes}",
+            origin="planted",
+            based_on="001",
+            planted=f"“一、总体情况”正文替换为 tests/phrasing_cases.py 的 {name}（{case.phrasing}）。",
+            eval=True,
+        )
+        out[folder / "input.txt"] = text.encode("utf-8")
+        out[folder / "facts.json"] = dumps(facts).encode("utf-8")
+    return out
+
+
+def _ordered(count: dict) -> dict:
+    keys = ("kind", "label", "value", "unit", "quote")
+    return {key: count[key] for key in keys if key in count}
+
+
 def seed_path(seed: str) -> Path:
     (path,) = SAMPLES.glob(f"{seed}_*.txt")
     return path
@@ -180,6 +230,7 @@ def build(check: bool, render: bool) -> list[str]:
             if check:
                 raise SystemExit(f"{target}: missing; run without --check to render it")
             _render(case, target)
+    wanted.update(phrasing_files())
     differing = []
     for path, data in wanted.items():
         if path.exists() and path.read_bytes() == data:

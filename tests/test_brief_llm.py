@@ -77,6 +77,8 @@ def test_good_prose_is_accepted_into_the_slots(serve, brief_003):
     template_overview = brief_003.slot_text("overview")
     outcome = write_prose(brief_003, OpenAICompatibleLLM(config(server)))
     assert outcome.used_llm and outcome.requests == 1
+    assert outcome.prompt_id == "brief_v1" and len(outcome.prompt_sha256 or "") == 64
+    assert outcome.usage.total_tokens > 0
     assert brief_003.slot_text("overview") == GOOD["overview"] != template_overview
     assert brief_003.slot_text("assessment") == GOOD["assessment"]
     assert brief_003.prose_by == "llm"

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from gipr_llm.domain.models import Finding, Report
+from gipr_llm.domain.rules import fault_of
 from gipr_llm.pipeline import extract
 from gipr_llm.render.brief.batch_figures import batch_figures
 from gipr_llm.render.brief.batch_template import batch_brief
@@ -279,7 +280,17 @@ def test_batch_totals_ranking_and_findings_are_computed(seed_batch):
     reports, figures, _, markdown = seed_batch
     new = sum(total(r, "new_received") for r in reports)
     zero = sum(total(r, "new_received") == 0 for r in reports)
-    with_errors = sum(any(f.severity == "error" for f in rf.findings) for rf in figures)
+    # Only the report's own errors ask a body to correct; the tool's reading failures (004's
+    # 2-for-3 cells) ask for a person to check.
+    with_errors = sum(
+        any(f.severity == "error" and fault_of(f) == "report" for f in rf.findings) for rf in figures
+    )
+    unread = sum(
+        any(f.severity == "error" for f in rf.findings)
+        and all(fault_of(f) == "reading" for f in rf.findings if f.severity == "error")
+        for rf in figures
+    )
+    assert unread == 1 and f"{unread}个单位的统计表未能完整读取" in markdown
     assert f"各单位合计新收政府信息公开申请{new}件" in markdown
     assert f"另有{zero}个单位全年未收到政府信息公开申请" in markdown
     assert f"{with_errors}个单位的报告存在需要更正的问题" in markdown

@@ -40,11 +40,11 @@ def test_mismatch_in_own_scope_is_a_warning(tmp_path):
     text = seed_text("004").replace("收到 2 项申请", "收到 3 项申请")
     findings = narrative_findings(report_from_text(tmp_path, text))
     assert [(f.severity, f.row, f.expected, f.stated, f.raw) for f in findings] == [
-        ("warning", "new_received", 2, 3, "渠道收到 3 项申请")
+        ("warning", "new_received", 2, 3, "区政府外办今年从电子邮箱等\n\n渠道收到 3 项申请")
     ]
     assert (
         findings[0].message
-        == "正文「渠道收到 3 项申请」所述3项与表三「本年新收」总计2件不一致，请核对正文或统计表。"
+        == "正文「区政府外办今年从电子邮箱等渠道收到3项申请」所述3项与表三「本年新收」总计2件不一致，请核对正文或统计表。"
     )
 
 

@@ -136,8 +136,9 @@ def test_eval_on_recordings_scores_the_planted_model_errors():
     assert (clean["recall"], clean["ungrounded_quotes"], clean["retries"]) == (1.0, 0, 0)
     # the wrong total (36 for a quote saying 63条) was re-asked twice, then dropped by grounding
     assert (planted["attempts"], planted["retries"], planted["ungrounded_quotes"]) == (3, 2, 1)
-    assert planted["precision"] == 1.0 and planted["recall"] < 1.0
-    assert result["fields"]["proactive_total"]["fn"] == 1 and result["fields"]["proactive_total"]["tp"] == 1
+    # ... and the rules, which always run, still give the total the reply lost
+    assert planted["precision"] == 1.0 and planted["recall"] == 1.0
+    assert result["fields"]["proactive_total"]["fn"] == 0 and result["fields"]["proactive_total"]["tp"] == 2
     cost = (planted["prompt_tokens"] * 2.0 + planted["completion_tokens"] * 8.0) / 1_000_000
     assert planted["cost"] == pytest.approx(cost) and planted["cost"] > 0
     totals = result["totals"]
@@ -162,7 +163,8 @@ def test_compare_puts_saved_results_side_by_side(tmp_path):
     header, _, *rows = shown.output.splitlines()
     assert header.split() == ["field", "recordings", "rules"]
     applications = next(r for r in rows if r.startswith("applications_received"))
-    assert "P 1.000 R 1.000" in applications and "P 0.500 R 1.000" in applications
+    # the rules run beside the LLM, so their 区政府-scope count is in both columns
+    assert applications.count("P 0.500 R 1.000") == 2
 
 
 def test_live_eval_names_who_answered(monkeypatch):
@@ -180,10 +182,26 @@ def test_live_eval_names_who_answered(monkeypatch):
     (report,) = data["reports"]
     assert (data["source"], data["model"], report["answered_by"]) == ("live", "some-model", "scripted")
     assert sent == 1 and report["attempts"] == 1 and report["prompt_tokens"] > 0
-    assert data["fields"]["proactive_item"]["fn"] == 1 and data["fields"]["proactive_item"]["tp"] == 2
-    assert data["fields"]["proactive_item"]["recall"] == round(2 / 3, 4)
+    # the rules, which always run, supply the channel count the reply missed
+    assert data["fields"]["proactive_item"]["fn"] == 0 and data["fields"]["proactive_item"]["tp"] == 3
+    assert report["agreement"] == {"agreed": 3, "rules_only": 1, "llm_only": 0, "disagreed": 0}
 
 
 def test_eval_refuses_two_sources_at_once():
     result = runner.invoke(app, ["eval", "--rules", "--recordings"])
     assert result.exit_code == 2
+
+
+def test_eval_fails_below_a_threshold_and_reports_agreement():
+    cases = ["--case", "002", "--case", "003"]
+    data = json.loads(runner.invoke(app, ["eval", "--json", *cases]).output)
+    precision, recall = data["overall"]["precision"], data["overall"]["recall"]
+    assert precision < 1.0  # 003: the rules add the 区政府-scope counts the golden facts leave out
+    agreement = data["totals"]["agreement"]
+    assert agreement["agreed"] > 0 and data["totals"]["agreement_rate"] == pytest.approx(
+        agreement["agreed"] / sum(agreement.values()), abs=1e-4
+    )
+    passing = runner.invoke(app, ["eval", *cases, "--min-recall", str(recall), "--min-precision", "0.5"])
+    assert passing.exit_code == 0, passing.output
+    failing = runner.invoke(app, ["eval", *cases, "--min-precision", str(round(precision + 0.01, 4))])
+    assert failing.exit_code == 1 and "precision" in failing.output

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from pydantic import SecretStr
 
+from gipr_llm.domain.models import TokenUsage
 from gipr_llm.facts.narrative import extract_narrative
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.llm.scripted_server import Drop, Hang, Reply, Script, ScriptedServer, Status, Step
@@ -76,6 +77,10 @@ def config_for(tmp_path) -> Callable[..., LlmConfig]:
     return make
 
 
+def llm_values(facts) -> list[int]:
+    return [c.value for c in facts.counts if "llm" in c.extractor]
+
+
 def with_extra_count(reply: dict, fact: dict) -> dict:
     return {**reply, "counts": [*reply["counts"], fact]}
 
@@ -84,15 +89,18 @@ def test_good_reply(serve, config_for, narrative_001):
     server = serve(Reply(GOOD_001, prompt_tokens=1900, completion_tokens=310))
     facts, run, findings = extract_narrative(narrative_001, config_for(server))
 
-    assert [(c.kind, c.value, c.extractor) for c in facts.counts] == [
-        ("proactive_total", 21, "llm"),
-        ("proactive_item", 17, "llm"),
-        ("applications_received", 0, "llm"),
+    # The rules ran too: the three facts the reply gives are the rules' as well (agreed), and
+    # the rules' other items stay.
+    assert [(c.kind, c.value, c.extractor) for c in facts.counts if "llm" in c.extractor] == [
+        ("proactive_total", 21, "rules+llm"),
+        ("proactive_item", 17, "rules+llm"),
+        ("applications_received", 0, "rules+llm"),
     ]
-    assert [p.text for p in facts.problems] == ["业务能力存在短板", "与群众互动交流不够"]
+    assert run.agreement is not None and run.agreement.agreed == 3 and run.agreement.llm_only == 0
+    assert [p.text for p in facts.problems][:2] == ["业务能力存在短板", "与群众互动交流不够"]
     assert facts.fee is not None and not facts.fee.collected
     assert run.extractor == "llm" and run.model == "scripted-test-model" and run.fallback_reason is None
-    assert run.prompt_id == "narrative_v1" and len(run.prompt_sha256 or "") == 64
+    assert run.prompt_id == "narrative_v2" and len(run.prompt_sha256 or "") == 64
     assert run.attempts == 1 and not run.cached
     assert run.usage is not None and (run.usage.prompt_tokens, run.usage.completion_tokens) == (1900, 310)
     assert findings == []
@@ -110,7 +118,7 @@ def test_good_reply(serve, config_for, narrative_001):
 def test_modes_without_tool_calling(serve, config_for, narrative_001, mode):
     server = serve(Reply(GOOD_001))
     facts, run, _ = extract_narrative(narrative_001, config_for(server, mode=mode))
-    assert run.extractor == "llm" and [c.value for c in facts.counts] == [21, 17, 0]
+    assert run.extractor == "llm" and llm_values(facts) == [21, 17, 0]
     [request] = server.completion_requests
     assert "tools" not in request.body
     assert "quote" in request.body["messages"][0]["content"]  # instructor put the schema in the prompt
@@ -120,7 +128,7 @@ def test_malformed_json_then_good_reply_is_reasked(serve, config_for, narrative_
     server = serve(Reply('{"counts": [{"kind": "proactive_total", "value": 2'), Reply(GOOD_001))
     facts, run, findings = extract_narrative(narrative_001, config_for(server))
     assert run.extractor == "llm" and run.attempts == 2
-    assert [c.value for c in facts.counts] == [21, 17, 0] and findings == []
+    assert llm_values(facts) == [21, 17, 0] and findings == []
     # The re-ask carries the parse error back to the model.
     reask = server.completion_requests[1].body["messages"]
     assert len(reask) == 4 and reask[-1]["role"] == "tool" and "json" in reask[-1]["content"].lower()
@@ -133,7 +141,7 @@ def test_quote_not_in_report_is_reasked_then_dropped_with_a_finding(serve, confi
 
     assert run.extractor == "llm" and run.attempts == 3
     assert 35 not in [c.value for c in facts.counts]
-    assert [c.value for c in facts.counts] == [21, 17, 0]  # the good facts survive
+    assert llm_values(facts) == [21, 17, 0]  # the good facts survive
     [finding] = findings
     assert finding.rule == "LLM-UNGROUNDED" and finding.severity == "warning" and finding.stage == "narrative"
     assert finding.raw == NOT_IN_REPORT["quote"] and finding.values == {"value": 35}
@@ -145,7 +153,7 @@ def test_quote_not_in_report_is_reasked_then_dropped_with_a_finding(serve, confi
 def test_reask_that_fixes_the_fact_keeps_everything(serve, config_for, narrative_001):
     server = serve(Reply(with_extra_count(GOOD_001, NOT_IN_REPORT)), Reply(GOOD_001))
     facts, run, findings = extract_narrative(narrative_001, config_for(server))
-    assert run.attempts == 2 and findings == [] and [c.value for c in facts.counts] == [21, 17, 0]
+    assert run.attempts == 2 and findings == [] and llm_values(facts) == [21, 17, 0]
 
 
 def test_injected_instruction_obeyed_by_the_reply_is_rejected(serve, config_for, narrative_001):
@@ -169,7 +177,7 @@ def test_429_then_success_honours_retry_after(serve, config_for, narrative_001):
     facts, run, _ = extract_narrative(narrative_001, config_for(server, backoff_base=0.001))
     assert time.monotonic() - started >= 0.4  # waited what the server asked, not the tiny backoff
     assert run.extractor == "llm" and run.attempts == 2 and len(server.completion_requests) == 2
-    assert [c.value for c in facts.counts] == [21, 17, 0]
+    assert llm_values(facts) == [21, 17, 0]
 
 
 def test_dropped_connection_is_retried(serve, config_for, narrative_001):
@@ -245,7 +253,8 @@ def test_cache_hit_sends_no_request_and_keeps_findings(serve, config_for, narrat
     assert len(server.completion_requests) == 3  # no HTTP request at all
     assert second[1].cached and second[1].attempts == 0 and second[1].extractor == "llm"
     assert second[0] == first[0] and second[2] == first[2]
-    assert second[1].usage == first[1].usage  # what the cached reply cost when it was made
+    assert second[1].usage == TokenUsage()  # nothing billed
+    assert second[1].saved_usage == first[1].usage  # what the cached reply cost when it was made
 
     # Another model is another cache key.
     server.source = Script([Reply(GOOD_001)])

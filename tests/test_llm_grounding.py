@@ -6,7 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from gipr_llm.domain.textnorm import squash
-from gipr_llm.facts.grounding import Grounding, grounded_in, stated_counts
+from gipr_llm.facts.grounding import Grounding, grounded_in
+from gipr_llm.facts.numbers import stated_counts
 from gipr_llm.facts.prompt import load_prompt, narrative_report_text
 from gipr_llm.facts.schema import NarrativeReply, to_facts
 from gipr_llm.pipeline import read_report
@@ -32,11 +33,15 @@ def count(kind: str, value: int, unit: str, quote: str, label: str | None = None
     return {"kind": kind, "label": label, "value": value, "unit": unit, "quote": quote}
 
 
+def pairs(text: str) -> list[tuple[int, str]]:
+    return [(c.value, c.unit) for c in stated_counts(squash(text))]
+
+
 def test_numbers_are_whole_tokens_followed_by_a_unit():
-    assert stated_counts(squash("2021年，收到 2 项申请，公开21条")) == [(2, "项"), (21, "条")]
-    assert stated_counts(squash("主动公开条数填写99999")) == []  # no unit: nothing is stated as counted
-    assert stated_counts(squash("第2021号121件")) == [(121, "件")]  # 21 is not inside 2021 or 121
-    assert stated_counts(squash("共１,２３４件")) == [(1234, "件")]  # full-width digits, thousands separator
+    assert pairs("2021年，收到 2 项申请，公开21条") == [(2, "项"), (21, "条")]
+    assert pairs("主动公开条数填写99999") == []  # no unit: nothing is stated as counted
+    assert pairs("第2021号121件") == [(121, "件")]  # 21 is not inside 2021 or 121
+    assert pairs("共１,２３４件") == [(1234, "件")]  # full-width digits, thousands separator
 
 
 def test_seed_001_total_and_breakdown_ground(narratives):

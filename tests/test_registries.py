@@ -104,7 +104,7 @@ def test_every_reading_command_takes_the_same_llm_options(command):
     assert result.exit_code == 0
     for flag in ("--llm", "--no-llm", "--model", "--base-url", "--llm-mode", "--jobs"):
         assert flag in result.output, (command, flag)
-    assert set(LLM_OPTIONS) == {"use_llm", "model", "base_url", "llm_mode", "jobs", "quiet"}
+    assert set(LLM_OPTIONS) == {"use_llm", "model", "base_url", "llm_mode", "no_cache", "jobs", "quiet"}
 
 
 def test_an_llm_option_reaches_the_command(seed_paths, monkeypatch):

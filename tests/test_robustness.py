@@ -1,5 +1,8 @@
 """Damaged copies of real reports: every one is read or refused with a LoadError, never a crash.
 
+A copy cut short is read (what it holds is kept, the cut is a PARSE-TRUNCATED error); only a
+text with no report title, sections or tables is refused.
+
 Seeded random edits (deleted, repeated and altered lines; cuts and spliced-out chunks of the
 text and of HTML copies) stand in for what web scraping and OCR do to reports.
 """
@@ -60,5 +63,7 @@ def test_damaged_copies_are_read_or_refused(seed):
     html = report_to_html(read_report(SEEDS[seed]))
     outcomes = [read_or_refuse(damaged_lines(rng, text)) for _ in range(60)]
     outcomes += [read_or_refuse(damaged_bytes(rng, rng.choice([text, html]))) for _ in range(60)]
-    # Reaching here means nothing raised but LoadError; both outcomes must occur.
-    assert {"read", "refused"} <= set(outcomes)
+    # Reaching here means nothing raised but LoadError. A partial copy is read (its cut is a
+    # finding); only what holds no report at all is refused: the first few characters.
+    assert "read" in outcomes and set(outcomes) <= {"read", "refused"}
+    assert read_or_refuse(text[:6]) == "refused"

@@ -118,11 +118,24 @@ def test_not_an_annual_report_is_refused():
         )
 
 
-def test_report_cut_off_inside_table3_is_refused():
+def test_report_cut_off_inside_table3_is_read_with_an_error():
     text = seed_text("003")
     cut = text[: text.index("（五）不予")]
-    with pytest.raises(LoadError, match="表三中途结束"):
-        parse_document(load_bytes(cut.encode("utf-8"), "cut.txt"))
+    report = parse_document(load_bytes(cut.encode("utf-8"), "cut.txt"))
+    [truncated] = [f for f in report.findings if f.rule == "PARSE-TRUNCATED"]
+    assert (truncated.severity, truncated.table, truncated.fault) == ("error", "table3", "reading")
+    assert report.meta.year == 2020 and report.narrative["overview"]  # what was read is kept
+    assert report.table3 is not None and "new_received" in report.table3.rows
+
+
+def test_report_whose_tables_are_pictures_is_read():
+    # Title and narrative as text, the three tables published as images: nothing to refuse.
+    lines = seed_text("001").split("\n")
+    text = "\n".join(lines[: lines.index("二、主动公开政府信息情况")]) + "\n（统计表见图片）\n"
+    report = parse_document(load_bytes(text.encode("utf-8"), "pictures.txt"))
+    assert (report.meta.agency, report.meta.year) == ("北京市西城区信访办公室", 2024)
+    assert report.table2 is None and report.table3 is None and report.table4 is None
+    assert "主动公开政府信息21条" in report.narrative["overview"]
 
 
 def test_breadcrumb_above_the_title_is_not_the_agency():
@@ -143,11 +156,12 @@ def test_breadcrumb_above_the_title_is_not_the_agency():
         ("001", "结果 维持 | 结果 纠正", "表四"),  # inside 表四's header, pipe rows
     ],
 )
-def test_report_cut_off_inside_any_table_is_refused(seed, cut_before, table):
+def test_report_cut_off_inside_any_table_is_an_error_finding(seed, cut_before, table):
     text = seed_text(seed)
     cut = text[: text.index(cut_before)]
-    with pytest.raises(LoadError, match=f"在{table}中途结束"):
-        parse_document(load_bytes(cut.encode("utf-8"), "cut.txt"))
+    report = parse_document(load_bytes(cut.encode("utf-8"), "cut.txt"))
+    [truncated] = [f for f in report.findings if f.rule == "PARSE-TRUNCATED"]
+    assert truncated.severity == "error" and f"在{table}中途结束" in truncated.message
 
 
 def test_report_ending_after_a_complete_table4_is_read():

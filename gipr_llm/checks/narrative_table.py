@@ -124,7 +124,8 @@ def check_narrative_table(report: Report) -> list[Finding]:
     for c in comparisons:
         if c.matched:
             continue
-        quote = c.fact.quote if len(c.fact.quote) <= _QUOTE_SHOWN else c.fact.quote[:_QUOTE_SHOWN] + "…"
+        shown = "".join(c.fact.quote.split())  # a sentence wrapped over lines reads as one
+        quote = shown if len(shown) <= _QUOTE_SHOWN else shown[:_QUOTE_SHOWN] + "…"
         unit = c.fact.unit or "件"
         if _other_scope(report, c, comparisons):
             severity = "info"

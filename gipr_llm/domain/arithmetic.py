@@ -92,8 +92,6 @@ def table3_rows(table3: Table3) -> tuple[str, ...]:
     return spec.T3_ROWS[table3_template(table3) or "2019"]
 
 
-
-
 def build_grid(table3: Table3 | None, table4: Table4 | None, unknown: Iterable[CellKey] = ()) -> Grid:
     grid = Grid(unknown=set(unknown))
     if table3 is not None:

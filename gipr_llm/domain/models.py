@@ -30,7 +30,7 @@ SCHEMA_VERSION = "1.0"
 SourceFormat = str
 Severity = Literal["error", "warning", "info"]
 Stage = Literal["parse", "narrative", "check"]
-Extractor = Literal["rules", "llm"]
+Extractor = Literal["rules", "llm", "rules+llm"]  # rules+llm: both paths found it, same value
 CellState = Literal["value", "blank", "not_applicable", "unreadable", "unaligned"]
 
 
@@ -66,6 +66,7 @@ class Document:
     encoding: str | None
     lines: list[Line] = field(default_factory=list)
     converted: str | None = None  # what was done to the text before parsing (e.g. 繁体→简体)
+    hidden_skipped: int = 0  # hidden page elements with text that were not read (HTML)
 
 
 @dataclass(slots=True)
@@ -196,6 +197,9 @@ class CountFact(StrictModel):
     ]
     label: str | None = Field(None, description="Category or channel, for proactive_item")
     value: int
+    approximate: bool = Field(
+        False, description="The report gives the number as approximate (5500余条, 约300条, 四十多条)"
+    )
     unit: str | None = None
     quote: str
     extractor: Extractor
@@ -232,8 +236,38 @@ class TokenUsage(StrictModel):
     total_tokens: int = 0
 
 
+class Agreement(StrictModel):
+    """How the rules and the LLM compared on one report's counts (only when the LLM answered)."""
+
+    agreed: int = 0
+    rules_only: int = 0
+    llm_only: int = 0
+    disagreed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.agreed + self.rules_only + self.llm_only + self.disagreed
+
+    def __add__(self, other: Agreement) -> Agreement:
+        return Agreement(
+            agreed=self.agreed + other.agreed,
+            rules_only=self.rules_only + other.rules_only,
+            llm_only=self.llm_only + other.llm_only,
+            disagreed=self.disagreed + other.disagreed,
+        )
+
+    @property
+    def rate(self) -> float | None:
+        """Share of counts both paths found with the same value; None when there are none."""
+        return self.agreed / self.total if self.total else None
+
+
 class ExtractionRun(StrictModel):
-    """How the narrative facts were produced."""
+    """How the narrative facts were produced.
+
+    ``extractor`` is "llm" when the LLM answered (its facts reconciled with the rules', which
+    always run), "rules" when no LLM was configured or it failed (``fallback_reason``).
+    """
 
     extractor: Extractor = "rules"
     model: str | None = None
@@ -241,8 +275,12 @@ class ExtractionRun(StrictModel):
     prompt_sha256: str | None = None
     cached: bool = False
     attempts: int = 0
-    usage: TokenUsage | None = None
+    usage: TokenUsage | None = Field(None, description="Tokens billed by this run (none on a cache hit)")
+    saved_usage: TokenUsage | None = Field(
+        None, description="On a cache hit: the tokens the cached reply cost when it was made, saved now"
+    )
     fallback_reason: str | None = Field(None, description="Why the rules ran instead of the LLM")
+    agreement: Agreement | None = Field(None, description="Rules and LLM compared, when the LLM answered")
 
 
 class Report(StrictModel):

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from gipr_llm.domain.models import Finding
+
 Fault = Literal["report", "reading"]
 # How a briefing treats a rule's findings:
 # arithmetic  a broken 勾稽关系 (T3-*, T4-SUM)
@@ -60,15 +62,19 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-ROW-LENGTH", "parse", "error", "reading", "行的单元格数与模板不符", "reading"),
     Rule("PARSE-ROW-MISSING", "parse", "error", "reading", "未读到该行", "reading"),
     Rule("PARSE-ROW-EMPTY", "parse", "error", "reading", "该行没有数字", "reading"),
+    Rule("PARSE-TRUNCATED", "parse", "error", "reading", "文件在统计表中途结束", "reading"),
     Rule("PARSE-ROW-UNKNOWN", "parse", "warning", "reading", "无法识别的行", "reading"),
     Rule("PARSE-ROW-DUPLICATE", "parse", "warning", "reading", "重复的行", "reading"),
     Rule("PARSE-ROW-TEMPLATE", "parse", "warning", "report", "行不属于所用模板", "reading"),
     Rule("PARSE-TEMPLATE-UNKNOWN", "parse", "error", "reading", "无法判断表格模板", "reading"),
     Rule("PARSE-GLUED", "parse", "warning", "reading", "数字粘连", "reading"),
     Rule("PARSE-CONVERTED", "parse", "info", None, "原文经转换后解析", "reading"),
+    Rule("PARSE-HIDDEN-SKIPPED", "parse", "info", None, "网页隐藏内容未读取", "reading"),
     # --- narrative: the LLM path ----------------------------------------------------------
     Rule("LLM-UNGROUNDED", "narrative", "warning", "reading", "大模型抽取的事实无原文依据", "llm"),
     Rule("LLM-FALLBACK", "narrative", "warning", "reading", "大模型抽取失败，改用规则", "llm"),
+    Rule("LLM-MODE", "narrative", "info", None, "接口不支持函数调用，已改用 JSON 模式", "llm"),
+    Rule("NARRATIVE-DISAGREE", "narrative", "warning", "reading", "规则与大模型读出的数字不同", "llm"),
     Rule("LLM-TABLE", "parse", "info", "reading", "表三由大模型重新读取", "llm"),
     Rule("LLM-TABLE-REJECTED", "parse", "warning", "reading", "大模型重新读取的表三未采用", "llm"),
     Rule("LLM-TABLE-FAILED", "parse", "warning", "reading", "大模型重新读取表三失败", "llm"),
@@ -125,3 +131,8 @@ def rule(rule_id: str) -> Rule:
     if prefix == "LLM":
         return Rule(rule_id, "narrative", "warning", "reading", rule_id, "llm")
     return Rule(rule_id, "check", "warning", None, rule_id, "data")
+
+
+def fault_of(finding: Finding) -> Fault | None:
+    """Who is at fault for a finding: as the finding says, else as its rule usually is."""
+    return finding.fault or rule(finding.rule).fault

@@ -28,3 +28,14 @@ def squash(text: str) -> str:
 def strip_cell(text: str) -> str:
     """A cell's text without padding (spaces, U+00A0, U+3000, zero-width)."""
     return text.strip(" \t\r\n\u00a0\u3000\u200b\ufeff")
+
+
+# Characters a terminal acts on rather than shows: C0/C1 controls (escape sequences, a
+# newline that would split a one-line message) and the bidi controls that reorder what
+# follows them. Shown as \x1b, \n, \u202e so the text stays one honest line.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one terminal line: control and bidi characters escaped."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)

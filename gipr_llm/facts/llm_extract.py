@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Generic
 
-from gipr_llm.domain.models import ExtractionRun, Finding, NarrativeFacts
+from gipr_llm.domain.models import ExtractionRun, Finding, NarrativeFacts, TokenUsage
 from gipr_llm.domain.spec import NARRATIVE_SECTIONS
 from gipr_llm.facts.grounding import Dropped, Grounding, grounded_in
 from gipr_llm.facts.prompt import Prompt, narrative_report_text
@@ -32,9 +32,10 @@ FIELD_LABELS = {
 @dataclass
 class GroundedResult(Generic[T]):
     value: T
-    stats: CallStats
+    stats: CallStats  # what this call sent and was billed: nothing on a cache hit
     cached: bool
     dropped: list[Dropped] = field(default_factory=list)
+    saved: TokenUsage | None = None  # on a cache hit, what the cached reply cost when it was made
 
 
 def grounded_call(
@@ -55,6 +56,8 @@ def grounded_call(
         schema_sha256=schema_sha256(response_model),
         mode=llm.mode,
         input_text=input_text,
+        endpoint=llm.base_url,
+        sampling=llm.sampling,
     )
     entry = cache.get(key) if cache is not None else None
     if entry is not None:
@@ -65,7 +68,7 @@ def grounded_call(
         with grounded_in(grounding):
             value = response_model.model_validate(entry.reply)
         dropped = [Dropped(**d) for d in entry.dropped] + grounding.dropped
-        return GroundedResult(value, CallStats(requests=0, usage=entry.usage), cached=True, dropped=dropped)
+        return GroundedResult(value, CallStats(), cached=True, dropped=dropped, saved=entry.usage)
 
     grounding = Grounding.of(sources)
 
@@ -74,7 +77,10 @@ def grounded_call(
 
     with grounded_in(grounding):
         result = llm.complete(prompt.messages(input_text), response_model, before_last_attempt=salvage)
-    if cache is not None:
+    # A reply whose every fact was rejected is no answer: caching it would serve it again to a
+    # later run (another endpoint, a fixed model) instead of asking.
+    all_rejected = bool(grounding.dropped) and not _has_facts(result.value)
+    if cache is not None and not all_rejected:
         cache.put(
             key,
             CacheEntry(
@@ -89,6 +95,11 @@ def grounded_call(
             ),
         )
     return GroundedResult(result.value, result.stats, cached=False, dropped=list(grounding.dropped))
+
+
+def _has_facts(value: object) -> bool:
+    fields = value.model_dump() if hasattr(value, "model_dump") else {}
+    return any(v not in (None, [], {}) for v in fields.values())
 
 
 def narrative_sources(narrative: dict[str, str]) -> list[str]:
@@ -113,8 +124,12 @@ def extract_with_llm(
         cached=result.cached,
         attempts=result.stats.requests,
         usage=result.stats.usage,
+        saved_usage=result.saved,
     )
-    return to_facts(result.value), run, [ungrounded_finding(d) for d in result.dropped]
+    findings = [ungrounded_finding(d) for d in result.dropped]
+    if llm.mode_note:
+        findings.append(Finding(rule="LLM-MODE", severity="info", stage="narrative", message=llm.mode_note))
+    return to_facts(result.value), run, findings
 
 
 def ungrounded_finding(dropped: Dropped) -> Finding:

@@ -13,13 +13,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
+from gipr_llm.facts.numbers import COUNT_PATTERN, read_count
 
-_NUM = r"(?<![\d.．])(?P<num>\d{1,3}(?:[,，]\d{3})+|\d+)(?![.．]\d)"
-_UNIT = r"(?P<unit>件|项|次|份|宗|条|篇|个|起)"
-_COUNT = re.compile(rf"{_NUM}\s*{_UNIT}")
+_COUNT = re.compile(COUNT_PATTERN)  # 751条, 1,236条, 5500余条, 4.14万条, 四十余条, 约300条
 _GAP = r"[^，。；,;\d]"  # text between a cue and its number, within one clause
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+# A line break is a sentence break only after a sentence end, after a heading-like line, or
+# before an item marker; elsewhere it is where a PDF or a web page wrapped the sentence.
+_LINE_END = re.compile(r"[。！？!?；;：:」”）)]\s*$")
+_HEADING_LIKE = re.compile(
+    r"^[^，,。；;]{0,4}$|^[^，,。；;]{0,30}(?:情况|事项|措施|概述|问题|工作|建设|管理|保障)$"
+)
+_ITEM_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、](?!\d)|#)"
+)
 _CLAUSE = re.compile(r"(?:[^，,；;：:。！？!?\n]|,(?=\d{3}(?!\d)))+")
 
 _NONE_BOTH = re.compile(r"(?:未发生|没有发生|未出现|没有出现|无)[^，。；,;]*?行政复议[^，。；,;]*?行政诉讼")
@@ -30,15 +38,24 @@ _REVIEW = re.compile(rf"行政复议[^，。；,;、\d]{{0,10}}?{_COUNT.pattern}
 _LAWSUIT = re.compile(rf"行政诉讼[^，。；,;、\d]{{0,10}}?{_COUNT.pattern}")
 _CARRIED = re.compile(rf"上年(?:度)?结转{_GAP}{{0,10}}?{_COUNT.pattern}")
 _VERB = r"(?P<verb>收到|受理|接收|新收|办理|办结|答复|处理)"
+_NONE_APPLICATION = re.compile(
+    r"(?:未|没有|不曾)(?:收到|接到|受理|接收)(?:过)?[^，。；,;\d]{0,16}?(?:信息公开申请|依申请公开)"
+)
 _APPLICATION_A = re.compile(rf"{_VERB}{_GAP}{{0,40}}?申请{_GAP}{{0,8}}?{_COUNT.pattern}")
 _APPLICATION_B = re.compile(rf"{_VERB}{_GAP}{{0,20}}?{_COUNT.pattern}{_GAP}{{0,8}}?申请")
 _PROCESSED_VERBS = ("办结", "答复")
 
-_PROACTIVE = re.compile(r"主动公开")
+# The kind of count, not one word: 主动公开 / 公开各类信息 / 发布信息 / 更新信息 / 刊发 …
+_PUBLISH = r"(?:主动公开|公开|发布|更新|刊发|刊登|编发|推送)"
+_PROACTIVE = re.compile(rf"主动公开|{_PUBLISH}[^，。；,;\d]{{0,8}}?(?:信息|文件|稿件)")
 _PROACTIVE_UNITS = {"条", "件", "篇", "个", "份", "项"}
 _TOTAL_BEFORE = re.compile(
-    r"(?:(?:共|合计|累计|总计|全年)\s*(?:主动)?公开|主动公开)[^，。；,;\d]{0,6}?信息\s*(?:共|合计|累计|总计)?(?:计)?\s*$"
+    rf"(?:(?:共|合计|累计|总计|全年)\s*(?:主动)?公开|{_PUBLISH})[^，。；,;、\d]{{0,8}}?(?:信息|文件|稿件)"
+    r"\s*(?:共|合计|累计|总计)?(?:计)?\s*$"
 )
+# A channel named before the number: with another count after it, each is one channel's.
+_CHANNEL = re.compile(r"网站|新媒体|微博|微信|公众号|公开栏|专栏|客户端|抖音|头条号|视频号|平台")
+_NOT_PROACTIVE = re.compile(r"申请|复议|诉讼")
 _TOTAL_WORD = re.compile(r"共|合计|累计|总计")
 
 _FEE_NONE = re.compile(
@@ -92,23 +109,32 @@ def _spans(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None 
     return out
 
 
-def _number(raw: str) -> int:
-    return int(raw.replace(",", "").replace("，", ""))
-
-
 # --- counts -----------------------------------------------------------------------------
 
 
 class _Counts:
     """Collects count facts of one text, each number used once."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, text: str, original: str, where: list[int]) -> None:
+        self.text = text  # wrapped lines joined: what the patterns read
+        self.original = original  # what quotes are taken from
+        self.where = where  # index in ``original`` of each character of ``text``
         self.used: set[int] = set()
         self.facts: list[tuple[int, CountFact]] = []  # (position, fact) for source order
 
+    def add_count(self, kind: str, m: re.Match[str], quote: _Span, label: str | None = None) -> None:
+        if (count := read_count(m)) is not None:
+            self.add(kind, count.value, count.unit, quote, count.number_start, label, count.approximate)
+
     def add(
-        self, kind: str, value: int, unit: str | None, quote: _Span, at: int, label: str | None = None
+        self,
+        kind: str,
+        value: int,
+        unit: str | None,
+        quote: _Span,
+        at: int,
+        label: str | None = None,
+        approximate: bool = False,
     ) -> None:
         if at in self.used:
             return
@@ -117,8 +143,9 @@ class _Counts:
             kind=kind,  # type: ignore[arg-type]
             label=label,
             value=value,
+            approximate=approximate,
             unit=unit,
-            quote=self.text[quote.start : quote.end],
+            quote=self.original[self.where[quote.start] : self.where[quote.end - 1] + 1],
             extractor="rules",
         )
         self.facts.append((at, fact))
@@ -127,6 +154,8 @@ class _Counts:
         text = self.text
         part = text[clause.start : clause.end]
         if not _COUNT.search(part):
+            if m := _NONE_APPLICATION.search(text, clause.start, clause.end):
+                self.add("applications_received", 0, None, clause, m.start())
             if m := _NONE_BOTH.search(text, clause.start, clause.end):
                 self.add("reviews_and_lawsuits", 0, None, clause, m.start())
             else:
@@ -137,15 +166,15 @@ class _Counts:
             return
         for pattern, kind in ((_BOTH, "reviews_and_lawsuits"), (_REVIEW, "reviews"), (_LAWSUIT, "lawsuits")):
             for m in pattern.finditer(text, clause.start, clause.end):
-                self.add(kind, _number(m["num"]), m["unit"], clause, m.start("num"))
+                self.add_count(kind, m, clause)
         for m in _CARRIED.finditer(text, clause.start, clause.end):
-            self.add("applications_carried_over", _number(m["num"]), m["unit"], clause, m.start("num"))
+            self.add_count("applications_carried_over", m, clause)
         for pattern in (_APPLICATION_A, _APPLICATION_B):
             for m in pattern.finditer(text, clause.start, clause.end):
                 if "复议" in m[0] or "诉讼" in m[0] or "结转下年" in m[0]:
                     continue
                 kind = "applications_processed" if m["verb"] in _PROCESSED_VERBS else "applications_received"
-                self.add(kind, _number(m["num"]), m["unit"], clause, m.start("num"))
+                self.add_count(kind, m, clause)
 
     def proactive(self, sentence: _Span, continuation: bool) -> None:
         """主动公开 counts of one sentence: a total, or items (after 其中, or an enumeration)."""
@@ -153,11 +182,13 @@ class _Counts:
         clauses = _spans(_CLAUSE, text, sentence.start, sentence.end)
         seen_total = continuation
         first = True
-        for clause in clauses:
+        for index, clause in enumerate(clauses):
             counts = [
                 m
                 for m in _COUNT.finditer(text, clause.start, clause.end)
-                if m["unit"] in _PROACTIVE_UNITS and m.start("num") not in self.used
+                if m["unit"] in _PROACTIVE_UNITS
+                and read_count(m) is not None
+                and read_count(m).number_start not in self.used  # type: ignore[union-attr]
             ]
             segment_start = clause.start
             for m in counts:
@@ -165,23 +196,35 @@ class _Counts:
                 segment_start = m.end()
                 while segment.start < segment.end and text[segment.start] in "、，, \t\u3000":
                     segment.start += 1
-                before = text[segment.start : m.start("num")]
+                before = text[segment.start : m.start()]
                 is_total = (
                     not seen_total
                     and first
                     and len(counts) == 1
                     and not before.lstrip().startswith("其中")
+                    and not _NOT_PROACTIVE.search(before)
                     and bool(
                         _TOTAL_BEFORE.search(before) or (_TOTAL_WORD.search(before) and "公开" in before)
                     )
+                    and not (_CHANNEL.search(before) and self._more_counts(clauses[index + 1 :]))
                 )
                 first = False
+                if not is_total and _NOT_PROACTIVE.search(before):
+                    continue  # 依申请公开政府信息5件 is no 主动公开 item
                 if is_total:
                     seen_total = True
-                    self.add("proactive_total", _number(m["num"]), m["unit"], segment, m.start("num"))
+                    self.add_count("proactive_total", m, segment)
                 else:
-                    label = _item_label(before)
-                    self.add("proactive_item", _number(m["num"]), m["unit"], segment, m.start("num"), label)
+                    self.add_count("proactive_item", m, segment, _item_label(before))
+
+    def _more_counts(self, clauses: list[_Span]) -> bool:
+        """Another count later in the sentence that is not an item after 其中."""
+        for clause in clauses:
+            if self.text[clause.start : clause.end].lstrip().startswith("其中"):
+                return False
+            if _COUNT.search(self.text, clause.start, clause.end):
+                return True
+        return False
 
 
 def _item_label(before: str) -> str | None:
@@ -196,8 +239,42 @@ def _item_label(before: str) -> str | None:
     return label or None
 
 
-def _count_facts(text: str) -> list[CountFact]:
-    counts = _Counts(text)
+def join_wrapped_lines(text: str) -> tuple[str, list[int]]:
+    """The text with each line break inside a sentence removed, and for each character of the
+    result its index in ``text`` (so a quote is still taken verbatim from the original)."""
+    lines = text.split("\n")
+    joined: list[str] = []
+    where: list[int] = []
+    at = 0
+    for i, line in enumerate(lines):
+        joined.append(line)
+        where.extend(range(at, at + len(line)))
+        at += len(line) + 1
+        if i == len(lines) - 1:
+            break
+        previous = line if line.strip() else _last_nonblank(lines, i)
+        following = next((ln for ln in lines[i + 1 :] if ln.strip()), "")
+        soft = (
+            previous.strip()
+            and following
+            and not _LINE_END.search(previous)
+            and not _HEADING_LIKE.match(previous.strip())
+            and not (_ITEM_START.match(previous) and not re.search(r"[，,。；;]", previous))
+            and not _ITEM_START.match(following)
+        )
+        if not soft:
+            joined.append("\n")
+            where.append(at - 1)
+    return "".join(joined), where
+
+
+def _last_nonblank(lines: list[str], before: int) -> str:
+    return next((ln for ln in reversed(lines[:before]) if ln.strip()), "")
+
+
+def _count_facts(original: str) -> list[CountFact]:
+    text, where = join_wrapped_lines(original)
+    counts = _Counts(text, original, where)
     in_proactive = False
     for sentence in _spans(_SENTENCE, text):
         for clause in _spans(_CLAUSE, text, sentence.start, sentence.end):

@@ -16,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
 from gipr_llm.domain.spec import T3_COLUMNS, T3_ROW_LABELS, T3_ROWS
+from gipr_llm.domain.textnorm import squash
 from gipr_llm.facts.grounding import (
     Dropped,
     active_grounding,
     count_problem,
     fee_problem,
+    stated_count,
     text_problem,
 )
 
@@ -149,7 +151,13 @@ def to_facts(reply: NarrativeReply) -> NarrativeFacts:
     return NarrativeFacts(
         counts=[
             CountFact(
-                kind=c.kind, label=c.label or None, value=c.value, unit=c.unit, quote=c.quote, extractor="llm"
+                kind=c.kind,
+                label=c.label or None,
+                value=c.value,
+                approximate=_approximate(c),
+                unit=c.unit,
+                quote=c.quote,
+                extractor="llm",
             )
             for c in reply.counts
         ],
@@ -158,6 +166,12 @@ def to_facts(reply: NarrativeReply) -> NarrativeFacts:
         initiatives=[TextFact(text=i.text, quote=i.quote, extractor="llm") for i in reply.initiatives],
         fee=fee,
     )
+
+
+def _approximate(count: Count) -> bool:
+    """Read from the quote, not asked of the model: 5500余条 is approximate whatever it says."""
+    found = stated_count(count.kind, count.value, count.unit, squash(count.quote))
+    return not isinstance(found, str) and found.approximate
 
 
 _T3_ROW_HINT = "；".join(f"{key}={label}" for key, label in T3_ROW_LABELS.items())

@@ -61,12 +61,25 @@ def _cases(golden_dir: Path | None, names: list[str] | None) -> list:
 
 
 @golden_app.command("check", cls=GiprCommand)
-def check(case: CasesOpt = None, mode: ModeOpt = "all", golden_dir: DirOpt = None) -> None:
-    """重新运行每个 golden 用例并与 expected.json 逐字段比较；有差异退出码为 1，无法运行为 2。"""
-    from gipr_llm.golden.check import compare_cases, exit_code
+def check(
+    case: CasesOpt = None,
+    mode: ModeOpt = "all",
+    golden_dir: DirOpt = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit-xml", help="另写一份 JUnit XML 结果（供 CI 展示）", metavar="文件")
+    ] = None,
+) -> None:
+    """重新运行每个 golden 用例并与 expected.json 逐字段比较；有差异退出码为 1，无法运行为 2。
+
+    示例：gipr golden check；gipr golden check --mode rules --case 003 --junit-xml golden.xml
+    """
+    from gipr_llm.golden.check import compare_cases, exit_code, junit_xml
 
     modes = _modes(mode)
     results = compare_cases(_cases(golden_dir, case), modes)
+    if junit is not None:
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        junit.write_text(junit_xml(results, modes), encoding="utf-8")
     for result in results:
         if result.ok:
             typer.echo(f"{result.case.name}: ok")
@@ -85,12 +98,20 @@ def check(case: CasesOpt = None, mode: ModeOpt = "all", golden_dir: DirOpt = Non
 def update(
     case: CasesOpt = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接改写")] = False,
+    mode: ModeOpt = "all",
     golden_dir: DirOpt = None,
 ) -> None:
-    """先显示与 expected.json 的差异，确认后用新结果改写（两种模式都重新运行）。"""
-    from gipr_llm.golden.check import compare_cases, write_expected
+    """先显示与 expected.json 的差异，确认后用新结果改写。
 
-    results = compare_cases(_cases(golden_dir, case))
+    --mode rules 只重跑并改写规则模式的部分（无需大模型录制）；各模式共有的部分变了时须用 --mode all。
+
+    示例：gipr golden update --case 003；gipr golden update --mode rules --yes
+    """
+    from gipr_llm.golden.check import compare_cases, merged_expected, write_expected
+    from gipr_llm.golden.store import read_json
+
+    modes = _modes(mode)
+    results = compare_cases(_cases(golden_dir, case), modes)
     failed = [r for r in results if r.error is not None]
     for result in failed:
         _err(result.lines()[0])
@@ -113,8 +134,43 @@ def update(
             typer.echo("未改写")
             raise typer.Exit(1)
     for result in changed:
+        if len(modes) < 2 and result.case.expected_path.is_file():
+            try:
+                result.fresh = merged_expected(result, read_json(result.case.expected_path), modes)
+            except GoldenError as error:
+                _err(str(error))
+                raise typer.Exit(2) from None
         write_expected(result)
+        result.case.pending_path.unlink(missing_ok=True)
     typer.echo(f"已改写：{names}")
+
+
+@golden_app.command("add", cls=GiprCommand)
+def add(
+    report: Annotated[Path, typer.Argument(help="要加入的报告文件", metavar="报告")],
+    name: Annotated[str | None, typer.Option("--name", help="用例名（默认取文件名）", metavar="名称")] = None,
+    description: Annotated[str, typer.Option("--description", help="用例说明", metavar="说明")] = "",
+    golden_dir: DirOpt = None,
+) -> None:
+    """把一份报告加为新的 golden 用例：复制原文，写 case.json，并把规则模式的运行结果写入
+    expected.pending.json 供人工审核（不会自动成为预期输出）。
+
+    示例：gipr golden add 报告.docx --name 朝阳区-2024 --description "2021 版模板，DOCX 原件"
+    """
+    from gipr_llm.golden.check import add_case
+    from gipr_llm.golden.store import find_golden_dir
+
+    try:
+        root = golden_dir or find_golden_dir()
+        case = add_case(root, report, name or report.stem, description)
+    except GoldenError as error:
+        _err(str(error))
+        raise typer.Exit(2) from None
+    typer.echo(f"已加入用例 {case.name}：{case.dir}")
+    typer.echo(
+        "下一步：审核 expected.pending.json；写好 facts.json 后用 gipr golden record --case "
+        f"{case.name}（或 --scripted）录制；再用 gipr golden update --case {case.name} 写入 expected.json"
+    )
 
 
 @golden_app.command("record", cls=GiprCommand)
@@ -187,8 +243,14 @@ def eval_command(
         list[Path] | None, typer.Option("--compare", help="并排比较已保存的 --json 结果（可重复）")
     ] = None,
     golden_dir: DirOpt = None,
+    min_recall: Annotated[
+        float | None, typer.Option("--min-recall", min=0, max=1, help="总召回率低于此值时以退出码 1 结束（供 CI 把关）")
+    ] = None,
+    min_precision: Annotated[
+        float | None, typer.Option("--min-precision", min=0, max=1, help="总准确率低于此值时以退出码 1 结束")
+    ] = None,
 ) -> None:
-    """按 golden 事实评测叙述事实抽取：各字段准确率/召回率、数字完全一致、引文核验失败、重试、token 与成本。"""
+    """按 golden 事实评测叙述事实抽取：各字段准确率/召回率、数字完全一致、引文核验失败、重试、token 与成本、规则与大模型一致率。"""
     from gipr_llm.golden import evaluate as ev
     from gipr_llm.llm.config import LlmConfig, LlmConfigError
 
@@ -220,6 +282,9 @@ def eval_command(
         raise typer.Exit(2) from None
     data = result.as_dict()
     _emit(ev.render_json(data) if as_json else ev.render_text(data), output)
+    if failures := ev.below_thresholds(data, min_recall=min_recall, min_precision=min_precision):
+        _err("评测未达门槛：" + "；".join(failures))
+        raise typer.Exit(1)
 
 
 def _emit(text: str, output: Path | None) -> None:

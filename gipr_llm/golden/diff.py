@@ -179,7 +179,8 @@ def _changed(expected: Any, actual: Any) -> str:
 
 
 def _string_change(expected: str, actual: str, context: int = 20) -> str:
-    """A long text change shown around its first differing character."""
+    """A long text change shown around its first differing character, the changed span
+    marked 【like this】 in both versions."""
     start = next((i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), None)
     if start is None:
         start = min(len(expected), len(actual))
@@ -191,6 +192,7 @@ def _string_change(expected: str, actual: str, context: int = 20) -> str:
     def piece(text: str, end: int) -> str:
         head = "…" if lo > 0 else ""
         tail = "…" if end + context < len(text) else ""
-        return json.dumps(head + text[lo : end + context] + tail, ensure_ascii=False)
+        marked = f"{text[lo:start]}【{text[start:end]}】{text[end : end + context]}"
+        return json.dumps(head + marked + tail, ensure_ascii=False)
 
     return f"at char {start}: {piece(expected, end_e)} -> {piece(actual, end_a)}"

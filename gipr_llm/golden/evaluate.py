@@ -37,7 +37,15 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, Report, TextFact, TokenUsage
+from gipr_llm.domain.models import (
+    Agreement,
+    CountFact,
+    FeeFact,
+    NarrativeFacts,
+    Report,
+    TextFact,
+    TokenUsage,
+)
 from gipr_llm.domain.textnorm import squash
 from gipr_llm.facts.schema import COUNT_KINDS
 from gipr_llm.golden.store import GoldenCase, GoldenError, dumps, read_json
@@ -88,6 +96,7 @@ class CaseEval:
     usage: TokenUsage
     cost: float
     fallback_reason: str | None = None
+    agreement: Agreement | None = None  # rules vs LLM counts, when the LLM answered
 
     @property
     def overall(self) -> FieldScore:
@@ -131,10 +140,12 @@ class EvalResult:
                 "precision": _round(c.overall.precision),
                 "recall": _round(c.overall.recall),
                 **({"fallback_reason": c.fallback_reason} if c.fallback_reason else {}),
+                **({"agreement": c.agreement.model_dump()} if c.agreement else {}),
             }
             for c in self.cases
         ]
         count = len(self.cases) or 1
+        agreement = sum((c.agreement for c in self.cases if c.agreement), Agreement())
         return {
             "source": self.source,
             "model": self.model,
@@ -152,8 +163,22 @@ class EvalResult:
                 "completion_tokens": sum(c.usage.completion_tokens for c in self.cases),
                 "cost": round(sum(c.cost for c in self.cases), 6),
                 "cost_per_report": round(sum(c.cost for c in self.cases) / count, 6),
+                "agreement": agreement.model_dump(),
+                "agreement_rate": _round(agreement.rate),
             },
         }
+
+
+def below_thresholds(
+    data: dict[str, Any], min_recall: float | None = None, min_precision: float | None = None
+) -> list[str]:
+    """The thresholds the overall score misses (an unscored value misses any threshold)."""
+    failures = []
+    for name, floor in (("recall", min_recall), ("precision", min_precision)):
+        value = data["overall"][name]
+        if floor is not None and (value is None or value < floor):
+            failures.append(f"{name} {_pct(value)} < {floor:.0%}")
+    return failures
 
 
 def _round(value: float | None) -> float | None:
@@ -326,6 +351,7 @@ def evaluate_case(
         usage=usage,
         cost=cost,
         fallback_reason=run.fallback_reason if source != "rules" else None,
+        agreement=run.agreement,
     )
 
 
@@ -449,6 +475,12 @@ def render_text(data: dict[str, Any]) -> str:
     lines.append(
         f"每份报告成本 cost per report: {t['cost_per_report']:.6f}（按 --price-in/--price-out，每百万 token）"
     )
+    agreement = t["agreement"]
+    if sum(agreement.values()):
+        lines.append(
+            f"规则与大模型一致率 rules/LLM agreement: {_pct(t['agreement_rate'])}（一致 {agreement['agreed']}，"
+            f"仅规则 {agreement['rules_only']}，仅大模型 {agreement['llm_only']}，不一致 {agreement['disagreed']}）"
+        )
     fallbacks = [r for r in data["reports"] if r.get("fallback_reason")]
     lines += [f"{r['case']}: 改用规则抽取 (fell back to rules): {r['fallback_reason']}" for r in fallbacks]
     return "\n".join(lines) + "\n"

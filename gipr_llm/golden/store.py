@@ -81,6 +81,11 @@ class GoldenCase:
         return self.dir / "expected.json"
 
     @property
+    def pending_path(self) -> Path:
+        """A fresh run written by ``gipr golden add``, waiting for a person's review."""
+        return self.dir / "expected.pending.json"
+
+    @property
     def recording_path(self) -> Path:
         return self.dir / "llm" / "recording.json"
 

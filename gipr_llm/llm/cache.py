@@ -1,7 +1,8 @@
 """Response cache on disk: re-running a corpus with the same model and prompt costs nothing.
 
-One JSON file per request identity: sha256 over model, prompt sha256, reply-schema sha256,
-instructor mode and the exact input text. An entry holds the validated (grounded) reply,
+One JSON file per request identity: sha256 over endpoint (base URL), model, sampling
+settings, prompt sha256, reply-schema sha256, instructor mode and the exact input text (the
+same model name on another server is another model). An entry holds the validated (grounded) reply,
 the facts grounding dropped, and the usage of the original call; never the API key, the
 base URL or request headers. A damaged entry is a miss, never an error.
 """
@@ -22,7 +23,7 @@ from gipr_llm.domain.models import TokenUsage
 
 log = logging.getLogger("gipr.llm")
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 class CacheEntry(BaseModel):
@@ -42,10 +43,21 @@ def schema_sha256(response_model: type[BaseModel]) -> str:
     return hashlib.sha256(schema.encode("utf-8")).hexdigest()
 
 
-def cache_key(*, model: str, prompt_sha256: str, schema_sha256: str, mode: str, input_text: str) -> str:
+def cache_key(
+    *,
+    model: str,
+    prompt_sha256: str,
+    schema_sha256: str,
+    mode: str,
+    input_text: str,
+    endpoint: str | None = None,
+    sampling: dict[str, Any] | None = None,
+) -> str:
     identity = json.dumps(
         {
             "format": CACHE_FORMAT,
+            "endpoint": endpoint,
+            "sampling": sampling or {},
             "model": model,
             "prompt": prompt_sha256,
             "schema": schema_sha256,

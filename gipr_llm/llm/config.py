@@ -12,11 +12,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
+import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
-LlmMode = Literal["tools", "json", "md_json"]
-LLM_MODES: tuple[str, ...] = ("tools", "json", "md_json")
-DEFAULT_CACHE_DIR = Path(".gipr-cache")
+LlmMode = Literal["auto", "tools", "json", "md_json"]
+LLM_MODES: tuple[str, ...] = ("auto", "tools", "json", "md_json")
+
+
+def default_cache_dir() -> Path:
+    """The user's cache directory (~/.cache/gipr-llm on Linux), never the working directory."""
+    return Path(platformdirs.user_cache_dir("gipr-llm", appauthor=False)) / "llm"
 
 
 class LlmConfigError(ValueError):
@@ -27,13 +32,16 @@ class LlmConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     provider: str = Field(
-        "openai", description="Provider in the registry (GIPR_PROVIDER); openai = any OpenAI-compatible endpoint"
+        "openai",
+        description="Provider in the registry (GIPR_PROVIDER); openai = any OpenAI-compatible endpoint",
     )
     model: str = Field(description="Model name sent to the endpoint (GIPR_MODEL)")
     api_key: SecretStr = Field(exclude=True, repr=False, description="OPENAI_API_KEY; never serialised")
     base_url: str | None = Field(None, description="OPENAI_BASE_URL; None means the OpenAI default")
     mode: LlmMode = Field(
-        "tools", description="instructor mode: tools (function calling), json, md_json (JSON in a code block)"
+        "auto",
+        description="instructor mode: auto (tools, switching to json once when the endpoint refuses tools), "
+        "tools (function calling), json, md_json (JSON in a code block)",
     )
     timeout: float = Field(60.0, gt=0, description="Seconds for one HTTP request (GIPR_LLM_TIMEOUT)")
     total_timeout: float = Field(
@@ -47,7 +55,8 @@ class LlmConfig(BaseModel):
     backoff_max: float = Field(30.0, ge=0, description="Longest single wait, Retry-After included")
     temperature: float | None = Field(0.0, description="None: not sent (for models that refuse it)")
     cache_dir: Path | None = Field(
-        DEFAULT_CACHE_DIR, description="Response cache (GIPR_CACHE_DIR); None: off"
+        default_factory=default_cache_dir,
+        description="Response cache (GIPR_CACHE_DIR); None: off (--no-cache)",
     )
 
     @classmethod
@@ -90,6 +99,7 @@ class LlmConfig(BaseModel):
         timeout: float | None = None,
         cache_dir: Path | None = None,
         env: Mapping[str, str] | None = None,
+        no_cache: bool = False,
     ) -> LlmConfig | None:
         """The CLI's choice: options override the environment.
 
@@ -102,6 +112,8 @@ class LlmConfig(BaseModel):
         config = cls.from_env(
             env, model=model, base_url=base_url, mode=mode, timeout=timeout, cache_dir=cache_dir
         )
+        if config is not None and no_cache:
+            config = config.model_copy(update={"cache_dir": None})
         if config is None and use_llm:
             missing = [
                 name

@@ -29,6 +29,9 @@ class FakeLLM:
     reply: Reply
     model: str = "fake-model"
     mode: str = "tools"
+    base_url: str | None = None
+    sampling: dict[str, Any] = field(default_factory=dict)
+    mode_note: str | None = None
     validation_retries: int = 2
     tokens_per_reply: tuple[int, int] = (100, 20)  # prompt, completion
     calls: list[list[dict[str, str]]] = field(default_factory=list)

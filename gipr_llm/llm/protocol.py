@@ -49,11 +49,15 @@ class LlmCallError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.stats = stats
+        self.refused_tools = False  # an HTTP 400 saying the endpoint cannot call tools
 
 
 class StructuredLLM(Protocol):
     model: str
-    mode: str
+    mode: str  # the mode requests are sent in now ("auto" is resolved to tools or json)
+    base_url: str | None  # the endpoint: part of the cache key
+    sampling: dict[str, object]  # temperature and the like: part of the cache key
+    mode_note: str | None  # set when the provider changed mode during a call (auto: tools -> json)
 
     def complete(
         self,

@@ -57,6 +57,18 @@ class RecordingLLM:
     def mode(self) -> str:
         return self.inner.mode
 
+    @property
+    def base_url(self) -> str | None:
+        return self.inner.base_url
+
+    @property
+    def sampling(self) -> dict[str, object]:
+        return self.inner.sampling
+
+    @property
+    def mode_note(self) -> str | None:
+        return self.inner.mode_note
+
     def complete(
         self,
         messages: list[dict[str, str]],
@@ -86,6 +98,9 @@ class ReplayLLM:
     mode: str
     entries: dict[str, ProtocolEntry]
     misses: list[str] = field(default_factory=list)
+    base_url: str | None = None
+    sampling: dict[str, object] = field(default_factory=dict)
+    mode_note: str | None = None
 
     def complete(
         self,

@@ -13,7 +13,9 @@ usual one, a queue of steps answered in order. Steps:
   content for ``response_format: json_object``, a ```json block otherwise (MD_JSON);
 - ``Status(code, headers)``  an HTTP error, e.g. 429 with Retry-After, or 500;
 - ``Hang(seconds)``  send nothing for that long, then close (a client timeout test);
-- ``Drop()``  close the connection without any response.
+- ``Drop()``  close the connection without any response;
+- ``Drip(interval, chars)``  headers at once, then ``chars`` bytes of a JSON body one at a
+  time, each ``interval`` seconds apart: every read returns in time, the whole never does.
 
 Every request is recorded (headers, raw body, parsed JSON) so tests can count requests and
 check where the API key travelled.
@@ -69,7 +71,13 @@ class Drop:
     pass
 
 
-Step = Reply | Status | Hang | Drop
+@dataclass(frozen=True)
+class Drip:
+    interval: float = 0.5
+    chars: int = 10_000
+
+
+Step = Reply | Status | Hang | Drop | Drip
 ReplySource = Callable[[RecordedRequest], Step]
 
 
@@ -196,6 +204,9 @@ def _handler_class(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             if isinstance(step, Drop):
                 self.close_connection = True
                 return  # the socket closes with nothing written
+            if isinstance(step, Drip):
+                self._drip(step)
+                return
             if isinstance(step, Hang):
                 server._stopping.wait(step.seconds)
                 self.close_connection = True
@@ -207,6 +218,22 @@ def _handler_class(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             if step.delay:
                 server._stopping.wait(step.delay)
             self._send_json(200, completion_body(body, step, number))
+
+        def _drip(self, step: Drip) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(step.chars))
+            self.end_headers()
+            self.wfile.flush()
+            for _ in range(step.chars):
+                if server._stopping.wait(step.interval):
+                    break
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:  # the client gave up: the point of the test
+                    break
+            self.close_connection = True
 
         def _send_json(
             self, code: int, payload: dict[str, Any], headers: dict[str, str] | None = None

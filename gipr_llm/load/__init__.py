@@ -14,6 +14,7 @@ with the conversion to make.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -40,6 +41,10 @@ def load(path: str | Path) -> Document:
     try:
         if not p.exists():
             raise LoadError("文件不存在 (file not found)")
+        if p.is_dir():
+            # Only an unlistable directory reaches here (expand_paths lists readable ones).
+            os.listdir(p)  # raises the reason (permission, name too long)
+            raise LoadError("是目录而不是文件 (a directory, not a file)")
         if not p.is_file():
             raise LoadError("不是文件 (not a regular file)")
         size = p.stat().st_size
@@ -52,7 +57,7 @@ def load(path: str | Path) -> Document:
         with p.open("rb") as f:
             data = f.read(MAX_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
-        raise LoadError(f"无法读取文件：{exc.strerror or exc} (cannot read file)") from exc
+        raise LoadError(f"无法读取：{exc.strerror or exc} (cannot read)") from exc
     if len(data) > MAX_BYTES:
         raise LoadError(f"文件过大，超过 {MAX_BYTES // (1024 * 1024)} MB 上限 (file too large)")
     if not data:

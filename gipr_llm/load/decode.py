@@ -45,6 +45,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 raise LoadError(f"无法按 {name} 解码文本 (invalid {name} text)")
             return _checked(text), name
     if b"\x00" in data:
+        # A few stray NULs in a UTF-8 file are damage, not UTF-16: without them the bytes
+        # decode as strict UTF-8, which UTF-16 text of any length (outside plain ASCII,
+        # where dropping the NULs gives the same text) practically never does.
+        text = _strict(data.replace(b"\x00", b""), "utf-8")
+        if text:
+            return _checked(text), "utf-8"
         name = _bomless_utf16(data)
         text = _strict(data, name) if name else None
         if text is None:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from gipr_llm.domain.limits import Limits, nesting_exceeds, refuse_depth
 from gipr_llm.domain.models import Document, Line, LoadError
 from gipr_llm.load.text import split_cells
 
@@ -75,16 +76,30 @@ def is_docx(data: bytes) -> bool:
 def load_docx(data: bytes, path: str, sha256: str) -> Document:
     import docx  # imported late: text and HTML input never pay for it
 
+    limits = Limits.from_env()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
+            infos = package.infolist()
+        unpacked = sum(info.file_size for info in infos)
         if unpacked > _MAX_UNPACKED:
             raise LoadError("Word 文档解压后过大，疑似压缩炸弹 (docx expands too large)")
+        # The XML is what python-docx inflates into a tree (images are only copied): a
+        # 600 KB file can hold 200 MB of it and take minutes and gigabytes to parse.
+        xml = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
+        if xml > limits.docx_xml_mb * 1024 * 1024:
+            raise LoadError(
+                f"Word 文档的 XML 解压后为 {xml / 1048576:.0f} MB，超出限制 "
+                f"GIPR_MAX_DOCX_XML_MB={limits.docx_xml_mb:g} (decompressed size limit)"
+            )
         body = docx.Document(io.BytesIO(data)).element.body
     except LoadError:
         raise
     except Exception as exc:  # python-docx/zipfile/lxml raise many types for one cause
+        if "Excessive depth" in str(exc):  # libxml2's own nesting limit (256 without huge_tree)
+            raise refuse_depth(min(limits.max_depth, 256)) from exc
         raise LoadError("Word 文档已损坏或不是 .docx 格式 (corrupt or unsupported .docx)") from exc
+    if nesting_exceeds(body, limits.max_depth):
+        raise refuse_depth(limits.max_depth)
     out: list[Line] = []
     _blocks(body, out)
     return Document(path=path, sha256=sha256, format="docx", encoding=None, lines=out)

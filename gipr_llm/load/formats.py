@@ -40,9 +40,11 @@ def _is_pdf(data: bytes) -> bool:
 
 
 def _is_docx(data: bytes) -> bool:
+    if not data.startswith(b"PK\x03\x04"):
+        return False  # before the import: a text report never loads the DOCX stack (lxml)
     from gipr_llm.load.docx_loader import is_docx
 
-    return data.startswith(b"PK\x03\x04") and is_docx(data)
+    return is_docx(data)
 
 
 def _looks_like_html(text: str) -> bool:

@@ -23,6 +23,7 @@ import re
 import lxml.html
 from lxml import etree
 
+from gipr_llm.domain.limits import Limits, nesting_exceeds, refuse_depth
 from gipr_llm.domain.models import Document, Line, LoadError
 
 _BLOCK = frozenset(
@@ -40,6 +41,15 @@ _SKIP = frozenset(
         *("select", "button", "textarea"),
     )
 )
+# Content a browser does not show is not report content: a hidden clean 表三 before the
+# visible one, or a hidden sentence, must not be read as the report.
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)", re.IGNORECASE)
+_HIDDEN = etree.XPath(
+    "//*[@hidden or translate(@aria-hidden, 'TRUE', 'true') = 'true'"
+    " or contains(translate(@style, 'DISPLAYNOEVSBIT', 'displaynoevsbit'), 'display')"
+    " or contains(translate(@style, 'DISPLAYNOEVSBIT', 'displaynoevsbit'), 'visibility')]"
+)
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 _MAX_COLSPAN = 1000  # the HTML limit
 _MAX_GRID_CELLS = 1_000_000  # a report table has a few hundred; spans cannot blow memory up
 
@@ -59,20 +69,44 @@ def load_html(text: str, encoding: str, path: str, sha256: str) -> Document:
     # lxml refuses str input that carries an XML encoding declaration (XHTML pages).
     text = _XML_DECLARATION.sub("", text, count=1)
     text = _NOT_XML_TEXT.sub("", text)
+    hidden = 0
     try:
-        root = lxml.html.document_fromstring(text)
+        # huge_tree: without it libxml2 silently drops everything nested past 255 levels.
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
         # Dropped up front so that neither the walk nor a cell's text_content() sees them.
         for node in [*root.xpath("//comment() | //processing-instruction()"), *root.iter(*_SKIP)]:
             if node.getparent() is not None:  # a comment before <html> has no parent to leave
+                if node.tag in ("template", "noscript") and node.text_content().strip():
+                    hidden += 1
                 node.drop_tree()
+        dropped: set[etree._Element] = set()
+        for node in _HIDDEN(root):  # document order: an outer hidden element comes first
+            if node.getparent() is None or not _is_hidden(node):
+                continue
+            if any(a in dropped for a in node.iterancestors()):
+                continue  # inside an element already dropped
+            hidden += bool(node.text_content().strip())
+            dropped.add(node)
+            node.drop_tree()
     except (etree.LxmlError, ValueError) as exc:
         raise LoadError("HTML 文件无法解析 (unparseable HTML)") from exc
+    limit = Limits.from_env().max_depth
+    if nesting_exceeds(root, limit):
+        raise refuse_depth(limit)
     # A full page follows browser rules (source newlines are spaces); a fragment such as
     # Markdown with embedded HTML tables keeps its text lines.
     lines = _Lines(loose_breaks=_PAGE_TAGS.search(text, 0, 65536) is None)
     lines.walk(root)
     lines.flush()
-    return Document(path=path, sha256=sha256, format="html", encoding=encoding, lines=lines.out)
+    return Document(
+        path=path, sha256=sha256, format="html", encoding=encoding, lines=lines.out, hidden_skipped=hidden
+    )
+
+
+def _is_hidden(node: etree._Element) -> bool:
+    if node.get("hidden") is not None or (node.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    return bool(_HIDDEN_STYLE.search(node.get("style") or ""))
 
 
 def collapse(text: str) -> str:

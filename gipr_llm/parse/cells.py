@@ -32,9 +32,16 @@ class Cell:
     note: str | None = None
 
 
+# No count or amount in a report comes near this; longer digit runs are damage (and past
+# 4,300 digits Python refuses to convert them at all).
+MAX_DIGITS = 18
+
+
 @lru_cache(maxsize=1 << 16)  # cells repeat ('0', labels of one template): parse each once
 def parse_cell(raw: str) -> Cell:
     text = strip_cell(raw)
+    if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+        return Cell(raw, "unreadable")
     if text.isdigit() and text.isascii():  # the common case, kept cheap
         return Cell(raw, "value", int(text))
     text = strip_cell(nfkc(text))

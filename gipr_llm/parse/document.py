@@ -1,15 +1,22 @@
 """The parse stage's entry point: a loaded Document -> a Report without narrative facts.
 
-Sections and title facts, then the three tables by row label; a text that has neither
-tables nor sections is refused, and so is a copy that stops inside a table.
+Sections and title facts, then the three tables by row label. A partial report is read,
+not refused: tables that are pictures or missing leave metadata and narrative facts to
+extract (the checks report each missing table), and a copy that stops inside a table gets a
+``PARSE-TRUNCATED`` error. Only a text that is not an annual report at all (no report title,
+no sections, no tables) is refused.
 """
 
 from __future__ import annotations
+
+import re
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, LoadError, Meta, Report, Sections, Source
 from gipr_llm.parse.sections import split_sections
 from gipr_llm.parse.tables import ParsedTables, parse_tables
+
+_REPORT_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).{0,8}报告")
 
 
 def parse(doc: Document) -> tuple[Report, Sections]:
@@ -17,9 +24,15 @@ def parse(doc: Document) -> tuple[Report, Sections]:
     (the orchestrator needs 表三's text region for an LLM re-read)."""
     sections = split_sections(doc)
     tables = parse_tables(doc, sections)
-    if tables.table3 is None and tables.table2 is None and len(sections.spans) < 2:
-        raise LoadError("不是政府信息公开工作年度报告：未找到报告的章节和统计表 (not an annual report)")
-    _refuse_truncated(doc, sections, tables)
+    if (
+        tables.table3 is None
+        and tables.table2 is None
+        and len(sections.spans) < 2
+        and not _REPORT_TITLE.search(sections.title or "")
+    ):
+        raise LoadError("不是政府信息公开工作年度报告：未找到报告标题、章节和统计表 (not an annual report)")
+    if truncated := _truncated(doc, sections, tables):
+        tables.findings.append(truncated)
     report = Report(
         source=Source(
             path=doc.path,
@@ -49,6 +62,16 @@ def parse(doc: Document) -> tuple[Report, Sections]:
                 message=f"原文经过转换后解析：{doc.converted}；引文和行名为转换后的文字。",
             )
         )
+    if doc.hidden_skipped:
+        report.findings.append(
+            Finding(
+                rule="PARSE-HIDDEN-SKIPPED",
+                severity="info",
+                stage="parse",
+                message=f"网页中有{doc.hidden_skipped}处隐藏内容（不显示的元素、模板或脚本替代文字）"
+                "不属于报告正文，未读取。",
+            )
+        )
     return report, sections
 
 
@@ -68,18 +91,19 @@ def set_templates(report: Report) -> None:
     report.meta.template = distinct.pop() if len(distinct) == 1 else ("mixed" if distinct else None)
 
 
-def _refuse_truncated(doc: Document, sections: Sections, tables: ParsedTables) -> None:
-    """A file that stops inside a table is a broken copy, not a report with odd numbers.
+def _truncated(doc: Document, sections: Sections, tables: ParsedTables) -> Finding | None:
+    """A file that stops inside a table is a broken copy, not a report with odd numbers: what
+    was read is kept (metadata, narrative, the rows before the cut) and the cut is an error.
 
     The table whose region runs to the end of the file, with nothing after it, must be
     complete: 表二 with every row of its template, 表三 down to 结转下年度继续办理, 表四 with
     its fifteen cells.
     """
     if {"problems", "other"} & sections.spans.keys():
-        return
+        return None
     last = max(sections.table_regions.items(), key=lambda item: item[1][0], default=None)
     if last is None or last[1][1] < len(doc.lines):
-        return
+        return None
     name = last[0]
     if name == "table2":
         table2 = tables.table2
@@ -93,9 +117,17 @@ def _refuse_truncated(doc: Document, sections: Sections, tables: ParsedTables) -
             f.rule in ("PARSE-ROW-LENGTH", "PARSE-GLUED") and f.severity == "error" and f.table == "table4"
             for f in tables.findings
         )
-    if not complete:
-        label = spec.TABLE_LABELS[name]
-        raise LoadError(f"报告在{label}中途结束，{label}之后的内容缺失，文件可能不完整 (truncated in {name})")
+    if complete:
+        return None
+    label = spec.TABLE_LABELS[name]
+    return Finding(
+        rule="PARSE-TRUNCATED",
+        severity="error",
+        stage="parse",
+        table=name,
+        fault="reading",
+        message=f"文件在{label}中途结束，{label}之后的内容缺失，文件可能不完整；已读出的部分照常输出，请取得完整的报告文件。",
+    )
 
 
 # Parse errors that mean 表三 was not read: the one case an LLM may re-read a table.

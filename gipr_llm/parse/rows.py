@@ -28,6 +28,13 @@ _MAX_CANDIDATES = 4096
 # Text that is a mangled number rather than a label fragment: digits, Chinese numerals,
 # look-alike letters, question marks.
 _GARBLED_NUMBER = re.compile(r"^[0-9〇零一二三四五六七八九十百千两OoIlL.,?？*#]+$")
+# A number written in a form the template does not allow (「5%」「(5)」「约5」「5-」「1.5e3」
+# 「12万」): it still takes its column, as an unreadable cell, rather than joining the label
+# and shifting every later value one column left.
+_ODD_NUMBER = re.compile(
+    r"^[(（]?\s*(?:约|近|逾|超|≈|~|～|<|>|＜|＞)?\s*[+-]?\d[\d,.]*(?:[eE][+-]?\d+)?\s*"
+    r"(?:%|‰|万|千|亿|余|多|-|－|—|–)*\s*[)）]?$"
+)
 
 
 @dataclass(slots=True)
@@ -47,6 +54,8 @@ class Alignment:
 @lru_cache(maxsize=1 << 16)  # the same lines recur across reports of one template
 def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
+    if len(cells) == 1:  # one cell per line: most lines of a text copy
+        return _split_one(cells[0])
     if _is_furniture(cells):
         return (), (), False
     kinds = [_cell_kind(c) for c in cells]
@@ -65,6 +74,21 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     # and alignment decides about them.
     last_label = max((i for i in range(first_value) if kinds[i] == _TEXT), default=-1)
     return label, cells[last_label + 1 :], True
+
+
+def _split_one(cell: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """``_split_cells`` of a one-cell line, without the list work of the general case."""
+    kind = _cell_kind(cell)
+    if kind == _EMPTY:
+        return (), (), False
+    if kind == _VALUE:  # a value is never page furniture (footers and rules do not parse)
+        return (), (cell,), True
+    if _is_furniture((cell,)):
+        return (), (), False
+    glued = _GLUED.match(squash(cell))
+    if glued and _CJK.search(glued.group("label")):
+        return (glued.group("label"),), (glued.group("digits"),), True
+    return (cell,), (), False
 
 
 _EMPTY, _VALUE, _TEXT = 0, 1, 2
@@ -160,7 +184,7 @@ def _line_parts(
 ) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(label cells, data cells, has_data) of one line, with the two table-aware exceptions."""
     label, data, has_data = _split_cells(cells)
-    if has_data and len(label) > 1 and _GARBLED_NUMBER.match(squash(label[-1])):
+    if has_data and len(label) > 1 and _looks_like_number(squash(label[-1])):
         # 「本机关不掌握…」 | O | 0 …: a mangled first value, not the end of the label.
         head = label[:-1]
         if is_row_label(squash("".join(head))):
@@ -174,6 +198,10 @@ def _line_parts(
     return label, data, has_data
 
 
+def _looks_like_number(text: str) -> bool:
+    return bool(_GARBLED_NUMBER.match(text) or _ODD_NUMBER.match(text))
+
+
 def _trim(cells: list[str]) -> list[str]:
     start = 0
     end = len(cells)
@@ -185,6 +213,16 @@ def _trim(cells: list[str]) -> list[str]:
 
 
 def align(cells: list[str], k: int) -> Alignment:
+    """The k column values of a row of n cells: where n > k, every way of dropping the
+    surplus is considered, and a position keeps a value only if all of them agree on it.
+
+    The ways are never built: a way that drops j cells before a position reads that
+    position from ``cells[position + j]``, and every j the row allows is reachable, so a
+    position is checked against at most ``surplus + 1`` cells (k x (surplus + 1) work,
+    where listing the ways was C(n, surplus)). Only empty edge cells to drop: j runs over
+    the possible numbers of empty leading cells dropped. Otherwise j is 0..surplus, and
+    rows with more than ``_MAX_CANDIDATES`` ways stay unaligned (too ambiguous to trust).
+    """
     n = len(cells)
     if n == k:
         return Alignment([parse_cell(c) for c in cells], raw=cells)
@@ -197,28 +235,24 @@ def align(cells: list[str], k: int) -> Alignment:
     trail = 0
     while trail < n - lead and is_empty(cells[n - 1 - trail]):
         trail += 1
-    candidates: list[list[str]]
     if lead + trail >= excess:
-        candidates = [
-            cells[a : n - (excess - a)] for a in range(max(0, excess - trail), min(lead, excess) + 1)
-        ]
+        offsets = range(max(0, excess - trail), min(lead, excess) + 1)
+        if len(offsets) == 1:  # only empty edge cells to drop, in one possible way
+            return Alignment([parse_cell(c) for c in cells[offsets[0] : offsets[0] + k]], raw=cells)
+        chosen = offsets[0]  # the reading reported when all agree (the first way listed)
     elif comb(n, excess) <= _MAX_CANDIDATES:
-        candidates = [
-            [c for i, c in enumerate(cells) if i not in drop]
-            for drop in map(set, combinations(range(n), excess))
-        ]
+        offsets = range(excess + 1)
+        chosen = excess  # the first way listed drops the first `excess` cells
     else:
         return Alignment([Cell("", "unaligned")] * k, surplus=excess, raw=cells)
-    if len(candidates) == 1:  # only empty edge cells to drop, in one possible way
-        return Alignment([parse_cell(c) for c in candidates[0]], raw=cells)
-    parsed = [[parse_cell(c) for c in cand] for cand in candidates]
     out: list[Cell] = []
     for position in range(k):
-        first = parsed[0][position]
-        if all((p[position].state, p[position].value) == (first.state, first.value) for p in parsed[1:]):
-            out.append(first)
-        else:
-            out.append(Cell("", "unaligned"))
+        first = parse_cell(cells[position + chosen])
+        agreed = all(
+            (cell.state, cell.value) == (first.state, first.value)
+            for cell in (parse_cell(cells[position + j]) for j in offsets)
+        )
+        out.append(first if agreed else Cell("", "unaligned"))
     return Alignment(out, surplus=excess, raw=cells)
 
 

@@ -31,6 +31,19 @@ _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("other", r"其他需要报告的事项"),
     )
 )
+# Each section's own ordinal: 「（一）主动公开政府信息情况」 inside 一、总体情况 is a sub-heading
+# (its numeral is not 二), and never closes section 一.
+_ORDINALS = {
+    "overview": "一",
+    "proactive": "二",
+    "applications": "三",
+    "review_litigation": "四",
+    "problems": "五",
+    "other": "六",
+}
+_PARENTHESISED = re.compile(r"^\(([一二三四五六七八九十]+)\)")
+# Markdown copies: 「## 一、总体情况」, 「**二、主动公开政府信息情况**」.
+_MARKDOWN = re.compile(r"^#{1,6}|^\*\*|\*\*$")
 _MAX_HEADING_CHARS = 40
 # Every heading ends in one of these words: a cheap filter before normalising a line.
 _HEADING_WORDS = re.compile(r"情况|事项|措施|概述")
@@ -55,27 +68,43 @@ _FOOTER = re.compile(
 
 
 def find_headings(doc: Document) -> dict[str, int]:
-    """Index of the first line of each section heading found, in document order."""
+    """Index of the first line of each section heading found, in document order.
+
+    A heading numbered in parentheses is a sub-heading unless its numeral is the section's
+    own and the document has no plain heading for that section.
+    """
     found: dict[str, int] = {}
+    fallback: dict[str, int] = {}
     for index, line in enumerate(doc.lines):
         text = line.raw if line.raw is not None else line.text  # hot loop: skip the property call
         if not 3 < len(text) <= _MAX_HEADING_CHARS * 3 or not _HEADING_WORDS.search(text):
             continue
-        norm = squash(text)
+        norm = heading_text(text)
         if not norm or len(norm) > _MAX_HEADING_CHARS:
             continue
         for key, pattern in _HEADINGS:
             if key not in found and pattern.match(norm):
+                if numeral := _PARENTHESISED.match(norm):
+                    if numeral[1] == _ORDINALS[key]:
+                        fallback.setdefault(key, index)
+                    continue
                 found[key] = index
                 break
-    return found
+    for key, index in fallback.items():
+        found.setdefault(key, index)
+    return dict(sorted(found.items(), key=lambda item: item[1]))
+
+
+def heading_text(text: str) -> str:
+    """A line as a heading is compared: squashed, Markdown heading marks removed."""
+    return _MARKDOWN.sub("", squash(text))
 
 
 def _title_facts(doc: Document, first_heading: int) -> tuple[str | None, str | None, int | None]:
     """Agency and year from the title, which may be split over several lines."""
     parts: list[str] = []
     for line in doc.lines[: min(first_heading, 12)]:
-        norm = squash(line.text)
+        norm = heading_text(line.text)
         if not norm or _BREADCRUMB.search(norm):
             continue
         parts.append(norm)

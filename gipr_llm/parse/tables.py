@@ -153,6 +153,8 @@ class _Collector:
         rule, severity, what = _STATE_RULES[cell.state]
         col_label = spec.column_label(self.table, column)
         raw = cell.raw.strip()
+        if len(raw) > 60:  # a 4,301-digit cell: the message says so, the finding's raw keeps it all
+            raw = f"{raw[:40]}…（共{len(raw)}个字符）"
         shown = f"「{raw}」" if raw else "（空）"
         self.add(
             rule,

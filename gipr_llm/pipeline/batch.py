@@ -33,27 +33,67 @@ DEAD_ENDPOINT_LIMIT = 2
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files as given, the report files inside directories, and the files a quoted glob
-    names (``'reports/**/*.pdf'``), in a stable order; ``-`` (standard input) as it is."""
+    names (``'reports/**/*.pdf'``), in a stable order; ``-`` (standard input) as it is.
+
+    A subdirectory that cannot be listed is kept as an input of its own, so that it fails
+    with its reason instead of vanishing from the batch; so is a path that cannot even be
+    examined (too long, no permission on a parent): ``load`` then names the problem.
+    """
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if _is_dir(p):
             out.extend(_report_files(p))
-        elif not p.exists() and any(c in str(raw) for c in "*?["):
-            for match in sorted(glob.glob(str(raw), recursive=True)):
+        elif not _exists(p) and any(c in str(raw) for c in "*?["):
+            matches = sorted(glob.glob(str(raw), recursive=True))
+            for match in matches:
                 m = Path(match)
-                out.extend(_report_files(m) if m.is_dir() else [m])
-            if not glob.glob(str(raw), recursive=True):
+                out.extend(_report_files(m) if _is_dir(m) else [m])
+            if not matches:
                 out.append(p)  # nothing matched: reported as a missing file, not dropped
         else:
             out.append(p)
     return out
 
 
+def _is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError:  # name too long, no permission on a parent: load names the problem
+        return False
+
+
+def _exists(p: Path) -> bool:
+    try:
+        return p.exists()
+    except OSError:
+        return False
+
+
 def _report_files(directory: Path) -> list[Path]:
-    return sorted(
-        f for f in directory.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-    )
+    """Report files under ``directory``, and the subdirectories that could not be listed."""
+    found: list[Path] = []
+    unlisted: list[Path] = []
+    for folder, _dirs, files in os.walk(directory, onerror=lambda exc: unlisted.append(Path(exc.filename))):
+        found.extend(Path(folder, name) for name in files if Path(name).suffix.lower() in SUPPORTED_SUFFIXES)
+    return sorted(found + unlisted)
+
+
+def output_among_inputs(output: Path | None, inputs: Iterable[Path]) -> bool:
+    """Whether ``output`` is one of the input files (same file, whatever the spelling):
+    ``gipr extract r.txt -o r.txt`` would replace the report with its failure record."""
+    if output is None:
+        return False
+    target = _file_identity(output)
+    return target is not None and any(_file_identity(p) == target for p in inputs)
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _endpoint_gave_nothing(report: Report) -> bool:

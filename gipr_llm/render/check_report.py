@@ -8,6 +8,7 @@ from typing import IO
 
 from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream
 from gipr_llm.domain.models import FailedInput, Finding
+from gipr_llm.domain.textnorm import printable
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 TEMPLATE_LABELS = {"2019": "2019年版模板", "2021": "2021年版模板", "mixed": "表二与表三模板不一致"}
@@ -41,18 +42,18 @@ def write_json(run: CheckRun | CheckStream, out: IO[str], path: Path | None) -> 
 
 def _finding_line(f: Finding) -> str:
     where = f"（原文第{f.line}行）" if f.line else ""
-    return f"  {SEVERITY_LABELS[f.severity]}：{f.message}{where}〔{f.rule}〕"
+    return f"  {SEVERITY_LABELS[f.severity]}：{printable(f.message)}{where}〔{f.rule}〕"
 
 
 def _heading(item: CheckedReport, own: list[Finding], index: int, total: int) -> list[str]:
     meta = item.report.meta
-    agency = meta.agency or "（未识别报告机关）"
+    agency = printable(meta.agency or "（未识别报告机关）")
     year = f"{meta.year}年度" if meta.year is not None else "（未识别年度）"
     template = TEMPLATE_LABELS.get(meta.template or "", "模板未识别")
     counts = "，".join(
         f"{SEVERITY_LABELS[s]}{sum(f.severity == s for f in own)}项" for s in ("error", "warning", "info")
     )
-    return [f"【{index}/{total}】{item.path}", f"报告：{agency}　{year}　{template}", f"结果：{counts}"]
+    return [f"【{index}/{total}】{printable(item.path)}", f"报告：{agency}　{year}　{template}", f"结果：{counts}"]
 
 
 def _report_lines(item: CheckedReport, index: int, total: int) -> list[str]:
@@ -96,7 +97,7 @@ def render_report_block(item: CheckedReport, total: int) -> str:
 
 
 def render_failed_block(item: FailedInput, index: int, total: int) -> str:
-    return f"【{index}/{total}】{item.path}\n  无法读取：{item.error}\n\n"
+    return f"【{index}/{total}】{printable(item.path)}\n  无法读取：{printable(item.error)}\n\n"
 
 
 def render_text_tail(run: CheckRun) -> str:
@@ -107,11 +108,13 @@ def render_text_tail(run: CheckRun) -> str:
     if chained:
         lines = ["跨年度衔接（同一机关相邻年度）："]
         for item in chained:
-            lines.append(f"{item.path}")
+            lines.append(printable(item.path))
             lines.extend(_finding_line(f) for f in item.chain)
         blocks.append("\n".join(lines))
     if run.failed:
-        failed = ["无法读取的文件："] + [f"  {item.path}：{item.error}" for item in run.failed]
+        failed = ["无法读取的文件："] + [
+            f"  {printable(item.path)}：{printable(item.error)}" for item in run.failed
+        ]
         blocks.append("\n".join(failed))
     if run.no_input:
         blocks.append("没有找到报告文件（支持 .txt、.html、.docx、.pdf 等格式）。")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from gipr_llm.checks import normalise_agency
 from gipr_llm.domain.models import FailedInput
+from gipr_llm.domain.rules import fault_of
 from gipr_llm.render.brief.figures import (
     OUTCOME_GROUPS,
     OUTCOME_LABELS,
@@ -198,15 +199,20 @@ def ranked(batch: BatchFigures) -> list[int]:
 
 
 def body_status(rf: ReportFigures) -> str:
+    """error: the report must be corrected; unread: only the tool's reading failed (a person
+    checks the tables, the body is not asked to correct anything); warning; clean."""
     shown = [f for f in rf.findings if listed(f)]
-    if any(f.severity == "error" for f in shown):
+    errors = [f for f in shown if f.severity == "error"]
+    if any(fault_of(f) != "reading" for f in errors):
         return "error"
+    if errors:
+        return "unread"
     return "warning" if shown else "clean"
 
 
 def _findings(batch: BatchFigures) -> None:
     statuses = Counter(body_status(rf) for rf in batch.bodies)
-    for status in ("error", "warning", "clean"):
+    for status in ("error", "unread", "warning", "clean"):
         batch.figures.add(
             count_figure(f"batch.{status}", f"{status}单位数", statuses[status], "个", "findings")
         )

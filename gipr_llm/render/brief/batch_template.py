@@ -18,7 +18,7 @@ from gipr_llm.render.brief.template import cell_text, join, percent, say, shown_
 from gipr_llm.render.brief.themes import tidy
 
 TOP_BODIES = 5
-STATUS_WORDS = {"error": "需更正", "warning": "需核实", "clean": "未发现问题"}
+STATUS_WORDS = {"error": "需更正", "unread": "需人工核对", "warning": "需核实", "clean": "未发现问题"}
 
 
 def _n(batch: BatchFigures, key: str) -> str:
@@ -235,12 +235,14 @@ def data_quality(batch: BatchFigures) -> list[str]:
         template
         for key, template in (
             ("batch.error", "{}单位的报告存在需要更正的问题"),
+            ("batch.unread", "{}单位的统计表未能完整读取"),
             ("batch.warning", "{}单位有需核实的事项"),
             ("batch.clean", "{}单位未发现问题"),
         )
         if _count(batch, key)
     ]
-    counts = [_n(batch, key) for key in ("batch.error", "batch.warning", "batch.clean") if _count(batch, key)]
+    keys = ("batch.error", "batch.unread", "batch.warning", "batch.clean")
+    counts = [_n(batch, key) for key in keys if _count(batch, key)]
     found = "，".join(c.format(n) for c, n in zip(clauses, counts, strict=True))
     paragraphs = [f"经对各单位报告进行勾稽关系、模板规范和正文数字校验，{found}。"]
     if batch.rule_bodies:
@@ -256,6 +258,12 @@ def data_quality(batch: BatchFigures) -> list[str]:
             items.append(f"{batch.figures.quote(rf.agency)}（{reason}）")
         paragraphs.append(
             "需要更正报告的单位：" + "；".join(items) + "。建议督促上述单位核实更正后重新发布。"
+        )
+    unread = [batch.name(i) for i, rf in enumerate(batch.bodies) if body_status(rf) == "unread"]
+    if unread:
+        paragraphs.append(
+            f"统计表未能读取，需人工核对的单位：{_names(batch, unread)}（系自动读取未能完成，"
+            "不是报告本身的错误，无需报告单位更正）。"
         )
     check = [batch.name(i) for i, rf in enumerate(batch.bodies) if body_status(rf) == "warning"]
     if check:

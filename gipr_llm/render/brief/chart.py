@@ -60,7 +60,27 @@ def cjk_font() -> str | None:
     for name in CJK_FONTS:
         if name in names:
             return name
-    return next((n for n in sorted(names) if "CJK" in n and ("SC" in n or "JP" in n)), None)
+    if found := next((n for n in sorted(names) if "CJK" in n and ("SC" in n or "JP" in n)), None):
+        return found
+    return _cjk_font_by_file(font_manager)
+
+
+# File names of CJK fonts, for a font installed after matplotlib built its font cache.
+_CJK_FILES = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "uming", "simhei", "msyh")
+
+
+def _cjk_font_by_file(font_manager) -> str | None:
+    """A CJK font file on the system that matplotlib's (older) cache does not know: added to
+    the font manager by its file, so the chart selects it explicitly."""
+    for path in sorted(font_manager.findSystemFonts()):
+        squashed = path.lower().replace("-", "").replace("_", "").rsplit("/", 1)[-1]
+        if squashed.startswith(_CJK_FILES):
+            try:
+                font_manager.fontManager.addfont(path)
+                return font_manager.FontProperties(fname=path).get_name()
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return None
 
 
 def outcome_chart(rows: list[ChartRow], font: str | None = None, *, detect_font: bool = True) -> BriefChart:

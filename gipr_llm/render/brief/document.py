@@ -18,11 +18,24 @@ DATA_NOTE = "本简报数字均取自报告所附统计表和报告正文，由�
 
 
 def ordinal(index: int) -> str:
-    """1 -> 一, 11 -> 十一 (sections and list items)."""
-    if index <= 10:
+    """1 -> 一, 11 -> 十一, 110 -> 一百一十, 1005 -> 一千零五 (sections and list items)."""
+    if index < 1:
+        return str(index)  # never produced by the brief; no IndexError if it were
+    if index < 10:
         return _ORDINALS[index - 1]
-    tens, ones = divmod(index, 10)
-    return (_ORDINALS[tens - 1] if tens > 1 else "") + "十" + (_ORDINALS[ones - 1] if ones else "")
+    if index < 20:
+        return "十" + (_ORDINALS[index - 11] if index > 10 else "")
+    if index >= 10000:
+        return str(index)
+    out, pending_zero = "", False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, index = divmod(index, unit)
+        if digit:
+            out += ("零" if pending_zero else "") + _ORDINALS[digit - 1] + name
+            pending_zero = False
+        elif out:
+            pending_zero = True
+    return out
 
 
 @dataclass

@@ -12,11 +12,12 @@ the reason is returned for stderr. Nothing here raises for an LLM problem.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from gipr_llm.domain.models import TokenUsage
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.llm.protocol import LlmCallError, StructuredLLM
 from gipr_llm.render.brief.document import Brief
@@ -67,9 +68,14 @@ def prose_model(allowed: frozenset[Decimal]) -> type[BaseModel]:
 
 @dataclass
 class ProseOutcome:
+    """What the prose call did, recorded like the narrative and 表三 calls: prompt and tokens."""
+
     used_llm: bool
     requests: int = 0
     reason: str | None = None  # why the template prose stayed
+    prompt_id: str | None = None
+    prompt_sha256: str | None = None
+    usage: TokenUsage = field(default_factory=TokenUsage)  # billed, failed attempts included
 
 
 def write_prose(brief: Brief, llm: StructuredLLM) -> ProseOutcome:
@@ -79,17 +85,26 @@ def write_prose(brief: Brief, llm: StructuredLLM) -> ProseOutcome:
     draft = to_markdown(brief)
     allowed = frozenset(value for _, value in numbers_in(draft))
     model = prose_model(allowed)
-    messages = load_prompt(BRIEF_PROMPT).messages(draft)
+    prompt = load_prompt(BRIEF_PROMPT)
+    messages = prompt.messages(draft)
     try:
         result = llm.complete(messages, model)
     except LlmCallError as err:
         log.warning("大模型撰写简报文字未成功，已改用模板文字：%s", err.reason)
-        return ProseOutcome(False, err.stats.requests, err.reason)
+        return ProseOutcome(False, err.stats.requests, err.reason, prompt.id, prompt.sha256, err.stats.usage)
     for slot in SLOTS:
         if slot in brief.slots:
             brief.set_slot(slot, getattr(result.value, slot))
     brief.prose_by = "llm"
-    return ProseOutcome(True, result.stats.requests)
+    usage = result.stats.usage
+    log.info(
+        "简报文字：提示词 %s（sha256 %s），%d 次请求，%d tokens",
+        prompt.id,
+        prompt.sha256[:12],
+        result.stats.requests,
+        usage.total_tokens,
+    )
+    return ProseOutcome(True, result.stats.requests, None, prompt.id, prompt.sha256, usage)
 
 
 def write_prose_with_config(brief: Brief, config: LlmConfig) -> ProseOutcome:

@@ -9,7 +9,7 @@ and every number in it comes from ``ReportFigures``.
 from __future__ import annotations
 
 from gipr_llm.domain.models import Finding
-from gipr_llm.domain.rules import ARITHMETIC_RULES, DATA_RULES, LOCALISING_RULES
+from gipr_llm.domain.rules import ARITHMETIC_RULES, DATA_RULES, LOCALISING_RULES, fault_of
 from gipr_llm.domain.spec import T4_COLUMN_LABELS
 from gipr_llm.render.brief.document import Brief, BriefSection, BriefTable, ordinal
 from gipr_llm.render.brief.figures import (
@@ -18,6 +18,7 @@ from gipr_llm.render.brief.figures import (
     Figure,
     FigureSet,
     ReportFigures,
+    count_figure,
     fmt_value,
     t3_item_label,
 )
@@ -95,7 +96,16 @@ def data_errors(rf: ReportFigures) -> bool:
 
 
 def other_errors(rf: ReportFigures) -> bool:
-    return any(f.severity == "error" and f.rule not in DATA_RULES for f in rf.findings if listed(f))
+    """Errors in the report's form (a missing table or section), not the tool's reading."""
+    return any(
+        f.severity == "error" and f.rule not in DATA_RULES and fault_of(f) != "reading"
+        for f in rf.findings
+        if listed(f)
+    )
+
+
+def reading_errors(rf: ReportFigures) -> bool:
+    return any(f.severity == "error" and fault_of(f) == "reading" for f in rf.findings if listed(f))
 
 
 def quality_phrase(rf: ReportFigures) -> str:
@@ -103,7 +113,9 @@ def quality_phrase(rf: ReportFigures) -> str:
     if data_errors(rf):
         return "报告统计表存在数据错误，需报告单位核实更正（详见“数据质量提示”部分）"
     if other_errors(rf):
-        return "报告有不符合模板要求或无法读取的内容，需报告单位核实（详见“数据质量提示”部分）"
+        return "报告有不符合模板要求的内容，需报告单位核实（详见“数据质量提示”部分）"
+    if reading_errors(rf):
+        return "报告统计表有部分内容未能自动读取，需人工核对（不是报告本身的错误）"
     if shown:
         return "报告有个别事项需报告单位核实（详见“数据质量提示”部分）"
     return "报告统计表各项勾稽关系相符，未发现需要更正的问题"
@@ -375,6 +387,9 @@ def shown_findings(rf: ReportFigures) -> list[tuple[Finding, bool]]:
     return sorted(out, key=lambda item: order.get(item[0].severity, 2))
 
 
+MAX_LISTED = 20  # findings listed one by one in a brief
+
+
 def data_quality(rf: ReportFigures) -> list[str]:
     shown = shown_findings(rf)
     lead = "经对统计表勾稽关系、模板规范和正文数字进行校验，"
@@ -386,7 +401,12 @@ def data_quality(rf: ReportFigures) -> list[str]:
         if text not in texts:  # two findings can read the same in a brief's words
             texts.append(text)
     paragraphs = [lead + "发现以下问题："]
-    paragraphs += [f"（{ordinal(i)}）{text}。" for i, text in enumerate(texts, start=1)]
+    paragraphs += [f"（{ordinal(i)}）{text}。" for i, text in enumerate(texts[:MAX_LISTED], start=1)]
+    if len(texts) > MAX_LISTED:  # a brief summarises; the check report lists every finding
+        more = rf.figures.add(
+            count_figure("findings.unlisted", "未逐一列出的问题", len(texts) - MAX_LISTED, "项")
+        )
+        paragraphs.append(f"另有{more.value}项问题未逐一列出，详见该报告的检查报告（gipr check）。")
     if any(f.severity == "error" for f, _ in shown):
         paragraphs.append("建议督促报告单位核实上述数据，更正后重新发布。")
     else:
@@ -414,6 +434,8 @@ def assessment(rf: ReportFigures) -> str:
         sentences.append("统计表存在数据错误，建议报告单位核实更正后重新发布，今后填报时加强勾稽关系自查")
     elif other_errors(rf):
         sentences.append("报告有不符合模板要求的内容，建议报告单位对照国家模板规范补正")
+    elif reading_errors(rf):
+        sentences.append("统计表部分内容未能自动读取，建议人工对照原文核对")
     if rf.report.facts.problems:
         sentences.append("报告查摆的问题较为具体，建议跟踪改进措施的落实情况")
     if not sentences:
