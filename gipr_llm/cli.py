@@ -116,7 +116,8 @@ UseLlmOpt = Annotated[
 ]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="模型名（默认取 GIPR_MODEL）", metavar="模型")]
 BaseUrlOpt = Annotated[
-    str | None, typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）", metavar="地址")
+    str | None,
+    typer.Option("--base-url", help="OpenAI 兼容接口地址（默认取 OPENAI_BASE_URL）", metavar="地址"),
 ]
 LlmModeOpt = Annotated[
     str | None,
@@ -127,10 +128,20 @@ LlmModeOpt = Annotated[
     ),
 ]
 NoCacheOpt = Annotated[
-    bool, typer.Option("--no-cache", help="不读写大模型响应缓存（缓存目录默认为用户缓存目录，可用 GIPR_CACHE_DIR 指定）")
+    bool,
+    typer.Option(
+        "--no-cache", help="不读写大模型响应缓存（缓存目录默认为用户缓存目录，可用 GIPR_CACHE_DIR 指定）"
+    ),
 ]
 JobsOpt = Annotated[
-    int, typer.Option("-j", "--jobs", min=1, help="使用大模型时同时处理的报告数（并发请求数）", metavar="数量")
+    int | None,
+    typer.Option(
+        "-j",
+        "--jobs",
+        min=1,
+        help="同时处理的报告数：不用大模型时为进程数（默认 CPU 核数），用大模型时为并发请求数（默认 1）",
+        metavar="数量",
+    ),
 ]
 
 # The LLM options (and -q), declared once: every command that reads reports takes them.
@@ -140,7 +151,7 @@ LLM_OPTIONS: dict[str, tuple[Any, Any]] = {
     "base_url": (BaseUrlOpt, None),
     "llm_mode": (LlmModeOpt, None),
     "no_cache": (NoCacheOpt, False),
-    "jobs": (JobsOpt, 1),
+    "jobs": (JobsOpt, None),
     "quiet": (Annotated[bool, typer.Option("-q", "--quiet", help="只输出数据和错误")], False),
 }
 
@@ -159,10 +170,20 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         global _quiet
         _quiet = _quiet or kwargs.pop("quiet")
-        options = {name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode", "no_cache")}
+        options = {
+            name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode", "no_cache")
+        }
         llm = llm_config(
-            options["use_llm"], options["model"], options["base_url"], options["llm_mode"], options["no_cache"]
+            options["use_llm"],
+            options["model"],
+            options["base_url"],
+            options["llm_mode"],
+            options["no_cache"],
         )
+        if kwargs.get("jobs") is None:  # without an LLM the parse is CPU-bound: every core
+            from gipr_llm.pipeline.batch import default_jobs
+
+            kwargs["jobs"] = 1 if llm is not None else default_jobs()
         return command(*args, llm=llm, **kwargs)
 
     run.__signature__ = own.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
@@ -256,6 +277,29 @@ FormatOpt = Annotated[
 ]
 
 
+def _ingest(
+    db: Path, files: list[Path], llm: LlmConfig | None, jobs: int, bodies, reported, output, fmt
+) -> None:
+    """extract --db: into the store, and to -o as well when given."""
+    import duckdb
+
+    from gipr_llm.pipeline.corpus import ingest
+    from gipr_llm.store import Store, StoreVersionError
+
+    try:
+        store = Store.open(db)
+    except (StoreVersionError, OSError, duckdb.Error) as problem:
+        err(f"{db}: {problem}")
+        raise typer.Exit(2) from None
+    with store:
+        items = reported((item, findings) for _, item, findings in ingest(files, store, llm, jobs, bodies))
+        if output is not None:
+            write_or_exit("reports", items, output, fmt)
+        else:
+            for _ in items:
+                pass
+
+
 @app.command(cls=GiprCommand)
 @with_llm_options
 @with_bodies_option
@@ -263,37 +307,63 @@ def extract(
     paths: PathsArg,
     output: OutputOpt = None,
     fmt: FormatOpt = None,
+    db: Annotated[Path | None, typer.Option("--db", help="写入 DuckDB 语料库（未变化的文件跳过）")] = None,
+    shard_spec: Annotated[
+        str | None, typer.Option("--shard", help="只处理第 i 份（共 n 份）文件，如 1/4")
+    ] = None,
     *,
     llm: LlmConfig | None,
     jobs: int,
     bodies: BodyDirectory | None,
 ) -> None:
-    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl）。
+    """解析报告的三张统计表和叙述部分，输出 JSON（多份报告时为 JSON Lines；--format json 或 jsonl），或写入 --db 语料库。
 
-    示例：gipr extract 报告.pdf；gipr extract samples/ -o out/reports.jsonl；cat 报告.txt | gipr extract -
+    示例：gipr extract 报告.pdf；gipr extract samples/ -o out/reports.jsonl；gipr extract samples/ --db corpus.duckdb
     """
-    from gipr_llm.pipeline import expand_paths, extract_many
+    from gipr_llm.pipeline.batch import expand_paths, extract_many, shard
+    from gipr_llm.pipeline.progress import BatchProgress
 
     refuse_output_among_inputs(output, paths)
-    files = expand_paths(paths)
+    try:
+        files = shard(expand_paths(paths), shard_spec)
+    except ValueError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
     single = len(paths) == 1 and files == paths
     if fmt is None and (output is None or not output.suffix):
         fmt = "json" if single else "jsonl"
     failed: list[FailedInput] = []
     agreement = Agreement()
 
-    def reported(items: Iterable[Report | FailedInput]) -> Iterator[Report | FailedInput]:
+    def reported(progress: BatchProgress, results: Iterable[tuple]) -> Iterator[Report | FailedInput]:
         nonlocal agreement
-        for index, item in enumerate(items, start=1):
+        for item, findings in results:
+            if item is None:  # already in the store
+                progress.advance(skipped=True)
+                continue
             if isinstance(item, FailedInput):
                 failed.append(item)  # named once, in the summary at the end
             else:
-                logging.getLogger("gipr").info("[%d/%d] %s", index, len(files), item.source.path)
+                logging.getLogger("gipr").info(
+                    "[%d/%d] %s", progress.tally.done + 1, len(files), item.source.path
+                )
                 if item.extraction.agreement is not None:
                     agreement += item.extraction.agreement
             yield item
+            progress.advance(
+                failed=isinstance(item, FailedInput),
+                errors=sum(f.severity == "error" for f in findings),
+                warnings=sum(f.severity == "warning" for f in findings),
+            )
 
-    write_or_exit("reports", reported(extract_many(files, llm, jobs, bodies)), output, fmt)
+    with BatchProgress(len(files), quiet=_quiet, stdout_busy=output is None and db is None) as progress:
+        if db is None:
+            results = (
+                (i, i.findings if isinstance(i, Report) else []) for i in extract_many(files, llm, jobs, bodies)
+            )
+            write_or_exit("reports", reported(progress, results), output, fmt)
+        else:
+            _ingest(db, files, llm, jobs, bodies, lambda results: reported(progress, results), output, fmt)
     if agreement.rate is not None:
         err(
             f"规则与大模型一致率 {agreement.rate:.1%}（一致 {agreement.agreed}，仅规则 {agreement.rules_only}，"
@@ -321,13 +391,19 @@ def check(
     ] = None,
     output: OutputOpt = None,
     select: Annotated[
-        list[str] | None, typer.Option("--select", help="只报告这些规则（编号或前缀，如 T3、LOCALISED），可重复", metavar="规则")
+        list[str] | None,
+        typer.Option(
+            "--select", help="只报告这些规则（编号或前缀，如 T3、LOCALISED），可重复", metavar="规则"
+        ),
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="不报告这些规则（编号或前缀），可重复", metavar="规则")
+        list[str] | None,
+        typer.Option("--ignore", help="不报告这些规则（编号或前缀），可重复", metavar="规则"),
     ] = None,
     statistics: Annotated[bool, typer.Option("--statistics", help="只列出每条规则的发现数")] = False,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="发现错误时退出码仍为 0（无法读取的文件仍为 2）")] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="发现错误时退出码仍为 0（无法读取的文件仍为 2）")
+    ] = False,
     *,
     llm: LlmConfig | None,
     jobs: int,
@@ -340,8 +416,9 @@ def check(
     示例：gipr check samples/；gipr check 报告.docx --select T3 --format json -o 检查.json；
     gipr check samples/ --statistics
     """
-    from gipr_llm.checks.batch import filter_rules, rule_statistics
-    from gipr_llm.pipeline import check_paths
+    from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream, filter_rules, rule_statistics
+    from gipr_llm.pipeline.batch import check_stream
+    from gipr_llm.pipeline.progress import BatchProgress
     from gipr_llm.render.formats import FormatError, choose
 
     refuse_output_among_inputs(output, paths)
@@ -352,11 +429,38 @@ def check(
         raise typer.Exit(2) from None
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    run = filter_rules(check_paths(paths, llm, jobs, bodies), select or (), ignore or ())
+    stream = check_stream(paths, llm, jobs, bodies)
+
+    def finish() -> CheckRun:
+        run = filter_rules(stream.finish(), select or (), ignore or ())
+        for item in run.reports:  # the year chain's findings, as filtered
+            kept = {id(f) for f in item.findings}
+            item.chain = [f for f in item.chain if id(f) in kept]
+        return run
+
+    # The text report streams a block per report as it is checked; on a terminal that is the progress.
+    with BatchProgress(stream.total, quiet=_quiet, stdout_busy=output is None) as progress:
+
+        def counted() -> Iterator[CheckedReport | FailedInput]:
+            for item in stream.items:
+                if isinstance(item, CheckedReport):
+                    filter_rules(CheckRun(reports=[item]), select or (), ignore or ())
+                findings = [] if isinstance(item, FailedInput) else item.findings
+                yield item
+                progress.advance(
+                    failed=isinstance(item, FailedInput),
+                    errors=sum(f.severity == "error" for f in findings),
+                    warnings=sum(f.severity == "warning" for f in findings),
+                )
+
+        if statistics:
+            for _ in counted():
+                pass
+        else:
+            write_or_exit("check", CheckStream(counted(), stream.total, finish), output, fmt)
+    run = finish()
     if statistics:
         typer.echo(rule_statistics(run))
-    else:
-        write_or_exit("check", run, output, fmt)
     code = run.exit_code
     raise typer.Exit(0 if exit_zero and code == 1 else code)
 
@@ -425,6 +529,43 @@ def review(
         err("没有找到报告文件 (no input files)")
     note(f"审核页面已写入 {output}（{len(run.reports) + len(run.failed)} 份报告）")
     raise typer.Exit(run.exit_code)
+
+
+@app.command(cls=GiprCommand)
+def export(
+    source: Annotated[Path, typer.Argument(help="语料库（.duckdb）或 gipr extract 写出的 JSON Lines")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="输出：.xlsx、.csv、.parquet，或 --hive 时为目录")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="xlsx、csv 或 parquet（默认取 -o 的扩展名）；csv/parquet 为长表"),
+    ] = None,
+    hive: Annotated[
+        bool, typer.Option("--hive", help="按年度、省份分区的 Parquet 目录（cells/facts/findings/reports）")
+    ] = False,
+) -> None:
+    """导出语料库：Excel（每张表一页，问题单元格标色并附批注）、长表 CSV/Parquet、分区 Parquet。"""
+    from gipr_llm.render.export import ExportError, export_hive, open_source
+    from gipr_llm.render.formats import FormatError, choose
+
+    if not hive:
+        try:
+            choose("corpus", fmt, output)
+        except FormatError as problem:  # said before the source is read
+            err(str(problem))
+            raise typer.Exit(2) from None
+    try:
+        store = open_source(source)
+    except ExportError as problem:
+        err(str(problem))
+        raise typer.Exit(2) from None
+    with store:
+        if hive:
+            export_hive(store, output, part=source.stem)
+        else:
+            write_or_exit("corpus", store, output, fmt)
+    note(f"已导出 {output}")
 
 
 @app.command(cls=GiprCommand)

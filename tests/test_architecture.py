@@ -17,7 +17,7 @@ import gipr_llm
 PACKAGE = Path(gipr_llm.__file__).parent
 
 # Layer order, bottom first; a package may import any package at its own index or below.
-LAYERS = ["domain", "llm", "load", "parse", "facts", "checks", "render", "pipeline", "golden", "cli"]
+LAYERS = ["domain", "llm", "load", "parse", "facts", "checks", "store", "render", "pipeline", "golden", "cli"]
 # Exceptions to the order: the provider layer sits beside the stages, not under them.
 ONLY = {"domain": {"domain"}, "llm": {"domain", "llm"}}
 

@@ -74,7 +74,7 @@ def test_unreadable_input_exits_two_and_the_others_are_still_reported(seed_paths
     empty.write_bytes(b"")
     result = gipr_check(seed_paths["000"], empty, tmp_path / "missing.txt")
     assert result.returncode == 2
-    assert "【1/1】" in result.stdout and seed_paths["000"].name in result.stdout
+    assert "【1/3】" in result.stdout and seed_paths["000"].name in result.stdout  # numbered by input
     assert f"{empty}：文件为空" in result.stdout and "missing.txt：文件不存在" in result.stdout
     assert "2个文件无法读取" in result.stdout
     assert "Traceback" not in result.stderr

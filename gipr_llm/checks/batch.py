@@ -10,7 +10,7 @@ failure never counts as the report's error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gipr_llm.checks import check_report, year_chain_by_report
@@ -27,6 +27,8 @@ class CheckedReport:
     report: Report
     findings: list[Finding]  # parse, narrative and check findings, errors first
     duplicate_of: str | None = None  # path of the report this one is a copy of (counted once)
+    chain: list[Finding] = field(default_factory=list)  # batch-level ones, known once the batch is
+    index: int = 0  # 1-based position among the inputs, for a report streamed as it is read
 
     def count(self, severity: str) -> int:
         return sum(f.severity == severity for f in self.findings)
@@ -57,6 +59,16 @@ class CheckRun:
         return 3 if any(r.reading_errors for r in self.reports) else 0
 
 
+@dataclass(slots=True)
+class CheckStream:
+    """A batch being checked, for output that streams: ``items`` gives each input as soon as it
+    is checked on its own; after them, ``finish()`` is the whole run, the year chain added."""
+
+    items: Iterable[CheckedReport | FailedInput]
+    total: int
+    finish: Callable[[], CheckRun]
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Errors first (the report's own before the tool's reading failures), then warnings,
     then info; stable otherwise."""
@@ -70,26 +82,34 @@ def all_findings(report: Report, chain: Iterable[Finding] = ()) -> list[Finding]
     return fill_fault(earlier + check_report(report) + list(chain))
 
 
+def check_one(report: Report, index: int = 0) -> CheckedReport:
+    """One report checked on its own: everything but the year chain, which needs the batch."""
+    return CheckedReport(report.source.path, report, sort_findings(all_findings(report)), index=index)
+
+
+def chain_years(run: CheckRun) -> CheckRun:
+    """What needs the whole batch, added to each report's findings: one report per body-year
+    (copies named, counted once) and the years chained across the batch."""
+    reports = [item.report for item in run.reports]
+    body_years = resolve_body_years(reports)
+    chains = year_chain_by_report(reports, skip=body_years.duplicate_of)
+    for index, (item, chain) in enumerate(zip(run.reports, chains, strict=True)):
+        original = body_years.duplicate_of.get(index)
+        if original is not None:
+            item.duplicate_of = reports[original].source.path
+        extra = fill_fault([*body_years.findings[index], *chain])
+        if extra:
+            item.chain = extra
+            item.findings = sort_findings(item.findings + extra)
+    return run
+
+
 def check_batch(
     reports: list[Report], failed: Iterable[FailedInput] = (), *, no_input: bool = False
 ) -> CheckRun:
-    """Every report checked, one report per body-year, the years chained across the batch,
-    findings errors first."""
-    run = CheckRun(failed=list(failed), no_input=no_input)
-    body_years = resolve_body_years(reports)
-    chains = year_chain_by_report(reports, skip=body_years.duplicate_of)
-    for index, (report, chain) in enumerate(zip(reports, chains, strict=True)):
-        findings = all_findings(report, [*body_years.findings[index], *chain])
-        original = body_years.duplicate_of.get(index)
-        run.reports.append(
-            CheckedReport(
-                report.source.path,
-                report,
-                sort_findings(findings),
-                duplicate_of=reports[original].source.path if original is not None else None,
-            )
-        )
-    return run
+    """Every report checked, the years chained across the batch, findings errors first."""
+    run = CheckRun(reports=[check_one(report) for report in reports], failed=list(failed), no_input=no_input)
+    return chain_years(run)
 
 
 def _matches(rule_id: str, patterns: Iterable[str]) -> bool:

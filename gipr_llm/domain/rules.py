@@ -57,6 +57,8 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-CELL-NA", "parse", "info", None, "单元格标为不适用", "reading"),
     Rule("PARSE-CELL-UNREADABLE", "parse", "error", "reading", "单元格无法识别", "reading"),
     Rule("PARSE-CELL-UNALIGNED", "parse", "error", "reading", "单元格无法对齐到列", "reading"),
+    # Issue 11's contract (COMMON.md); listed here because the store reads it as a cell state.
+    Rule("PARSE-RECOVERED", "parse", "warning", "reading", "单元格经约束推定后读取", "reading"),
     Rule("PARSE-ROW-LENGTH", "parse", "error", "reading", "行的单元格数与模板不符", "reading"),
     Rule("PARSE-ROW-MISSING", "parse", "error", "reading", "未读到该行", "reading"),
     Rule("PARSE-ROW-EMPTY", "parse", "error", "reading", "该行没有数字", "reading"),

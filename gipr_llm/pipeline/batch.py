@@ -8,13 +8,14 @@ from __future__ import annotations
 import glob
 import logging
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gipr_llm.checks.batch import CheckRun, check_batch
+from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream, chain_years, check_one
 from gipr_llm.domain.models import FailedInput, LoadError, Report
 from gipr_llm.load.formats import SUPPORTED_SUFFIXES
 from gipr_llm.pipeline.extract import extract
@@ -101,26 +102,57 @@ def _endpoint_gave_nothing(report: Report) -> bool:
     return run.extractor == "rules" and run.attempts > 0 and not (run.usage and run.usage.total_tokens)
 
 
+def default_jobs() -> int:
+    """Workers for a batch without an LLM: the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def shard(files: list[Path], spec: str | None) -> list[Path]:
+    """The files of shard ``i/n`` (1-based): every n-th file of the sorted list, from the i-th.
+
+    Every machine given the same inputs and the same ``n`` gets a disjoint part, and the
+    parts together are the whole list.
+    """
+    if not spec:
+        return files
+    try:
+        index, count = (int(part) for part in spec.split("/"))
+    except ValueError:
+        raise ValueError(f"--shard 应为 i/n，例如 1/4，收到「{spec}」") from None
+    if not 1 <= index <= count:
+        raise ValueError(f"--shard {spec}: i 应在 1 到 n 之间")
+    return files[index - 1 :: count]
+
+
 def extract_many(
     paths: Iterable[str | Path],
     llm: LlmConfig | None = None,
     jobs: int = 1,
     bodies: BodyDirectory | None = None,
-) -> Iterator[Report | FailedInput]:
-    """Every input in order, as a Report or a FailedInput.
+    *,
+    checked: bool = False,
+) -> Iterator[Report | CheckedReport | FailedInput]:
+    """Every input in order, as a Report (a CheckedReport when ``checked``) or a FailedInput.
 
     With an LLM, ``jobs`` reports are extracted at once (the wait is the endpoint's, so
-    threads suffice); without one the parse is CPU-bound and runs one at a time.
+    threads suffice); without one the parse is CPU-bound and ``jobs`` worker processes
+    share it, the results still coming back in input order to this one process.
     """
     files = expand_paths(paths)
-    width = max(1, jobs) if llm is not None else 1
+    if llm is None:
+        yield from _extract_in_processes(files, jobs, checked, bodies)
+        return
+    width = max(1, jobs)
     dead_in_a_row = 0
     with ThreadPoolExecutor(max_workers=width) as pool:
         for start in range(0, len(files), width):
             chunk = files[start : start + width]
             skip_llm = llm is not None and dead_in_a_row >= DEAD_ENDPOINT_LIMIT
             use = None if skip_llm else llm
-            for item in pool.map(_extract_or_fail, chunk, [use] * len(chunk), [bodies] * len(chunk)):
+            for item in pool.map(_extract_or_fail, chunk, [use] * len(chunk), [False] * len(chunk), [bodies] * len(chunk)):
                 if isinstance(item, Report) and llm is not None:
                     if skip_llm:
                         item.extraction.model = llm.model
@@ -134,12 +166,40 @@ def extract_many(
                             log.warning(
                                 "大模型服务连续%d份报告未响应，本批其余报告改用规则提取", DEAD_ENDPOINT_LIMIT
                             )
-                yield item
+                yield check_one(item) if checked and isinstance(item, Report) else item
 
 
-def _extract_or_fail(path: Path, llm: LlmConfig | None, bodies: BodyDirectory | None) -> Report | FailedInput:
+def _extract_in_processes(
+    files: list[Path], jobs: int, checked: bool, bodies: BodyDirectory | None = None
+) -> Iterator[Report | CheckedReport | FailedInput]:
+    """The deterministic path over ``jobs`` processes, in input order, a bounded window ahead
+    (so a slow consumer — the store writer — never has the whole batch waiting in memory)."""
+    if jobs <= 1 or len(files) <= 1:
+        for path in files:
+            yield _extract_or_fail(path, None, checked, bodies)
+        return
+    ahead = jobs * 8
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future] = deque()
+        queued = iter(files)
+        for path in queued:
+            pending.append(pool.submit(_extract_or_fail, path, None, checked, bodies))
+            if len(pending) >= ahead:
+                break
+        while pending:
+            yield pending.popleft().result()
+            for path in queued:
+                pending.append(pool.submit(_extract_or_fail, path, None, checked, bodies))
+                break
+
+
+def _extract_or_fail(
+    path: Path, llm: LlmConfig | None, checked: bool = False, bodies: BodyDirectory | None = None
+) -> Report | CheckedReport | FailedInput:
+    """One input read (and checked on its own, in the worker, when ``checked``), or why not."""
     try:
-        return extract(path, llm, bodies)
+        report = extract(path, llm, bodies)
+        return check_one(report) if checked else report
     except LoadError as err:
         return FailedInput(path=str(path), error=str(err))
     except Exception as err:  # a parser bug must not stop the batch; say what happened
@@ -172,12 +232,43 @@ def extract_batch(
     return batch
 
 
+def check_stream(
+    paths: Iterable[str | Path],
+    llm: LlmConfig | None = None,
+    jobs: int = 1,
+    bodies: BodyDirectory | None = None,
+) -> CheckStream:
+    """Read and check every input, yielding each as it is done; ``finish()`` chains the years
+    over the batch once all are read (what ``check`` streams)."""
+    files = expand_paths(paths)
+    run = CheckRun(no_input=not files)
+    done: list[CheckRun] = []
+
+    def items() -> Iterator[CheckedReport | FailedInput]:
+        for index, item in enumerate(extract_many(files, llm, jobs, bodies, checked=True), start=1):
+            if isinstance(item, FailedInput):
+                run.failed.append(item)
+            else:
+                item.index = index
+                run.reports.append(item)
+            yield item
+
+    def finish() -> CheckRun:
+        if not done:
+            done.append(chain_years(run))
+        return done[0]
+
+    return CheckStream(items(), len(files), finish)
+
+
 def check_paths(
     paths: Iterable[str | Path],
     llm: LlmConfig | None = None,
     jobs: int = 1,
     bodies: BodyDirectory | None = None,
 ) -> CheckRun:
-    """Read every input, then the check stage over the batch: what ``check`` and ``brief`` run."""
-    batch = extract_batch(paths, llm, jobs, bodies)
-    return check_batch(batch.reports, batch.failed, no_input=batch.no_input)
+    """Read and check every input, then chain the years over the batch: what ``brief`` runs."""
+    stream = check_stream(paths, llm, jobs, bodies)
+    for _ in stream.items:
+        pass
+    return stream.finish()

@@ -1,7 +1,7 @@
 """The output-format registry: the one place that maps a command's output to its writers.
 
 Each row names the kind of result it writes (``reports`` from extract, ``check`` from check,
-``brief`` from brief), the format's name for ``--format``, the file suffixes that choose it
+``brief`` from brief, ``corpus`` from export: a store), the format's name for ``--format``, the file suffixes that choose it
 when ``-o`` is given, and the writer (an import string, so a format's library is loaded
 only when used). A writer is ``write(result, out, path)``: ``out`` is an open stream (text,
 or bytes when ``binary``), ``path`` the output file or None for stdout. A new output format
@@ -20,7 +20,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import IO, Any, Literal
 
-Kind = Literal["reports", "check", "brief"]
+Kind = Literal["reports", "check", "brief", "corpus"]
 
 
 class FormatError(ValueError):
@@ -50,6 +50,9 @@ FORMATS: tuple[OutputFormat, ...] = (
     OutputFormat("check", "html", (".html", ".htm"), "gipr_llm.render.review:write_html"),
     OutputFormat("brief", "md", (".md",), "gipr_llm.render.brief.run:write_markdown"),
     OutputFormat("brief", "docx", (".docx",), "gipr_llm.render.brief.run:write_docx", binary=True),
+    OutputFormat("corpus", "xlsx", (".xlsx",), "gipr_llm.render.export:write_xlsx", binary=True),
+    OutputFormat("corpus", "csv", (".csv",), "gipr_llm.render.export:write_csv", binary=True),
+    OutputFormat("corpus", "parquet", (".parquet",), "gipr_llm.render.export:write_parquet", binary=True),
 )
 
 
@@ -70,7 +73,7 @@ def choose(kind: Kind, name: str | None = None, output: Path | None = None) -> O
         for fmt in choices:
             if output.suffix.lower() in fmt.suffixes:
                 return fmt
-        if kind == "brief":  # a brief's format is its file type: an unknown suffix is a mistake
+        if kind in ("brief", "corpus"):  # the format is the file type: an unknown suffix is a mistake
             suffixes = [s for f in choices for s in f.suffixes]
             raise FormatError(
                 f"{output}: 输出文件须为 {' 或 '.join(suffixes)} (output must be {' or '.join(suffixes)})"
