@@ -19,6 +19,7 @@ from gipr_llm.checks.batch import CheckRun, check_batch
 from gipr_llm.domain.models import FailedInput, Report
 from gipr_llm.pipeline.batch import check_paths, extract_batch
 from gipr_llm.render.formats import write_output
+from gipr_llm.render.json_output import from_json
 
 if TYPE_CHECKING:
     from gipr_llm.llm.config import LlmConfig
@@ -38,9 +39,7 @@ def read_jsonl(path: Path) -> list[Report | FailedInput]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-            model = FailedInput if record.get("status") == "failed" else Report
-            out.append(model.model_validate(record))
+            out.append(from_json(json.loads(line)))
         except (json.JSONDecodeError, ValidationError, AttributeError) as err:
             reason = str(err).splitlines()[0]
             out.append(FailedInput(path=f"{path}:{number}", error=f"不是 gipr extract 的输出记录：{reason}"))

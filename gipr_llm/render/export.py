@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gipr_llm.checks.batch import all_findings
-from gipr_llm.domain.models import FailedInput, Report
+from gipr_llm.domain.models import FailedInput
 from gipr_llm.domain.spec import (
     T2_COLUMN_LABELS,
     T2_ROW_LABELS,
@@ -38,6 +38,7 @@ from gipr_llm.domain.spec import (
     column_label,
     row_label,
 )
+from gipr_llm.render.json_output import from_json
 from gipr_llm.store import Rows, Store, add_failed, add_report
 
 LONG_FORMATS = ("csv", "parquet")
@@ -100,11 +101,11 @@ def _rows_from_jsonl(path: Path) -> Rows:
                 raise ExportError(
                     f"{path}:{number}: 不是 JSON Lines（每行一个对象），请用 gipr extract -o x.jsonl 生成"
                 ) from None
-            if data.get("status") == "failed":
-                add_failed(rows, FailedInput.model_validate(data), None, version)
+            item = from_json(data)
+            if isinstance(item, FailedInput):
+                add_failed(rows, item, None, version)
             else:
-                report = Report.model_validate(data)
-                add_report(rows, report, all_findings(report), version)
+                add_report(rows, item, all_findings(item), version)
     return rows
 
 

@@ -33,6 +33,13 @@ def write_jsonl(items: Iterable[Report | FailedInput], out: IO[str], path: Path 
         out.flush()
 
 
+def from_json(record: dict[str, Any]) -> Report | FailedInput:
+    """One object of ``extract`` output read back: a failed input or a report (raises
+    pydantic's ValidationError, or AttributeError for a non-object, when it is neither)."""
+    model = FailedInput if record.get("status") == "failed" else Report
+    return model.model_validate(record)
+
+
 def report_schema() -> dict[str, Any]:
     """The published JSON Schema of one line of ``gipr extract`` output."""
     ok = Report.model_json_schema()
