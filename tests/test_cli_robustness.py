@@ -127,7 +127,9 @@ def test_sigint_says_so_exits_130_and_writes_nothing(tmp_path):
     out = tmp_path / "out.jsonl"
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "GIPR_MODEL")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gipr_llm.cli", "-v", "extract", "--no-llm", str(ROOT / "golden"), "-o", str(out)],
+        # The golden inputs twenty times over: enough work that the batch is still running when
+        # the signal comes, however fast the process pool gets through it.
+        [sys.executable, "-m", "gipr_llm.cli", "-v", "extract", "--no-llm", *[str(ROOT / "golden")] * 20, "-o", str(out)],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
