@@ -20,6 +20,7 @@ import typer
 from gipr_llm.domain.bodies import BodyDirectory
 from gipr_llm.domain.models import Agreement, FailedInput, Report
 from gipr_llm.llm.config import LlmConfig
+from gipr_llm.pipeline.interrupt import STOP
 from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
 if TYPE_CHECKING:
@@ -73,7 +74,9 @@ def refuse_output_among_inputs(output: Path | None, paths: list[Path]) -> None:
 
 
 def _interrupted(signum: int, frame: object) -> None:
-    err("已中断，未写完的输出文件已丢弃 (interrupted)")
+    if not STOP.is_set():
+        err("已中断，未写完的输出文件已丢弃 (interrupted)")
+    STOP.set()  # the batch stops at its next report even if this exception is swallowed
     raise KeyboardInterrupt  # typer exits 130; outputs being written remove their temporary file
 
 
@@ -101,6 +104,7 @@ def main(
     _quiet = quiet
     import signal
 
+    STOP.clear()
     signal.signal(signal.SIGINT, _interrupted)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="gipr: %(message)s", stream=sys.stderr

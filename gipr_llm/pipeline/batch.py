@@ -8,6 +8,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -19,6 +20,7 @@ from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream, chain_ye
 from gipr_llm.domain.models import FailedInput, LoadError, Report
 from gipr_llm.load.formats import SUPPORTED_SUFFIXES
 from gipr_llm.pipeline.extract import extract
+from gipr_llm.pipeline.interrupt import stop_if_asked
 
 if TYPE_CHECKING:
     from gipr_llm.domain.bodies import BodyDirectory
@@ -143,7 +145,9 @@ def extract_many(
     """
     files = expand_paths(paths)
     if llm is None:
-        yield from _extract_in_processes(files, jobs, checked, bodies)
+        for item in _extract_in_processes(files, jobs, checked, bodies):
+            stop_if_asked()
+            yield item
         return
     width = max(1, jobs)
     dead_in_a_row = 0
@@ -166,6 +170,7 @@ def extract_many(
                             log.warning(
                                 "大模型服务连续%d份报告未响应，本批其余报告改用规则提取", DEAD_ENDPOINT_LIMIT
                             )
+                stop_if_asked()
                 yield check_one(item) if checked and isinstance(item, Report) else item
 
 
@@ -179,7 +184,7 @@ def _extract_in_processes(
             yield _extract_or_fail(path, None, checked, bodies)
         return
     ahead = jobs * 8
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint) as pool:
         pending: deque[Future] = deque()
         queued = iter(files)
         for path in queued:
@@ -191,6 +196,12 @@ def _extract_in_processes(
             for path in queued:
                 pending.append(pool.submit(_extract_or_fail, path, None, checked, bodies))
                 break
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group: the main process stops the batch and shuts the
+    # pool down; a worker killed by it mid-wait would turn the interrupt into BrokenProcessPool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _extract_or_fail(
