@@ -173,7 +173,8 @@ def with_llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         global _quiet
-        _quiet = _quiet or kwargs.pop("quiet")
+        quiet = kwargs.pop("quiet")  # popped whatever `gipr -q` already set
+        _quiet = _quiet or quiet
         options = {
             name: kwargs.pop(name) for name in ("use_llm", "model", "base_url", "llm_mode", "no_cache")
         }

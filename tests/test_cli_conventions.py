@@ -45,6 +45,14 @@ def test_stdin_is_a_report(seed_paths):
     assert json.loads(result.stdout)["source"]["path"] == "-"
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_works_before_or_after_the_command(seed_paths, where):
+    args = ["extract", str(seed_paths["001"])]
+    result = gipr(*(["-q", *args] if where == "before" else [*args, "-q"]))
+    assert result.returncode == 0 and result.stderr == b"", result.stderr.decode()[-300:]
+    assert json.loads(result.stdout)["source"]["path"] == str(seed_paths["001"])
+
+
 def test_a_quoted_glob_is_expanded():
     result = gipr("extract", "samples/00[12]*.txt", "-q")
     assert result.returncode == 0 and len(result.stdout.decode().splitlines()) == 2

@@ -43,6 +43,8 @@ class BriefTable:
     caption: str
     header: list[str]
     rows: list[list[str]]
+    note: str | None = None  # a line under the table (what a short header stands for)
+    widths_mm: list[float] | None = None  # DOCX column widths, when the even split wraps words
 
 
 @dataclass

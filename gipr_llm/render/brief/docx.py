@@ -145,7 +145,9 @@ def _table(doc: DocxDocument, table: BriefTable) -> None:
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     # A batch table starts with 序号 and names the body next; a single report's names the item first.
     name_column = 1 if table.header[0] == "序号" else 0
-    widths = _column_widths(len(table.header), name_column)
+    widths = (
+        [Mm(w) for w in table.widths_mm] if table.widths_mm else _column_widths(len(table.header), name_column)
+    )
     grid.autofit = False
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width  # the grid widths LibreOffice reads; Word reads the cell widths
@@ -162,6 +164,8 @@ def _table(doc: DocxDocument, table: BriefTable) -> None:
             )
             font = HEADING_FONT if r == 0 else BODY_FONT
             _run(paragraph, text, font, TABLE_SIZE if len(table.header) <= 4 else WIDE_TABLE_SIZE)
+    if table.note:
+        _centred(doc, table.note, NOTE_FONT, Pt(12))
     doc.add_paragraph()
 
 

@@ -9,9 +9,9 @@ def _table(table: BriefTable) -> list[str]:
     def row(cells: list[str]) -> str:
         return "| " + " | ".join(c.replace("|", "｜") for c in cells) + " |"
 
-    return [f"**{table.caption}**", "", row(table.header), row(["---"] * len(table.header))] + [
-        row(r) for r in table.rows
-    ]
+    lines = [f"**{table.caption}**", "", row(table.header), row(["---"] * len(table.header))]
+    lines += [row(r) for r in table.rows]
+    return [*lines, "", table.note] if table.note else lines
 
 
 def to_markdown(brief: Brief, chart_paths: dict[int, str] | None = None) -> str:
