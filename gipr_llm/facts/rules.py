@@ -46,6 +46,12 @@ _NONE_APPLICATION = re.compile(
 _APPLICATION_A = re.compile(rf"{_VERB}{_GAP}{{0,40}}?申请{_GAP}{{0,8}}?{_COUNT.pattern}")
 _APPLICATION_B = re.compile(rf"{_VERB}{_GAP}{{0,20}}?{_COUNT.pattern}{_GAP}{{0,8}}?申请")
 _PROCESSED_VERBS = ("办结", "答复")
+_NEGATION = re.compile(r"未|没有|不曾|无")
+_DISPUTE_PATTERNS = (
+    (_BOTH, "reviews_and_lawsuits", "行政复议"),
+    (_REVIEW, "reviews", "行政复议"),
+    (_LAWSUIT, "lawsuits", "行政诉讼"),
+)
 
 # The kind of count, not one word: 主动公开 / 公开各类信息 / 发布信息 / 更新信息 / 刊发 …
 _PUBLISH = r"(?:主动公开|公开|发布|更新|刊发|刊登|编发|推送)"
@@ -156,6 +162,8 @@ class _Counts:
         text = self.text
         part = text[clause.start : clause.end]
         if not _COUNT.search(part):
+            if not _NEGATION.search(part):  # every zero below is said by a negation
+                return
             if m := _NONE_APPLICATION.search(text, clause.start, clause.end):
                 self.add("applications_received", 0, None, clause, m.start())
             if m := _NONE_BOTH.search(text, clause.start, clause.end):
@@ -166,11 +174,16 @@ class _Counts:
                 if m := _NONE_LAWSUIT.search(text, clause.start, clause.end):
                     self.add("lawsuits", 0, None, clause, m.start())
             return
-        for pattern, kind in ((_BOTH, "reviews_and_lawsuits"), (_REVIEW, "reviews"), (_LAWSUIT, "lawsuits")):
-            for m in pattern.finditer(text, clause.start, clause.end):
-                self.add_count(kind, m, clause)
-        for m in _CARRIED.finditer(text, clause.start, clause.end):
-            self.add_count("applications_carried_over", m, clause)
+        # Each pattern below needs its cue word; most clauses have none, so skip them cheaply.
+        for pattern, kind, cue in _DISPUTE_PATTERNS:
+            if cue in part:
+                for m in pattern.finditer(text, clause.start, clause.end):
+                    self.add_count(kind, m, clause)
+        if "结转" in part:
+            for m in _CARRIED.finditer(text, clause.start, clause.end):
+                self.add_count("applications_carried_over", m, clause)
+        if "申请" not in part:
+            return
         for pattern in (_APPLICATION_A, _APPLICATION_B):
             for m in pattern.finditer(text, clause.start, clause.end):
                 if "复议" in m[0] or "诉讼" in m[0] or "结转下年" in m[0]:
