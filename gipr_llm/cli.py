@@ -20,7 +20,6 @@ import typer
 from gipr_llm.domain.bodies import BodyDirectory
 from gipr_llm.domain.models import Agreement, FailedInput, Report
 from gipr_llm.llm.config import LlmConfig
-from gipr_llm.pipeline.interrupt import STOP
 from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
 if TYPE_CHECKING:
@@ -74,9 +73,13 @@ def refuse_output_among_inputs(output: Path | None, paths: list[Path]) -> None:
 
 
 def _interrupted(signum: int, frame: object) -> None:
-    if not STOP.is_set():
+    # The batch stops at its next report even if this exception is swallowed (raised inside
+    # a finalizer, Python prints it as "ignored"). No batch runs before the runner is imported.
+    interrupt = sys.modules.get("gipr_llm.pipeline.interrupt")
+    if interrupt is None or not interrupt.STOP.is_set():
         err("已中断，未写完的输出文件已丢弃 (interrupted)")
-    STOP.set()  # the batch stops at its next report even if this exception is swallowed
+    if interrupt is not None:
+        interrupt.STOP.set()
     raise KeyboardInterrupt  # typer exits 130; outputs being written remove their temporary file
 
 
@@ -104,7 +107,6 @@ def main(
     _quiet = quiet
     import signal
 
-    STOP.clear()
     signal.signal(signal.SIGINT, _interrupted)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="gipr: %(message)s", stream=sys.stderr

@@ -147,3 +147,18 @@ def test_sigint_says_so_exits_130_and_writes_nothing(tmp_path):
     assert time.monotonic() - started < 30
     assert "已中断" in rest
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_swallowed_interrupt_still_stops_the_batch(seed_paths):
+    # Ctrl-C's KeyboardInterrupt is lost when it lands in a finalizer; the flag it sets is not.
+    from gipr_llm.pipeline.batch import extract_many
+    from gipr_llm.pipeline.interrupt import STOP
+
+    items = extract_many(list(seed_paths.values()), jobs=1)
+    assert next(items).status == "ok"  # the batch runs
+    STOP.set()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            next(items)
+    finally:
+        STOP.clear()
