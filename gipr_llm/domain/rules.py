@@ -65,6 +65,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-TRUNCATED", "parse", "error", "reading", "文件在统计表中途结束", "reading"),
     Rule("PARSE-ROW-UNKNOWN", "parse", "warning", "reading", "无法识别的行", "reading"),
     Rule("PARSE-ROW-DUPLICATE", "parse", "warning", "reading", "重复的行", "reading"),
+    Rule("PARSE-ROW-AMBIGUOUS", "parse", "warning", "reading", "整行数字与分项并存，无法确定归属", "reading"),
     Rule("PARSE-ROW-TEMPLATE", "parse", "warning", "report", "行不属于所用模板", "reading"),
     Rule("PARSE-TEMPLATE-UNKNOWN", "parse", "error", "reading", "无法判断表格模板", "reading"),
     Rule("PARSE-GLUED", "parse", "error", "reading", "数字粘连无法拆分", "reading"),

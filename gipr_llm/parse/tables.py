@@ -520,6 +520,7 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
     columns_of = spec.T2_COLUMNS[template]
     table = Table2(template=template, rows={})
     last_main: str | None = None
+    raw_of: dict[str, tuple[list[str], int]] = {}  # whole rows' cells and line, for the check below
     for row in rows:
         key, _ = _match_row(row.label, _T2_STRONG, ())
         sub_label: str | None = None
@@ -566,7 +567,35 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
             col.duplicate_row(key, label, row.line)
         else:
             table.rows[key] = values
+            raw_of[key] = (row.cells, row.line)
+    for key in [k for k in table.rows if k in table.sub_rows]:
+        _split_row_with_own_numbers(col, table, key, *raw_of[key])
     return table, col.findings
+
+
+def _split_row_with_own_numbers(
+    col: _Collector, table: Table2, key: str, cells: list[str], line: int
+) -> None:
+    """A row read both as a whole and as sub-rows (「其他对外管理服务事项 0 0 0」, then
+    「行政确认 0 0 0」): the whole row's numbers may be a sub-row whose own label was lost
+    (a deleted or unreadable 「行政检查」 line), or a group total the template does not
+    have. Either way they cannot be told apart, so they are not read as the row's values."""
+    del table.rows[key]
+    for note in [n for n in table.notes if n.startswith(f"{key}.")]:
+        del table.notes[note]
+    label = spec.T2_ROW_LABELS[key]
+    subs = "、".join(f"「{s}」" for s in table.sub_rows[key])
+    shown = "、".join(c.strip() or "（空）" for c in cells)
+    col.add(
+        "PARSE-ROW-AMBIGUOUS",
+        "warning",
+        f"表二「{label}」行既分列了分项（{subs}），又有一组不带分项名称的数字（原文：{shown}）："
+        "这组数字可能属于一个行名缺失的分项，无法确定归属，按空值处理，未计入任何一行。",
+        row=key,
+        row_label=label,
+        raw=" | ".join(cells),
+        line=line,
+    )
 
 
 # --- stage entry ------------------------------------------------------------------
