@@ -58,6 +58,7 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
         return _split_one(cells[0])
     if _is_furniture(cells):
         return (), (), False
+    cells = _unspace(cells)
     kinds = [_cell_kind(c) for c in cells]
     if _VALUE not in kinds:
         label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
@@ -85,10 +86,45 @@ def _split_one(cell: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
         return (), (cell,), True
     if _is_furniture((cell,)):
         return (), (), False
+    if spaced := _spaced_values(cell):
+        return _split_cells(spaced)
     glued = _GLUED.match(squash(cell))
     if glued and _CJK.search(glued.group("label")):
         return (glued.group("label"),), (glued.group("digits"),), True
     return (cell,), (), False
+
+
+def _spaced_values(cell: str) -> tuple[str, ...] | None:
+    """A cell holding several cells separated by spaces (web innerText, copy-paste:
+    「予以公开 31 2 0 0 0 0 33」, 「0  0」 between two tabs): the label text, then one cell per
+    value. The spaces are the printed separators, so the values are read as printed, not cut
+    by the arithmetic as glued digits would be. None when the cell is not of that form."""
+    tokens = cell.split()
+    if len(tokens) < 2:
+        return None
+    values = 0
+    numbers = 0
+    for token in reversed(tokens):
+        state = parse_cell(token).state
+        if state == "unreadable":
+            break
+        values += 1
+        numbers += state == "value"
+    label = tokens[: len(tokens) - values]
+    # Two values or more; or one value after a label (「1.本机关不掌握相关政府信息 171」).
+    if not numbers or values < (1 if label and _CJK.search(label[-1]) else 2):
+        return None
+    return (*((" ".join(label),) if label else ()), *tokens[len(tokens) - values :])
+
+
+def _unspace(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Cells of a delimited line with any space-separated cells inside them split apart."""
+    if not any(len(c.split()) > 1 for c in cells):
+        return cells
+    out: list[str] = []
+    for cell in cells:
+        out.extend(_spaced_values(cell) or (cell,))
+    return tuple(out)
 
 
 _EMPTY, _VALUE, _TEXT = 0, 1, 2
