@@ -34,7 +34,6 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Report
@@ -160,6 +159,60 @@ def header_split(seed: str, report: Report) -> str:
     return _with_tables(seed, header + body, _row_lines(t4, lambda _i: "\t"))
 
 
+def space_blank(seed: str, report: Report) -> str:
+    """Single spaces, with the organisation columns' zeros left blank on every other row:
+    an empty cell between single spaces leaves no trace, so those rows are one to five
+    cells short (expected: read where the row still tells, else null and flagged)."""
+    t3, t4 = _grids(report)
+    for index, row in enumerate(t3[3:]):
+        if index % 2 == 0:
+            values = row[-7:]
+            blanked = [values[0], *(Span("") if c.text == "0" else c for c in values[1:6]), values[6]]
+            row[-7:] = blanked
+    return _with_tables(seed, _row_lines(t3, lambda _i: " "), _row_lines(t4, lambda _i: " "))
+
+
+def _space_blank_expected(report: Report):
+    t3 = {}
+    for index, (key, values) in enumerate(report.table3.rows.items()):
+        t3[key] = [None if index % 2 == 0 and 0 < i < 6 and v == 0 else v for i, v in enumerate(values)]
+    return t3, {g: dict(cols) for g, cols in report.table4.rows.items()}
+
+
+def oneline_tabs(seed: str, report: Report) -> str:
+    text = _separated(seed, report, lambda _i: "\t")
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def fullwidth_space(seed: str, report: Report) -> str:
+    """Ideographic spaces (U+3000) between cells and full-width digits."""
+    return _separated(seed, report, lambda _i: "\u3000").translate(_FULL)
+
+
+def dash_zero_space(seed: str, report: Report) -> str:
+    counter = iter(range(10**6))
+    return _separated(seed, report, lambda _i: " ", lambda t: _ZERO_MARKS[next(counter) % 4] if t == "0" else t)
+
+
+def pdf_wrapped(seed: str, report: Report) -> str:
+    """A text-layer PDF's lines: a long label wraps in its cell, so its tail lands on the line
+    after the row's numbers (「1.本机关不掌握相关政府 171 11 0 0 0 0 183」 / 「信息」)."""
+    t3, t4 = _grids(report)
+    lines: list[str] = []
+    for row in t3:
+        texts = [c.text for c in row if c.text]
+        values = [t for t in texts if t.isdigit()]
+        labels = [t for t in texts if not t.isdigit()]
+        label = labels[-1] if labels else ""
+        if values and len(label) > 9:
+            head, tail = label[:8], label[8:]
+            lines.append(" ".join([*labels[:-1], head, *values]))
+            lines.append(tail)
+        else:
+            lines.append(" ".join(texts))
+    return _with_tables(seed, lines, _row_lines(t4, lambda _i: " "))
+
+
 # --- crawler junk ----------------------------------------------------------------------
 
 
@@ -183,6 +236,25 @@ def crawler(seed: str, report: Report) -> str:
         "网站标识码：1101020001  京ICP备05060933号  京公网安备 11010202007342号",
         "Copyright © 2008-2024 All Rights Reserved  技术支持：某某科技有限公司  访问量：3,457,211",
     ]
+    return "\n".join(head) + "\n" + text + "\n" + "\n".join(foot) + "\n"
+
+
+def crawler_meta(seed: str, report: Report) -> str:
+    """A government site's metadata block above the article (索引号, 发布机构 — here the
+    parent government, not the body —, 成文日期, 文号), and next/previous links that name
+    other years' reports, before the title."""
+    text = seed_text(seed)
+    year = report.meta.year or 2020
+    head = [
+        "您当前的位置：首页 > 政府信息公开 > 法定主动公开内容 > 政府信息公开工作年度报告",
+        f"索引号：000014348/{year + 1}-00012\t主题分类：政务公开",
+        "发布机构：北京市某区人民政府\t生成日期：" + f"{year + 1}-01-20",
+        f"文号：无\t有效性：有效\t名称：{report.meta.agency}{year}年政府信息公开工作年度报告",
+        f"上一篇：{report.meta.agency}{year - 1}年政府信息公开工作年度报告",
+        f"下一篇：北京市某区人民政府{year + 1}年第一季度政务公开工作要点",
+        "【字体：大 中 小】【打印】",
+    ]
+    foot = ["扫一扫在手机打开当前页", "【我要纠错】 【打印】 【关闭】", "联系我们 | 网站地图 | 使用帮助", "电话：010-12345678（工作日9:00-17:00）"]
     return "\n".join(head) + "\n" + text + "\n" + "\n".join(foot) + "\n"
 
 
@@ -227,10 +299,10 @@ def _br(text: str) -> str:
     return text
 
 
-def markdown(seed: str, report: Report) -> str:
+def markdown(seed: str, report: Report, repeat: bool = True) -> str:
     t3, t4 = _grids(report)
-    rows3 = [[_br(c) for c in row] for row in _expand(t3, 10, repeat=True)]
-    rows4 = _expand(t4, 15, repeat=True)
+    rows3 = [[_br(c) for c in row] for row in _expand(t3, 10, repeat=repeat)]
+    rows4 = _expand(t4, 15, repeat=repeat)
     lines3 = [_md_row(rows3[0]), "|" + "---|" * 10, *(_md_row(r) for r in rows3[1:])]
     lines4 = [_md_row(rows4[0]), "|" + "---|" * 15, *(_md_row(r) for r in rows4[1:])]
     return _with_tables(seed, lines3, lines4)
@@ -298,6 +370,27 @@ def html_pcells(seed: str, report: Report) -> str:
     return page
 
 
+def markdown_empty(seed: str, report: Report) -> str:
+    """Merged cells left as empty ``|  |`` cells (the other converters' way)."""
+    return markdown(seed, report, repeat=False)
+
+
+def html_spans(seed: str, report: Report) -> str:
+    """HTML whose number cells are split into runs (Word's spell-check and revision marks:
+    ``1<span>7</span>1``), padded with ``&nbsp;``, and whose label cells are ``<th>``."""
+    page = report_to_html(report)
+
+    def cell(match: re.Match[str]) -> str:
+        attrs, text = match.group(1), match.group(2)
+        if text.isdigit():
+            if len(text) > 1:
+                text = text[0] + f"<span lang=EN-US>{text[1:]}</span>"
+            return f"<td{attrs}>&nbsp;{text}&nbsp;</td>"
+        return f"<th{attrs}><p>{text}</p></th>"
+
+    return re.sub(r"<td([^>]*)><p>(.*?)</p></td>", cell, page)
+
+
 # --- the set ------------------------------------------------------------------------------
 
 KINDS: dict[str, tuple[Callable[[str, Report], str], str]] = {
@@ -310,7 +403,15 @@ KINDS: dict[str, tuple[Callable[[str, Report], str], str]] = {
     "dash_zero": (dash_zero, "txt"),
     "header_split": (header_split, "txt"),
     "crawler": (crawler, "txt"),
+    "space_blank": (space_blank, "txt"),
+    "oneline_tabs": (oneline_tabs, "txt"),
+    "fullwidth_space": (fullwidth_space, "txt"),
+    "dash_zero_space": (dash_zero_space, "txt"),
+    "pdf_wrapped": (pdf_wrapped, "txt"),
+    "crawler_meta": (crawler_meta, "txt"),
     "markdown": (markdown, "md"),
+    "markdown_empty": (markdown_empty, "md"),
+    "html_spans": (html_spans, "html"),
     "html_word": (html_word, "html"),
     "html_pcells": (html_pcells, "html"),
 }
@@ -328,7 +429,9 @@ def make(kind: str, seed: str, report: Report | None = None) -> Variant:
     text = build(seed, report)
     if kind == "thousands":
         t3, t4 = _scaled(report, SCALE)
-    elif kind == "dash_zero":
+    elif kind == "space_blank":
+        t3, t4 = _space_blank_expected(report)
+    elif kind in ("dash_zero", "dash_zero_space"):
         t3, t4 = _dash_zero_expected(report)
     else:
         t3, t4 = _scaled(report, 1)
@@ -368,9 +471,14 @@ def findings_of(report: Report) -> list:
 
 
 def _names(finding, table: str, row: str, column: str) -> bool:
-    if finding.severity == "info" and finding.rule != "PARSE-RECOVERED":
+    """Whether a finding points a reader at this cell: it names the cell, or its row (表四 is
+    one row), or it is an error about the whole table. A warning that some other row was not
+    read does not flag this one."""
+    if finding.table != table or finding.column not in (column, None):
         return False
-    return finding.table == table and finding.row in (row, None) and finding.column in (column, None)
+    if finding.row is None:
+        return table == "table4" or finding.severity == "error"
+    return finding.row == row and (finding.severity != "info" or finding.rule == "PARSE-RECOVERED")
 
 
 def score(variant: Variant, clean: Report, clean_findings: list) -> Score:

@@ -6,7 +6,9 @@
 Findings: ``TEMPLATE-OUTDATED`` (warning) a 2021-or-later report with a table on the 2019
 template; ``SECTION-MISSING`` (warning) a narrative section not found; ``TABLE-MISSING``
 (error; warning for 2019 reports, when the template was only encouraged) a table not found;
-rows missing from a table are ``TABLE-ROWS``, found by ``check_tables``.
+rows missing from a table are ``TABLE-ROWS``, found by ``check_tables``. A table whose
+region holds numbers the parser could not read is ``PARSE-TABLE-UNREAD`` (the reading's
+fault), and no ``TABLE-MISSING``.
 """
 
 from __future__ import annotations
@@ -41,8 +43,10 @@ def _tables(report: Report) -> list[Finding]:
     # The 2019 notice only encouraged the format: a missing table is a warning there.
     severity = "warning" if year is not None and year <= 2019 else "error"
     out = []
+    # A table printed but not read is the reading's failure (PARSE-TABLE-UNREAD), not the report's.
+    unread = {f.table for f in report.findings if f.rule == "PARSE-TABLE-UNREAD"}
     for table, section in _TABLE_SECTIONS.items():
-        if getattr(report, table) is None:
+        if getattr(report, table) is None and table not in unread:
             message = f"报告中未找到{spec.TABLE_LABELS[table]}（{spec.SECTION_LABELS[section]}），该表的各项校验无法进行。"
             out.append(make_finding("TABLE-MISSING", severity, message, table=table))
     return out

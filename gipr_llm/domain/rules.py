@@ -63,6 +63,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-ROW-MISSING", "parse", "error", "reading", "未读到该行", "reading"),
     Rule("PARSE-ROW-EMPTY", "parse", "error", "reading", "该行没有数字", "reading"),
     Rule("PARSE-TRUNCATED", "parse", "error", "reading", "文件在统计表中途结束", "reading"),
+    Rule("PARSE-TABLE-UNREAD", "parse", "error", "reading", "统计表有数字但未能读出", "reading"),
     Rule("PARSE-ROW-UNKNOWN", "parse", "warning", "reading", "无法识别的行", "reading"),
     Rule("PARSE-ROW-DUPLICATE", "parse", "warning", "reading", "重复的行", "reading"),
     Rule("PARSE-ROW-AMBIGUOUS", "parse", "warning", "reading", "整行数字与分项并存，无法确定归属", "reading"),

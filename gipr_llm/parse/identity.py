@@ -41,7 +41,9 @@ _BRACKETS = str.maketrans("", "", "【】[]「」『』《》")
 # Page labels and crawler fields that are never the title.
 _LABEL = re.compile(
     r"^(?:正文|字号|字体|【?字体|打印|分享|发布时间|发布日期|成文日期|索引号|文号|浏览次数|点击|作者|"
-    r"来源|信息来源|发布机构|发文机关|主题分类|公开方式|访问量)"
+    r"来源|信息来源|发布机构|发文机关|主题分类|公开方式|访问量|"
+    # links to other pages, which name other reports and other years
+    r"上一篇|下一篇|上一条|下一条|上一页|下一页|相关链接|相关阅读|相关文章|相关新闻|推荐阅读|延伸阅读)"
 )
 _SOURCE_LINE = re.compile(
     r"^(?:来源|信息来源|发布机构|发文机关)[:：](?P<name>[^:：]+?)(?:发布时间|发布日期|$)"

@@ -111,8 +111,13 @@ def _spaced_values(cell: str) -> tuple[str, ...] | None:
         values += 1
         numbers += state == "value"
     label = tokens[: len(tokens) - values]
-    # Two values or more; or one value after a label (「1.本机关不掌握相关政府信息 171」).
-    if not numbers or values < (1 if label and _CJK.search(label[-1]) else 2):
+    named = bool(label) and _CJK.search(label[-1]) is not None
+    # Two values or more; or one number after a label (「1.本机关不掌握相关政府信息 171」). A
+    # row of blank and n/a marks only (「— / 无」) needs its label, or the length of a row.
+    if numbers:
+        if values < (1 if named else 2):
+            return None
+    elif values < (2 if named else 4):
         return None
     return (*((" ".join(label),) if label else ()), *tokens[len(tokens) - values :])
 

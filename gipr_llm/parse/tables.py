@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, Sections, Table2, Table3, Table4
@@ -343,8 +344,33 @@ def _count(cell: Cell, col: _Collector, key: str, label: str | None, column: str
 # --- 表三 ---------------------------------------------------------------------------
 
 
+# A row label's own item numeral (「四、」「(三)」「5.」), as squashed labels print it.
+_ITEM_NUMERAL = re.compile(r"[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、．](?=\D)")
+
+
+def _reattach_label_tails(rows: list[RawRow]) -> None:
+    """A label wrapped in its cell, whose numbers print beside its first line (a PDF's text
+    layer, 「2.其他法律行政 0 0 …」 then 「法规禁止公开」), leaves its tail in front of the next
+    row's label (「法规禁止公开3.危及“三安全」). Text before the next row's own item numeral
+    that does not start with a numeral goes back to the row above, when that row's label then
+    names the same row (or names one at all)."""
+    for prev, cur in pairwise(rows):
+        if _ITEM_NUMERAL.match(cur.label):
+            continue
+        numeral = _ITEM_NUMERAL.search(cur.label)
+        if numeral is None:
+            continue
+        tail = cur.label[: numeral.start()]
+        prev_key = _match_row(prev.label, _T3_STRONG, _T3_WEAK)[0]
+        joined_key = _match_row(prev.label + tail, _T3_STRONG, _T3_WEAK)[0]
+        if joined_key is not None and prev_key in (None, joined_key):
+            prev.label += tail
+            cur.label = cur.label[numeral.start() :]
+
+
 def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
     col = _Collector("table3")
+    _reattach_label_tails(rows)
     found: dict[str, list[int | None]] = {}
     glued: dict[str, GluedRow] = {}
     surplus: dict[str, RawRow] = {}  # rows with more cells than columns: placed after the loop
@@ -624,4 +650,45 @@ def parse_tables(doc: Document, sections: Sections) -> ParsedTables:
     findings.extend(f2)
     findings.extend(f3)
     findings.extend(f4)
+    for name, table in (("table2", table2), ("table3", table3), ("table4", table4)):
+        if table is None and (unread := _unread_table(name, region(name))) is not None:
+            findings.append(unread)
     return ParsedTables(table2, table3, table4, findings)
+
+
+_GLUED_RUN = re.compile(r"\d{7,}$")
+_NUMBER_GROUP = re.compile(r"\d+(?:[.,]\d+)*")
+_SENTENCE = re.compile(r"[。；;，：:]")
+
+
+def _value_tokens(line) -> int:
+    """Numbers a line prints as a table row would: cells or space-separated values, else
+    number groups in a line that is not a sentence (「0、0、0」); a glued run counts 7."""
+    count = sum(1 for cell in line.cells for token in cell.split() if parse_cell(token).state == "value")
+    if count:
+        return count
+    text = squash(line.text)
+    if _SENTENCE.search(text):
+        return 0
+    return 7 if _GLUED_RUN.search(text) else len(_NUMBER_GROUP.findall(text))
+
+
+def _unread_table(name: str, lines) -> Finding | None:
+    """A table's region that holds rows of numbers, none of which could be read as the table:
+    the tool's failure to read it, never the report's missing table (``TABLE-MISSING``
+    leaves such a table alone)."""
+    counts = [_value_tokens(line) for line in lines]
+    if not (any(c >= 3 for c in counts) or sum(c == 1 for c in counts) >= 7):
+        return None
+    quote = next(line.text.strip() for line, c in zip(lines, counts, strict=True) if c)
+    label = spec.TABLE_LABELS[name]
+    return Finding(
+        rule="PARSE-TABLE-UNREAD",
+        severity="error",
+        stage="parse",
+        table=name,
+        raw=quote[:120],
+        fault="reading",
+        message=f"{label}所在部分印有数字（如「{quote[:40]}」），但未能按{label}的行列读出，"
+        f"该表按未读取处理；这是读取问题，不是报告缺少{label}，请核对原文。",
+    )
