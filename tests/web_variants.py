@@ -55,6 +55,9 @@ class Variant:
     data: bytes
     table3: dict[str, list[int | None]]  # expected cells
     table4: dict[str, dict[str, int | None]]
+    # Report-fault rules the copy really earns: ``thousands`` scales the tables, not the
+    # narrative's figures, so the narrative no longer agrees with them.
+    earned: frozenset[str] = frozenset()
 
 
 def clean_report(seed: str) -> Report:
@@ -66,7 +69,10 @@ def clean_report(seed: str) -> Report:
 
 def _values(grid: Grid, numbers: Callable[[str], str]) -> Grid:
     """The grid with every numeric cell's text passed through ``numbers``."""
-    return [[Span(numbers(c.text) if c.text.isdigit() else c.text, c.rowspan, c.colspan) for c in row] for row in grid]
+    return [
+        [Span(numbers(c.text) if c.text.isdigit() else c.text, c.rowspan, c.colspan) for c in row]
+        for row in grid
+    ]
 
 
 def _row_lines(grid: Grid, sep: Callable[[int], str], keep_empty: bool = False) -> list[str]:
@@ -88,7 +94,9 @@ def _grids(report: Report, numbers: Callable[[str], str] = str) -> tuple[Grid, G
     return _values(table3_grid(report.table3), numbers), _values(table4_grid(report.table4), numbers)
 
 
-def _separated(seed: str, report: Report, sep: Callable[[int], str], numbers: Callable[[str], str] = str) -> str:
+def _separated(
+    seed: str, report: Report, sep: Callable[[int], str], numbers: Callable[[str], str] = str
+) -> str:
     t3, t4 = _grids(report, numbers)
     return _with_tables(seed, _row_lines(t3, sep), _row_lines(t4, sep))
 
@@ -191,7 +199,9 @@ def fullwidth_space(seed: str, report: Report) -> str:
 
 def dash_zero_space(seed: str, report: Report) -> str:
     counter = iter(range(10**6))
-    return _separated(seed, report, lambda _i: " ", lambda t: _ZERO_MARKS[next(counter) % 4] if t == "0" else t)
+    return _separated(
+        seed, report, lambda _i: " ", lambda t: _ZERO_MARKS[next(counter) % 4] if t == "0" else t
+    )
 
 
 def pdf_wrapped(seed: str, report: Report) -> str:
@@ -254,7 +264,12 @@ def crawler_meta(seed: str, report: Report) -> str:
         f"下一篇：北京市某区人民政府{year + 1}年第一季度政务公开工作要点",
         "【字体：大 中 小】【打印】",
     ]
-    foot = ["扫一扫在手机打开当前页", "【我要纠错】 【打印】 【关闭】", "联系我们 | 网站地图 | 使用帮助", "电话：010-12345678（工作日9:00-17:00）"]
+    foot = [
+        "扫一扫在手机打开当前页",
+        "【我要纠错】 【打印】 【关闭】",
+        "联系我们 | 网站地图 | 使用帮助",
+        "电话：010-12345678（工作日9:00-17:00）",
+    ]
     return "\n".join(head) + "\n" + text + "\n" + "\n".join(foot) + "\n"
 
 
@@ -314,10 +329,10 @@ _MSO_HEAD = (
     '<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
     'xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">\n<head>\n'
     '<meta http-equiv=Content-Type content="text/html; charset=utf-8">\n'
-    "<meta name=ProgId content=Word.Document>\n<meta name=Generator content=\"Microsoft Word 15\">\n"
+    '<meta name=ProgId content=Word.Document>\n<meta name=Generator content="Microsoft Word 15">\n'
 )
 _MSO_STYLE = (
-    "<style>\n<!--\n @font-face {font-family:仿宋_GB2312;}\n p.MsoNormal {mso-style-parent:\"\"; margin:0cm;"
+    '<style>\n<!--\n @font-face {font-family:仿宋_GB2312;}\n p.MsoNormal {mso-style-parent:""; margin:0cm;'
     " font-size:10.5pt;}\n@page WordSection1 {size:595.3pt 841.9pt;}\n-->\n</style>\n"
     "<!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>admin</o:Author><o:Pages>7</o:Pages>"
     "<o:Words>3021</o:Words></o:DocumentProperties></xml><![endif]-->\n"
@@ -339,13 +354,27 @@ def _mso_cell(match: re.Match[str]) -> str:
 def html_word(seed: str, report: Report) -> str:
     page = report_to_html(report)
     page = re.sub(r"<td([^>]*)><p>(.*?)</p></td>", _mso_cell, page)
-    page = page.replace('<table border="1"', "<table class=MsoNormalTable border=1 style='border-collapse:collapse;mso-yfti-tbllook:1184'")
-    page = page.replace("<p style=\"text-indent:2em\">", "<p class=MsoNormal style='text-indent:32.0pt;line-height:28.0pt'><span style='font-family:仿宋_GB2312'>")
-    page = re.sub(r"(<p class=MsoNormal style='text-indent[^>]*><span[^>]*>)(.*?)</p>", r"\1\2</span></p>", page)
+    page = page.replace(
+        '<table border="1"',
+        "<table class=MsoNormalTable border=1 style='border-collapse:collapse;mso-yfti-tbllook:1184'",
+    )
+    page = page.replace(
+        '<p style="text-indent:2em">',
+        "<p class=MsoNormal style='text-indent:32.0pt;line-height:28.0pt'><span style='font-family:仿宋_GB2312'>",
+    )
+    page = re.sub(
+        r"(<p class=MsoNormal style='text-indent[^>]*><span[^>]*>)(.*?)</p>", r"\1\2</span></p>", page
+    )
     head_end = page.index("<title>")
     page = _MSO_HEAD + page[head_end:].replace("</head>", _MSO_STYLE + "</head>", 1)
-    page = page.replace('<div class="article">', "<div class=WordSection1 style='layout-grid:15.6pt'>\n<table width=\"100%\"><tr><td>", 1)
-    page = page.replace('\n</div>\n<div class="footer">', "\n</td></tr></table></div>\n<div class=\"footer\">", 1)
+    page = page.replace(
+        '<div class="article">',
+        "<div class=WordSection1 style='layout-grid:15.6pt'>\n<table width=\"100%\"><tr><td>",
+        1,
+    )
+    page = page.replace(
+        '\n</div>\n<div class="footer">', '\n</td></tr></table></div>\n<div class="footer">', 1
+    )
     return page
 
 
@@ -391,6 +420,54 @@ def html_spans(seed: str, report: Report) -> str:
     return re.sub(r"<td([^>]*)><p>(.*?)</p></td>", cell, page)
 
 
+def crawler_combo(seed: str, report: Report) -> str:
+    """Crawler junk around a copy-pasted page: single-space cells with full-width digits,
+    and the title line carrying the site's name after it."""
+    year = report.meta.year or 2020
+    title = f"标题：{report.meta.agency}{year}年政府信息公开工作年度报告_北京市某区人民政府网站"
+    text = crawler(seed, report).replace(seed_text(seed), space1(seed, report).translate(_FULL))
+    return title + "\n" + text
+
+
+def html_inline(seed: str, report: Report) -> str:
+    """HTML whose 表三/表四 rows are ``<div>``s of inline ``<span>`` cells: the page's text
+    has no separator between cells (the glued-digits case, in HTML)."""
+    page = report_to_html(report)
+
+    def inline(grid: Grid) -> str:
+        rows = "\n".join(
+            '<div class="tr">' + "".join(f"<span>{html.escape(c.text)}</span>" for c in row) + "</div>"
+            for row in grid
+        )
+        return f'<div class="table">\n{rows}\n</div>'
+
+    found = list(re.finditer(r'<table border="1".*?</table>', page, re.S))
+    for match, grid in reversed(
+        list(zip(found[-2:], (table3_grid(report.table3), table4_grid(report.table4)), strict=True))
+    ):
+        page = page[: match.start()] + inline(grid) + page[match.end() :]
+    return page
+
+
+def t4_split(seed: str, report: Report) -> str:
+    """表四 split by a converter into three five-column tables, one per group."""
+    t3, _ = _grids(report)
+    lines: list[str] = []
+    for group in spec.T4_GROUPS:
+        lines.append(spec.T4_GROUP_LABELS[group])
+        lines.append("\t".join(spec.T4_COLUMN_LABELS[c] for c in spec.T4_COLUMNS))
+        lines.append("\t".join(str(report.table4.rows[group][c]) for c in spec.T4_COLUMNS))
+        lines.append("")
+    return _with_tables(seed, _row_lines(t3, lambda _i: "\t"), lines)
+
+
+def generic_headers(seed: str, report: Report) -> str:
+    """A converter's generic column headers (``数据1 … 数据6``) above the Markdown grid."""
+    text = markdown(seed, report, repeat=False)
+    head = _md_row(["", "", "", "数据1", "数据2", "数据3", "数据4", "数据5", "数据6", "数据7"])
+    return text.replace("|---|---|---|---|---|---|---|---|---|---|", head + "\n|" + "---|" * 10, 1)
+
+
 # --- the set ------------------------------------------------------------------------------
 
 KINDS: dict[str, tuple[Callable[[str, Report], str], str]] = {
@@ -409,17 +486,24 @@ KINDS: dict[str, tuple[Callable[[str, Report], str], str]] = {
     "dash_zero_space": (dash_zero_space, "txt"),
     "pdf_wrapped": (pdf_wrapped, "txt"),
     "crawler_meta": (crawler_meta, "txt"),
+    "crawler_combo": (crawler_combo, "txt"),
+    "t4_split": (t4_split, "txt"),
     "markdown": (markdown, "md"),
+    "generic_headers": (generic_headers, "md"),
     "markdown_empty": (markdown_empty, "md"),
     "html_spans": (html_spans, "html"),
     "html_word": (html_word, "html"),
     "html_pcells": (html_pcells, "html"),
+    "html_inline": (html_inline, "html"),
 }
 
 
 def _scaled(report: Report, factor: int):
     t3 = {k: [None if v is None else v * factor for v in vals] for k, vals in report.table3.rows.items()}
-    t4 = {g: {c: None if v is None else v * factor for c, v in cols.items()} for g, cols in report.table4.rows.items()}
+    t4 = {
+        g: {c: None if v is None else v * factor for c, v in cols.items()}
+        for g, cols in report.table4.rows.items()
+    }
     return t3, t4
 
 
@@ -435,7 +519,8 @@ def make(kind: str, seed: str, report: Report | None = None) -> Variant:
         t3, t4 = _dash_zero_expected(report)
     else:
         t3, t4 = _scaled(report, 1)
-    return Variant(kind, seed, f"{seed}-{kind}.{ext}", text.encode("utf-8"), t3, t4)
+    earned = frozenset({"NARRATIVE-TABLE"}) if kind == "thousands" else frozenset()
+    return Variant(kind, seed, f"{seed}-{kind}.{ext}", text.encode("utf-8"), t3, t4, earned)
 
 
 def all_variants() -> list[Variant]:
@@ -457,10 +542,27 @@ class Score:
     false_report_faults: int = 0
     identity_right: bool = True
     problems: list[str] | None = None
+    not_right: list[tuple[str, str, str]] | None = None  # (table, row, column) of cells not right
 
 
 def _key(finding) -> tuple:
     return (finding.rule, finding.table, finding.row, finding.column)
+
+
+def read(data: bytes, name: str) -> Report:
+    """The report as ``gipr extract`` reads it (tables, identity and the narrative facts by
+    rules, so a junk number read as a fact shows up as a NARRATIVE-TABLE finding)."""
+    import tempfile
+    from pathlib import Path
+
+    from gipr_llm.pipeline import extract
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        report = extract(path)
+    report.source.path = name
+    return report
 
 
 def findings_of(report: Report) -> list:
@@ -484,9 +586,9 @@ def _names(finding, table: str, row: str, column: str) -> bool:
 def score(variant: Variant, clean: Report, clean_findings: list) -> Score:
     from gipr_llm.domain.rules import fault_of
 
-    result = Score(problems=[])
+    result = Score(problems=[], not_right=[])
     try:
-        report = parse(load_bytes(variant.data, variant.name))[0]
+        report = read(variant.data, variant.name)
     except Exception as exc:  # a refusal scores every cell as wrong-unflagged: nothing was read
         result.problems.append(f"refused: {exc}")
         result.wrong_unflagged = sum(len(v) for v in variant.table3.values()) + 15
@@ -507,14 +609,21 @@ def score(variant: Variant, clean: Report, clean_findings: list) -> Score:
     for table, row, column, want, got in cells:
         if got == want:
             result.right += 1
-        elif any(_names(f, table, row, column) for f in findings):
+            continue
+        result.not_right.append((table, row, column))
+        if any(_names(f, table, row, column) for f in findings):
             result.flagged += 1
         else:
             result.wrong_unflagged += 1
             result.problems.append(f"{table}.{row}.{column}: {got!r} != {want!r}")
     clean_keys = {_key(f) for f in clean_findings if fault_of(f) == "report"}
     for f in findings:
-        if f.severity != "info" and fault_of(f) == "report" and _key(f) not in clean_keys:
+        if (
+            f.severity != "info"
+            and fault_of(f) == "report"
+            and _key(f) not in clean_keys
+            and f.rule not in variant.earned
+        ):
             result.false_report_faults += 1
             result.problems.append(f"report fault {f.rule} {f.table}.{f.row}.{f.column}: {f.message[:80]}")
     if (report.meta.agency, report.meta.year) != (clean.meta.agency, clean.meta.year):
@@ -534,7 +643,10 @@ def table(rows: list[tuple[Variant, Score]]) -> str:
         acc[3] += s.false_report_faults
         acc[4] += s.identity_right
         acc[5] += 1
-    lines = ["| kind | right | flagged | wrong-unflagged | false report-faults | identity right |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| kind | right | flagged | wrong-unflagged | false report-faults | identity right |",
+        "|---|---|---|---|---|---|",
+    ]
     for kind, (r, fl, w, frf, ident, n) in by_kind.items():
         lines.append(f"| {kind} | {r} | {fl} | {w} | {frf} | {ident}/{n} |")
     return "\n".join(lines)
@@ -545,7 +657,7 @@ def main() -> None:
 
     rows = []
     for seed in SEEDS:
-        clean = clean_report(seed)
+        clean = read(seed_text(seed).encode("utf-8"), f"{seed}.txt")
         clean_findings = findings_of(clean)
         for kind in KINDS:
             variant = make(kind, seed, clean)

@@ -23,6 +23,7 @@ from math import comb
 from gipr_llm.domain.models import Line
 from gipr_llm.domain.textnorm import squash
 from gipr_llm.parse.cells import Cell, is_empty, parse_cell
+from gipr_llm.parse.flat import chunks
 
 _MAX_CANDIDATES = 4096
 # Text that is a mangled number rather than a label fragment: digits, Chinese numerals,
@@ -88,6 +89,10 @@ def _split_one(cell: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
         return (), (), False
     if spaced := _spaced_values(cell):
         return _split_cells(spaced)
+    if (run := cell.strip()).isdigit() and run.isascii():
+        # A digit run longer than any cell (表四's fifteen cells glued): the row's cells,
+        # to be cut by the arithmetic, as in a flattened copy.
+        return (), tuple(chunks(run)), True
     glued = _GLUED.match(squash(cell))
     if glued and _CJK.search(glued.group("label")):
         return (glued.group("label"),), (glued.group("digits"),), True
