@@ -468,6 +468,22 @@ def generic_headers(seed: str, report: Report) -> str:
     return text.replace("|---|---|---|---|---|---|---|---|---|---|", head + "\n|" + "---|" * 10, 1)
 
 
+_CN = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
+def title_cn_year(seed: str, report: Report) -> str:
+    """The title's year in Chinese numerals (「二〇二一年」), the site's name in front of the
+    title on the same line, and the tables copied with single spaces."""
+    text = space1(seed, report)
+    year = str(report.meta.year)
+    head, _sep, rest = text.partition(f"{year}年")
+    if "\n" in head.strip() and len(head) > 80:  # the year is not in the title's first lines
+        return text
+    lines = head.split("\n")
+    lines[-1] = "北京市某区人民政府网站 - " + lines[-1] if lines[-1].strip() else lines[-1]
+    return "\n".join(lines) + year.translate(_CN) + "年" + rest
+
+
 # --- the set ------------------------------------------------------------------------------
 
 KINDS: dict[str, tuple[Callable[[str, Report], str], str]] = {
@@ -487,6 +503,7 @@ KINDS: dict[str, tuple[Callable[[str, Report], str], str]] = {
     "pdf_wrapped": (pdf_wrapped, "txt"),
     "crawler_meta": (crawler_meta, "txt"),
     "crawler_combo": (crawler_combo, "txt"),
+    "title_cn_year": (title_cn_year, "txt"),
     "t4_split": (t4_split, "txt"),
     "markdown": (markdown, "md"),
     "generic_headers": (generic_headers, "md"),

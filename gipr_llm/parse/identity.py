@@ -82,14 +82,25 @@ def looks_like_body(name: str | None) -> bool:
     return bool(name and _CJK_NAME.match(name) and _BODY_END.search(name) and not _NOT_A_BODY.search(name))
 
 
+# A year in Chinese numerals (「二〇二四年」), read as its digits.
+_CN_YEAR = re.compile(r"[一二三四五六七八九〇○零]{4}(?=年)")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+
 def _clean(text: str) -> str:
     text = squash(text).translate(_BRACKETS)
+    if "年" in text:
+        text = _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text)
     return _PREFIX.sub("", text)
 
 
 def _agency_of(match: re.Match[str]) -> str | None:
     for group in ("before", "after"):
         name = _PREFIX.sub("", match.groupdict().get(group) or "").removesuffix("关于")
+        if group == "before":
+            # A site's name in front of the title on the same line: 「某区人民政府网站-某局…」.
+            name = [part for part in _SITE_SEPARATOR.split(name) if part][-1:] or [""]
+            name = name[0]
         if looks_like_body(name):
             return name
     return None
