@@ -143,6 +143,7 @@ class Outcome:
     decided_by: str = ""  # the rules whose equations decided it, Chinese
     broken: list[str] = field(default_factory=list)  # equations the kept reading breaks
     cost: int = 0  # equations the best readings break
+    count: int = 0  # how many readings of this row the best table-wide readings use
 
 
 @dataclass(slots=True)
@@ -223,13 +224,31 @@ def _search(
     empty = {row: Outcome(None, []) for row, cands in open_rows.items() if not cands}
     order = sorted((r for r in open_rows if open_rows[r]), key=lambda r: len(open_rows[r]))
     position = {row: i for i, row in enumerate(order)}
-    # Each equation is evaluated when the last of its open rows is assigned.
-    due: list[list[_Eq]] = [[] for _ in order]
-    for eq in usable:
-        if not any(r in empty for r in eq.rows):
-            due[max(position[r] for r in eq.rows)].append(eq)
+    live = [e for e in usable if not any(r in empty for r in e.rows)]
+    # Each equation is evaluated when the last of its open rows is assigned; before that, it
+    # is broken as soon as the rows still open cannot bring its sum back to 0 (each row's
+    # least and greatest contribution bound the rest), which prunes long before the last row.
+    due: list[list[int]] = [[] for _ in order]
+    touching: list[list[tuple[int, int, int]]] = [[] for _ in order]  # (equation, column, coef)
+    spans: list[list[tuple[int, int]]] = []  # per equation, per depth: bounds of the rows from there
+    for i, e in enumerate(live):
+        due[max(position[r] for r in e.rows)].append(i)
+        per_depth = [(0, 0)] * (len(order) + 1)
+        lo = hi = 0
+        for depth in range(len(order) - 1, -1, -1):
+            row = order[depth]
+            if row in e.rows:
+                mine = [(ci, coef) for r, ci, coef in e.terms if r == row]
+                touching[depth].extend((i, ci, coef) for ci, coef in mine)
+                sums = [sum(coef * reading[ci] for ci, coef in mine) for reading in open_rows[row]]
+                lo, hi = lo + min(sums), hi + max(sums)
+            per_depth[depth] = (lo, hi)
+        spans.append(per_depth)
+    partial = [e.const for e in live]
+    doomed = [False] * len(live)
     chosen: dict[str, Reading] = {}
     best: list[tuple[dict[str, Reading], list[Equation]]] = []
+    seen: dict[str, dict[Reading, None]] = {row: {} for row in order}  # every best reading, per row
     best_cost = [len(usable) + len(base) + 1]
     nodes = [0]
 
@@ -240,24 +259,37 @@ def _search(
             if cost < best_cost[0]:
                 best_cost[0] = cost
                 best.clear()
+                for values in seen.values():
+                    values.clear()
             if len(best) < 64:
                 best.append((dict(chosen), list(broken)))
+            for r, reading in chosen.items():
+                seen[r][reading] = None
             return True
         row = order[depth]
+        terms = touching[depth]
+        ending = due[depth]
         for reading in open_rows[row]:
             nodes[0] += 1
             chosen[row] = reading
-            now: list[Equation] = []
-            room = best_cost[0] - cost  # equations this reading may still break
-            for e in due[depth]:
-                total = e.const
-                for r, ci, coef in e.terms:
-                    total += coef * chosen[r][ci]
-                if total:
-                    now.append(e.eq)
-                    if len(now) > room:
-                        break
-            if len(now) <= room and not search(depth + 1, cost + len(now), broken + now):
+            for i, ci, coef in terms:
+                partial[i] += coef * reading[ci]
+            now: list[int] = [i for i in ending if partial[i] and not doomed[i]]
+            for i, _, _ in terms:
+                if not doomed[i] and i not in now and i not in ending:
+                    lo, hi = spans[i][depth + 1]
+                    if not partial[i] + lo <= 0 <= partial[i] + hi:
+                        now.append(i)
+            ok = True
+            if cost + len(now) <= best_cost[0]:
+                for i in now:
+                    doomed[i] = True
+                ok = search(depth + 1, cost + len(now), broken + [live[i].eq for i in now])
+                for i in now:
+                    doomed[i] = False
+            for i, ci, coef in terms:
+                partial[i] -= coef * reading[ci]
+            if not ok:
                 del chosen[row]
                 return False
         chosen.pop(row, None)
@@ -266,8 +298,8 @@ def _search(
     finished = search(0, len(base), list(base))
     out: dict[str, Outcome] = dict(empty)
     for row in order:
-        values = list(dict.fromkeys(b[0][row] for b in best))
-        out[row] = Outcome(None, values[:MAX_SHOWN] if finished else [], cost=best_cost[0])
+        values = list(seen[row])
+        out[row] = Outcome(None, values[:MAX_SHOWN] if finished else [], cost=best_cost[0], count=len(values))
     if not finished or not best or empty:
         return out, None
     cost = best_cost[0]
@@ -284,6 +316,7 @@ def _search(
                 describe(rules),
                 [f"{b.rule}:{b.row or ''}:{b.column or ''}" for b in mine],
                 cost,
+                1,
             )
     return out, broken
 
