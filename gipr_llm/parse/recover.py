@@ -143,7 +143,7 @@ class Outcome:
     decided_by: str = ""  # the rules whose equations decided it, Chinese
     broken: list[str] = field(default_factory=list)  # equations the kept reading breaks
     cost: int = 0  # equations the best readings break
-    count: int = 0  # how many readings of this row the best table-wide readings use
+    every: list[Reading] = field(default_factory=list)  # all of this row's best readings (searched rows)
 
 
 @dataclass(slots=True)
@@ -299,7 +299,9 @@ def _search(
     out: dict[str, Outcome] = dict(empty)
     for row in order:
         values = list(seen[row])
-        out[row] = Outcome(None, values[:MAX_SHOWN] if finished else [], cost=best_cost[0], count=len(values))
+        out[row] = Outcome(
+            None, values[:MAX_SHOWN] if finished else [], cost=best_cost[0], every=values if finished else []
+        )
     if not finished or not best or empty:
         return out, None
     cost = best_cost[0]
@@ -316,7 +318,7 @@ def _search(
                 describe(rules),
                 [f"{b.rule}:{b.row or ''}:{b.column or ''}" for b in mine],
                 cost,
-                1,
+                out[row].every,
             )
     return out, broken
 
@@ -563,3 +565,234 @@ def count_and_money(raw: str) -> list[tuple[int, str]]:
         for i in range(1, len(whole))
         if (i == 1 or whole[0] != "0") and (i == len(whole) - 1 or whole[i] != "0")
     ]
+
+
+# --- rows printed with fewer cells than columns -------------------------------------------
+
+MAX_PLACEMENTS = 5000  # ways to place one short row's printed cells
+
+
+def placements(values: Sequence[int], k: int) -> dict[Reading, list[tuple[int, ...]]] | None:
+    """Every way to put a short row's printed numbers, in order, into k columns (the others
+    blank, counted as 0 by the arithmetic), grouped by the numbers the row then holds.
+    None past the cap."""
+    if comb(k, len(values)) > MAX_PLACEMENTS:
+        return None
+    out: dict[Reading, list[tuple[int, ...]]] = {}
+    for where in combinations(range(k), len(values)):
+        reading = [0] * k
+        for position, value in zip(where, values, strict=True):
+            reading[position] = value
+        out.setdefault(tuple(reading), []).append(where)
+    return out
+
+
+@dataclass(slots=True)
+class ShortRow:
+    key: str
+    label: str
+    cells: list[str]  # the printed cells, as the row-length finding quotes them
+    values: list[int]
+    line: int | None
+
+
+def short_rows(findings: Iterable[Finding], k: int) -> dict[str, ShortRow]:
+    """The rows a PARSE-ROW-LENGTH finding left null for having fewer cells than columns,
+    when every printed cell is a plain count."""
+    out: dict[str, ShortRow] = {}
+    for f in findings:
+        if f.rule != "PARSE-ROW-LENGTH" or f.row is None or f.raw is None:
+            continue
+        cells = [c.strip() for c in f.raw.split(" | ")]
+        if not 0 < len(cells) < k or not all(re.fullmatch(r"0|[1-9]\d{0,8}", c) for c in cells):
+            continue
+        out[f.row] = ShortRow(f.row, f.row_label or f.row, cells, [int(c) for c in cells], f.line)
+    return out
+
+
+def recover_short_table3(
+    found: dict[str, list[int | None]], findings: list[Finding], template: str | None
+) -> list[Finding]:
+    """表三 rows printed with fewer cells than columns (blank cells that left no trace):
+    placed table-wide by the arithmetic, or left null with their PARSE-ROW-LENGTH finding.
+
+    A placement is kept only when the whole table then breaks no equation: a row that no
+    placement makes add up stays unread, and so does every row when the only placements
+    that fit need the table to be wrong elsewhere (a real error is never hidden by a choice
+    of columns). Returns the findings, the placed rows' row-length findings replaced."""
+    k = len(spec.T3_COLUMNS)
+    short = {key: row for key, row in short_rows(findings, k).items() if key in found}
+    if not short:
+        return findings
+    ways = {key: placements(row.values, k) for key, row in short.items()}
+    # Only a placement whose own row sum holds can be part of a table that breaks nothing.
+    open_rows = {key: [r for r in way if sum(r[:6]) == r[6]] for key, way in ways.items() if way is not None}
+    open_rows = {key: readings for key, readings in open_rows.items() if readings}
+    fixed = {key: values for key, values in found.items() if key not in short}
+    if not open_rows:
+        return findings
+    equations = table3_eqs(found, template)
+    outcomes: dict[str, Outcome] = {}
+    for part in _components(fixed, open_rows, equations):
+        outcomes.update(solve(fixed, {key: open_rows[key] for key in part}, equations, spec.T3_COLUMNS))
+    placed: dict[str, list[Finding]] = {}
+    for key, outcome in outcomes.items():
+        if outcome.values is not None and not outcome.every:  # a row with one reading
+            outcome.every = [outcome.values]
+        if outcome.cost or not outcome.every:
+            continue
+        row = short[key]
+        if outcome.values is not None:
+            wheres = ways[key][outcome.values]  # type: ignore[index]
+            placed[key] = _placed_findings(
+                "table3", row, outcome, wheres, len(open_rows[key]), spec.T3_COLUMNS
+            )
+            found[key] = [outcome.values[i] if all(i in w for w in wheres) else None for i in range(k)]
+            continue
+        # Several placements fit: a column every one of them fills with the same printed
+        # number is read (often the 总计, fixed by the row sum); the rest stay unknown.
+        agreed = _agreed([(r, w) for r in outcome.every for w in ways[key][r]], k)  # type: ignore[index]
+        if any(v is not None for v in agreed):
+            found[key] = agreed
+            placed[key] = [_partial_finding("table3", row, outcome, agreed, spec.T3_COLUMNS)]
+    out = [f for f in findings if not (f.rule == "PARSE-ROW-LENGTH" and f.row in placed)]
+    for key in placed:
+        out.extend(placed[key])
+    return out
+
+
+def _components(
+    fixed: dict[str, list[int | None]], open_rows: dict[str, list[Reading]], equations: list[Equation]
+) -> list[list[str]]:
+    """The open rows in groups that share a usable equation (one whose other cells are all
+    read): each group is searched alone, so independent rows do not multiply each other's
+    readings, and an equation that no placement can satisfy keeps only its own group unread."""
+    col_index = {c: i for i, c in enumerate(spec.T3_COLUMNS)}
+    parent = {key: key for key in open_rows}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            key = parent[key]
+        return key
+
+    for eq in equations:
+        rows = {row for (_, row, _), _ in eq.terms}
+        usable = all(
+            row in open_rows or (row in fixed and fixed[row][col_index[col]] is not None)
+            for (_, row, col), _ in eq.terms
+        )
+        linked = [root(r) for r in rows if r in open_rows]
+        if usable:
+            for other in linked[1:]:
+                parent[other] = linked[0]
+    groups: dict[str, list[str]] = {}
+    for key in open_rows:
+        groups.setdefault(root(key), []).append(key)
+    return list(groups.values())
+
+
+def _agreed(ways: list[tuple[Reading, tuple[int, ...]]], k: int) -> list[int | None]:
+    """Per column, the printed number every placement puts there, else None."""
+    out: list[int | None] = []
+    for i in range(k):
+        values = {reading[i] if i in where else None for reading, where in ways}
+        out.append(values.pop() if len(values) == 1 else None)
+    return out
+
+
+def _partial_finding(
+    table: str, row: ShortRow, outcome: Outcome, agreed: list[int | None], columns: tuple[str, ...]
+) -> Finding:
+    """A short row several placements fit: the agreed columns are read, the others stay
+    unknown (an error finding on the row, so the checks never count them as 0)."""
+    name = spec.TABLE_LABELS[table]
+    read = "、".join(
+        f"「{spec.column_label(table, c)}」列为{v}"
+        for c, v in zip(columns, agreed, strict=True)
+        if v is not None
+    )
+    listed = "；".join("、".join(map(str, c)) for c in outcome.candidates[:MAX_SHOWN])
+    return Finding(
+        rule="PARSE-ROW-LENGTH",
+        severity="error",
+        stage="parse",
+        table=table,
+        row=row.key,
+        row_label=row.label,
+        raw=" | ".join(row.cells),
+        line=row.line,
+        values={c: v for c, v in zip(columns, agreed, strict=True) if v is not None},
+        message=(
+            f"{name}「{row.label}」行只印出{len(row.cells)}个数（原文：{'、'.join(row.cells)}），应为{len(columns)}个，"
+            f"有{len(outcome.every)}种排列同样满足{outcome.decided_by or '表内勾稽关系'}（如：{listed}）；"
+            f"各种排列一致的只有{read}，已按此读取，其余各列无法确定，按空值处理，请核对原表。"
+        ),
+        fault="reading",
+    )
+
+
+def _placed_findings(
+    table: str,
+    row: ShortRow,
+    outcome: Outcome,
+    wheres: list[tuple[int, ...]],
+    tried: int,
+    columns: tuple[str, ...],
+) -> list[Finding]:
+    """The recovery finding for a placed short row, and a blank-cell finding for each column
+    it leaves empty (as for a printed blank: null, counted as 0 by the arithmetic)."""
+    assert outcome.values is not None
+    name = spec.TABLE_LABELS[table]
+    printed = "、".join(row.cells)
+    cells: list[str] = []
+    blanks: list[Finding] = []
+    for i, column in enumerate(columns):
+        here = [i in w for w in wheres]
+        if all(here):
+            cells.append(str(outcome.values[i]))
+            continue
+        cells.append("空" if not any(here) else "0或空")
+        col_label = spec.column_label(table, column)
+        # Several placements agreeing on the numbers may differ on whether a 0 stands here.
+        what = "未印出，为空白" if not any(here) else "为0或空白（不同排列的勾稽关系相同，无法区分）"
+        blanks.append(
+            Finding(
+                rule="PARSE-CELL-BLANK",
+                severity="info",
+                stage="parse",
+                table=table,
+                row=row.key,
+                row_label=row.label,
+                column=column,
+                column_label=col_label,
+                raw="",
+                line=row.line,
+                message=f"{name}「{row.label}」行「{col_label}」列{what}，按空值处理，未计为0。",
+            )
+        )
+    if tried > 1:
+        how = f"在{tried}种使本行合计成立的读法中只有一种使{outcome.decided_by}成立"
+    else:
+        how = f"只有一种读法使{outcome.decided_by or describe(['T3-ROW-SUM'])}成立"
+    if len(wheres) > 1:  # the same numbers from several placements: they differ only on 0 / blank
+        how += f"（该读法有{len(wheres)}种排列，数值相同，只在某格是0还是空白上不同）"
+    recovered = Finding(
+        rule="PARSE-RECOVERED",
+        severity="warning",
+        stage="parse",
+        table=table,
+        row=row.key,
+        row_label=row.label,
+        raw=" | ".join(row.cells),
+        line=row.line,
+        values={
+            c: (outcome.values[i] if v not in ("空", "0或空") else None)
+            for i, (c, v) in enumerate(zip(columns, cells, strict=True))
+        },
+        message=(
+            f"{name}「{row.label}」行只印出{len(row.cells)}个数（原文：{printed}），应为{len(columns)}个，"
+            f"空白单元格未留下分隔；{how}，已读为{'、'.join(cells)}（空：空白单元格；0或空：无法区分，按空值处理），请核对原表。"
+        ),
+        fault="reading",
+    )
+    return [recovered, *blanks]

@@ -20,7 +20,13 @@ from gipr_llm.domain.textnorm import squash
 from gipr_llm.parse.cells import MAX_DIGITS, Cell, is_empty, parse_cell
 from gipr_llm.parse.flat import joined_run
 from gipr_llm.parse.ocr_rows import damaged_label, place_surplus
-from gipr_llm.parse.recover import GluedRow, count_and_money, recover_table3, recover_table4
+from gipr_llm.parse.recover import (
+    GluedRow,
+    count_and_money,
+    recover_short_table3,
+    recover_table3,
+    recover_table4,
+)
 from gipr_llm.parse.rows import Alignment, RawRow, align, build_rows, split_glued
 
 # --- row labels -------------------------------------------------------------------
@@ -421,6 +427,7 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
                 ]
         if not placed:
             _read_t3_row(col, key, row, found, glued, None)
+    col.findings = recover_short_table3(found, col.findings, template)
     for key in order:
         if key not in found and not (template is None and key.startswith("other_")):
             label = spec.T3_ROW_LABELS[key]
