@@ -633,7 +633,14 @@ def recover_short_table3(
         return findings
     equations = table3_eqs(found, template)
     outcomes: dict[str, Outcome] = {}
-    for part in _components(fixed, open_rows, equations):
+    parts, crossed = _components(fixed, open_rows, equations)
+    # A row checked by its own row sum only is not placed: a row clipped at the right (a PDF
+    # cut short) also leaves its cells out, and its row sum alone cannot tell it from blanks.
+    open_rows = {key: readings for key, readings in open_rows.items() if key in crossed}
+    for part in parts:
+        part = [key for key in part if key in open_rows]
+        if not part:
+            continue
         outcomes.update(solve(fixed, {key: open_rows[key] for key in part}, equations, spec.T3_COLUMNS))
     placed: dict[str, list[Finding]] = {}
     for key, outcome in outcomes.items():
@@ -663,12 +670,14 @@ def recover_short_table3(
 
 def _components(
     fixed: dict[str, list[int | None]], open_rows: dict[str, list[Reading]], equations: list[Equation]
-) -> list[list[str]]:
+) -> tuple[list[list[str]], set[str]]:
     """The open rows in groups that share a usable equation (one whose other cells are all
     read): each group is searched alone, so independent rows do not multiply each other's
-    readings, and an equation that no placement can satisfy keeps only its own group unread."""
+    readings, and an equation that no placement can satisfy keeps only its own group unread.
+    Also the rows some usable equation other than their own row sum crosses."""
     col_index = {c: i for i, c in enumerate(spec.T3_COLUMNS)}
     parent = {key: key for key in open_rows}
+    crossed: set[str] = set()
 
     def root(key: str) -> str:
         while parent[key] != key:
@@ -685,10 +694,12 @@ def _components(
         if usable:
             for other in linked[1:]:
                 parent[other] = linked[0]
+            if eq.rule != "T3-ROW-SUM":
+                crossed.update(r for r in rows if r in open_rows)
     groups: dict[str, list[str]] = {}
     for key in open_rows:
         groups.setdefault(root(key), []).append(key)
-    return list(groups.values())
+    return list(groups.values()), crossed
 
 
 def _agreed(ways: list[tuple[Reading, tuple[int, ...]]], k: int) -> list[int | None]:
