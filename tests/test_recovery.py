@@ -129,3 +129,89 @@ def test_runs_longer_than_a_cell_survive_the_cell_digit_cap():
     report = _report(flattened(seed_text("003")))
     [glued] = [f for f in report.findings if f.rule == "PARSE-GLUED" and f.table == "table4"]
     assert glued.raw == run and "17、1、0、0、18" in glued.message and "1、7、10、0、18" in glued.message
+
+
+# --- rows printed with fewer cells than columns (blank cells that left no trace) ----------
+
+
+def _space_blank_000(**rows: str) -> str:
+    """Seed 000 as web innerText with single spaces: every other 表三 row has lost its blank
+    organisation cells (tests/web_variants.py), each line here replaced by its label's row."""
+    from tests.web_variants import make
+
+    lines = make("space_blank", "000").data.decode("utf-8").split("\n")
+    for label, cells in rows.items():
+        [index] = [i for i, line in enumerate(lines) if line.startswith(label + " ")]
+        lines[index] = f"{label} {cells}"
+    return "\n".join(lines)
+
+
+_NEW = "一、本年新收政府信息公开申请数量"
+_GRANTED = "三、本年度办理结果 （一）予以公开"
+_SECRET = "（三）不予公开 1.属于国家秘密"
+_TOTAL = "（七）总计"
+
+
+def test_short_row_placed_uniquely_by_the_column_sums_and_balance():
+    # 「5 3 8」 could stand in 15 placements that keep its row sum; only 5 under 自然人 and
+    # 3 under 商业企业 make the column sums ((七)总计 = 5 3 0 0 0 0 8) and the balance hold.
+    report = _report(_space_blank_000(**{_NEW: "5 3 8", _GRANTED: "5 3 8", _TOTAL: "5 3 0 0 0 0 8"}))
+    assert report.table3.rows["granted"] == [5, 3, None, None, None, None, 8]
+    assert report.table3.rows["new_received"] == [5, 3, None, None, None, None, 8]
+    [placed] = [f for f in report.findings if f.rule == "PARSE-RECOVERED" and f.row == "granted"]
+    assert placed.fault == "reading" and placed.raw == "5 | 3 | 8"
+    assert "15种" in placed.message and "列合计" in placed.message
+    blanks = {f.column for f in report.findings if f.rule == "PARSE-CELL-BLANK" and f.row == "granted"}
+    assert blanks == {"research", "social_welfare", "legal_service", "other_org"}
+    assert not [f for f in report.findings if f.rule == "PARSE-ROW-LENGTH" and f.row == "granted"]
+    assert not [f for f in check_report(report) if f.severity == "error"]
+
+
+def test_short_rows_with_two_equally_valid_placements_stay_null():
+    # 「5 5」 twice: one under 自然人 and one under 商业企业, either way round, keeps every sum.
+    # Only the 总计 (5 in every placement) is read; the other cells stay unknown.
+    report = _report(
+        _space_blank_000(**{_NEW: "5 5 10", _GRANTED: "5 5", _SECRET: "5 5", _TOTAL: "5 5 0 0 0 0 10"})
+    )
+    for row in ("granted", "denied_state_secret"):
+        assert report.table3.rows[row] == [None] * 6 + [5], row
+        [length] = [f for f in report.findings if f.rule == "PARSE-ROW-LENGTH" and f.row == row]
+        assert length.severity == "error" and length.fault == "reading"
+        assert "「总计」列为5" in length.message and "5、0、0、0、0、0、5" in length.message
+    assert report.table3.rows["new_received"] == [5, 5, None, None, None, None, 10]
+    # Unknown cells are never counted as 0: no report error comes of them.
+    assert not [f for f in check_report(report) if f.severity == "error" and f.table == "table3"]
+
+
+def test_short_row_checked_only_by_its_own_row_sum_is_not_placed():
+    # A PDF row clipped at the right also loses cells; its row sum alone cannot tell.
+    from tests.web_variants import make
+
+    report = _report(make("space_blank", "003").data.decode("utf-8"))
+    assert report.table3.rows["granted"] == [None] * 7  # 「31 2 33」: the 183 row blocks the column sums
+    assert report.table3.rows["new_received"] == [255, 16, None, None, None, None, 271]
+
+
+def test_real_error_in_a_fully_printed_row_is_not_hidden_by_a_placement():
+    # 003 with single spaces, its wrong row (171 11 … 183 for 182) printed in full: no
+    # placement of the short outcome rows can make the 总计 column add up, so none is
+    # chosen, and the check still names the cell.
+    from tests.web_variants import make
+
+    text = make("space_blank", "003").data.decode("utf-8").replace(" 171 11 183", " 171 11 0 0 0 0 183")
+    report = _report(text)
+    assert report.table3.rows["unavailable_not_held"] == [171, 11, 0, 0, 0, 0, 183]
+    for row in ("granted", "denied_internal_affairs", "unprocessed_duplicate", "other_handling"):
+        assert report.table3.rows[row] == [None] * 7, row
+    assert [
+        (f.row, f.column, f.stated, f.expected) for f in check_report(report) if f.rule == "T3-ROW-SUM"
+    ] == [("unavailable_not_held", "total", 183, 182)]
+
+
+def test_seed_003_real_error_still_localised_in_a_spaced_copy():
+    from tests.web_variants import make
+
+    report = _report(make("space1", "003").data.decode("utf-8"))
+    assert [(f.row, f.column) for f in check_report(report) if f.rule == "LOCALISED"] == [
+        ("unavailable_not_held", "total")
+    ]
