@@ -15,7 +15,8 @@ limits). Prints, per dpi:
   wrong-unflagged (a null counts as wrong), and the same over every 表二/表三/表四 cell;
   a cell is flagged when a parse- or check-stage finding names it (its row and column, its
   row, or its column);
-- low-confidence findings raised (each is work for the reviewer).
+- low-confidence findings raised (each is work for the reviewer), and the recognition
+  confidence of the lowest right and highest wrong numbers (to set LOW_CONFIDENCE).
 
 Then one re-run of a seed with the OCR cache on: its CPU time (every page from the cache).
 
@@ -40,6 +41,7 @@ os.environ.setdefault("GIPR_OCR_THREADS", "1")
 
 from gipr_llm.checks import check_report  # noqa: E402
 from gipr_llm.load import ocr  # noqa: E402
+from gipr_llm.parse import ocr_findings  # noqa: E402
 from gipr_llm.pipeline import read_report  # noqa: E402
 from tests.conftest import SEEDS  # noqa: E402
 from tests.fixture_docs import report_to_pdf  # noqa: E402
@@ -84,6 +86,7 @@ def main() -> None:
     )
     ocr._engine()  # the models load once per process: not a page's cost
     spent = timed_pages()
+    threshold = ocr_findings.LOW_CONFIDENCE
     with tempfile.TemporaryDirectory() as folder:
         scans = {}
         for seed in args.seeds:
@@ -99,11 +102,32 @@ def main() -> None:
             scored = [0, 0, 0]  # right, wrong flagged, wrong unflagged
             every = [0, 0, 0]
             low = 0
+            confidences: dict[bool, list[int]] = {True: [], False: []}  # right?, confidence %
             for seed, (text, scan) in scans.items():
-                got = read_report(scan)
+                ocr_findings.LOW_CONFIDENCE = 1.01  # every number gets its confidence finding...
+                try:
+                    got = read_report(scan)
+                finally:
+                    ocr_findings.LOW_CONFIDENCE = threshold
+                every_score = {
+                    (f.table, f.row, f.column): f.values["confidence_pct"]
+                    for f in got.findings
+                    if f.rule == "PARSE-OCR-LOW-CONFIDENCE" and f.values
+                }
+                # ...and only those below the real threshold are kept as findings.
+                got.findings = [
+                    f
+                    for f in got.findings
+                    if f.rule != "PARSE-OCR-LOW-CONFIDENCE" or f.values["confidence_pct"] < threshold * 100
+                ]
                 findings = got.findings + check_report(got)
                 low += sum(f.rule == "PARSE-OCR-LOW-CONFIDENCE" for f in findings)
                 differ = differing_cells(text, got, findings)
+                wrong_keys = {key for key, *_ in differ}
+                for key in table_cells(text):
+                    score = every_score.get((key[0], key[1].split("/")[0], key[2]))
+                    if score is not None:
+                        confidences[key not in wrong_keys].append(score)
                 for counts, keep in (
                     (every, lambda key: True),
                     (scored, lambda key: key[0] == "table3" and key[2] in SCORED),
@@ -113,7 +137,7 @@ def main() -> None:
                     counts[0] += len(cells) - len(bad)
                     counts[1] += sum(flagged for *_, flagged in bad)
                     counts[2] += sum(not flagged for *_, flagged in bad)
-                for key, read, want, flagged in differ:
+                for key, read, want, flagged in [d for d in differ if not d[3] or d[1] is not None][:12]:
                     print(
                         f"    dpi {dpi} seed {seed}: {'.'.join(key)} read {read!r}, text copy {want!r}"
                         f"{' (flagged)' if flagged else ' (NOT FLAGGED)'}"
@@ -123,6 +147,12 @@ def main() -> None:
                 f"worst {max(spent):.1f}; 表三 总计+自然人 right/wrong-flagged/wrong-unflagged "
                 f"{scored[0]}/{scored[1]}/{scored[2]}; all cells {every[0]}/{every[1]}/{every[2]}; "
                 f"low-confidence findings {low}",
+                flush=True,
+            )
+            right, wrong = sorted(confidences[True]), sorted(confidences[False])
+            print(
+                f"dpi {dpi}: confidence % of right numbers: lowest {right[:5]}, "
+                f"of wrong numbers: highest {wrong[-5:]} (LOW_CONFIDENCE {threshold:.0%})",
                 flush=True,
             )
         # A re-run costs (almost) nothing: every page comes from the cache.

@@ -118,8 +118,7 @@ def ocr_pages(images: list[Any], page_numbers: list[int], dpi: int) -> tuple[lis
     """Lines of the OCR'd pages, in order, with the cell confidences keyed by line number."""
     lines: list[Line] = []
     confidence: dict[str, float] = {}
-    for image in images:
-        page = read_page(image, dpi)
+    for page in read_pages(images, dpi):
         for cells, in_table, scores in zip(page.rows, page.in_table, page.confidence, strict=True):
             line = Line(cells, len(lines) + 1, in_table=in_table)
             lines.append(line)
@@ -128,6 +127,36 @@ def ocr_pages(images: list[Any], page_numbers: list[int], dpi: int) -> tuple[lis
                     confidence[f"{line.number}:{index}"] = round(score, 3)
     reading = OcrReading(engine=engine_name(), dpi=dpi, pages=page_numbers, confidence=confidence)
     return lines, reading
+
+
+# Processes reading the pages of one file. The batch sets it to ``-j`` when it is given a
+# single file (several files are already spread over ``-j`` processes, one file each).
+PAGE_JOBS = 1
+
+
+def set_page_jobs(jobs: int) -> None:
+    global PAGE_JOBS
+    PAGE_JOBS = max(1, jobs)
+
+
+def read_pages(images: list[Any], dpi: int) -> list[PageText]:
+    """Every page, from the cache where it was read before; the others in ``PAGE_JOBS``
+    processes (spawned: a forked ONNX Runtime session is not safe to reuse)."""
+    pages: list[PageText | None] = [_cache_get(image, dpi) for image in images]
+    missing = [i for i, page in enumerate(pages) if page is None]
+    if PAGE_JOBS > 1 and len(missing) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        workers = min(PAGE_JOBS, len(missing))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            read = list(pool.map(_read_page, [images[i] for i in missing], [dpi] * len(missing)))
+    else:
+        read = [_read_page(images[i], dpi) for i in missing]
+    for index, page in zip(missing, read, strict=True):
+        _cache_put(images[index], dpi, page)
+        pages[index] = page
+    return [page for page in pages if page is not None]
 
 
 # --- cache ------------------------------------------------------------------------
@@ -152,28 +181,42 @@ def _cache_key(image: Any, dpi: int) -> str:
     return digest.hexdigest()
 
 
+def _cache_path(image: Any, dpi: int) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = _cache_key(image, dpi)
+    return folder / key[:2] / f"{key}.json"
+
+
+def _cache_get(image: Any, dpi: int) -> PageText | None:
+    path = _cache_path(image, dpi)
+    if path is None or not path.is_file():
+        return None
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return PageText(stored["rows"], stored["in_table"], stored["confidence"])
+    except (ValueError, KeyError, OSError):
+        return None  # a damaged entry is read again
+
+
+def _cache_put(image: Any, dpi: int, page: PageText) -> None:
+    path = _cache_path(image, dpi)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        payload = {"rows": page.rows, "in_table": page.in_table, "confidence": page.confidence}
+        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # an unwritable cache only costs time
+
+
 def read_page(image: Any, dpi: int) -> PageText:
     """One page, from the cache when this exact image was read before."""
-    folder = cache_dir()
-    key = _cache_key(image, dpi)
-    path = folder / key[:2] / f"{key}.json" if folder is not None else None
-    if path is not None and path.is_file():
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            return PageText(stored["rows"], stored["in_table"], stored["confidence"])
-        except (ValueError, KeyError, OSError):
-            pass  # a damaged entry is read again
-    page = _read_page(image, dpi)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            payload = {"rows": page.rows, "in_table": page.in_table, "confidence": page.confidence}
-            tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(path)
-        except OSError:
-            pass  # an unwritable cache only costs time
-    return page
+    return read_pages([image], dpi)[0]
 
 
 # --- one page ---------------------------------------------------------------------
