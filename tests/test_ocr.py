@@ -199,3 +199,52 @@ def test_pages_of_one_file_in_processes_read_as_one_by_one(tmp_path, monkeypatch
     assert in_processes.ocr.confidence == one_by_one.ocr.confidence
     text = "".join(line.text for line in in_processes.lines).replace(" ", "")
     assert text.index("总体情况") < text.index("主动公开政府信息情况2023")  # page order kept
+
+
+_HTML_WITH_PICTURE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
+<h1>{title}</h1>
+<p>一、总体情况</p><p>本年度依法做好政府信息公开工作。</p>
+<p><img src="logo.png" width="40"></p>
+<p><img src="{picture}"></p>
+</body></html>"""
+
+
+@needs_font
+@pytest.mark.timeout(1800)  # the picture is the one the picture test reads: cached then
+def test_html_whose_table_is_a_local_picture_is_ocrd(scans, monkeypatch):
+    from PIL import Image
+
+    folder = scans["picture"].parent
+    Image.new("L", (40, 40), 0).save(folder / "logo.png")  # an icon: never OCR'd
+    title = "北京市朝阳区政务服务管理局2020年政府信息公开工作年度报告"
+    page = folder / "report.html"
+    page.write_text(_HTML_WITH_PICTURE.format(title=title, picture=scans["picture"].name), encoding="utf-8")
+    got = read_report(page)
+    assert got.source.format == "html" and got.source.ocr and "rapidocr" in got.source.ocr
+    assert got.table4 is not None and _unflagged(got, scans["text"], ("table4",)) == []
+    assert got.table4 == scans["text"].table4
+    note = next(f for f in got.findings if f.rule == "PARSE-OCR")
+    assert "图片" in note.message
+    # Without the extra, a page whose only tables are pictures is refused in one line.
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
+    with pytest.raises(LoadError) as err:
+        load(page)
+    assert "pip install 'gipr-llm[ocr]'" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_html_picture_outside_the_page_folder_is_not_read(tmp_path):
+    from gipr_llm.load.html_images import local_image
+
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "t.jpg").write_bytes(b"\xff\xd8\xff")
+    page = str(tmp_path / "report.html")
+    assert local_image("pics/t.jpg", page) == (tmp_path / "pics" / "t.jpg").resolve()
+    assert local_image("pics/t%2Ejpg", page) == (tmp_path / "pics" / "t.jpg").resolve()
+    for src in (
+        "../t.jpg",
+        "/etc/passwd",
+        "http://example.org/t.jpg",
+        "data:image/png;base64,AA",
+        "pics/none.jpg",
+    ):
+        assert local_image(src, page) is None, src

@@ -663,7 +663,7 @@ def load_image(data: bytes, path: str, sha256: str) -> Document:
     """A PNG/JPEG/TIFF picture of report pages."""
     require_ocr("图片格式的报告")
     frames = image_pages(data)
-    lines, reading = ocr_pages(frames, list(range(1, len(frames) + 1)), _image_dpi(data))
+    lines, reading = ocr_pages(frames, list(range(1, len(frames) + 1)), image_dpi(data))
     return Document(path=path, sha256=sha256, format="image", encoding=None, lines=lines, ocr=reading)
 
 
@@ -671,7 +671,7 @@ def is_image(data: bytes) -> bool:
     return data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*"))
 
 
-def _image_dpi(data: bytes) -> int:
+def image_dpi(data: bytes) -> int:
     """The picture's own resolution when it states a plausible one, else the default."""
     import io
 

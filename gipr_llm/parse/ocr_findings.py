@@ -41,7 +41,12 @@ def ocr_findings(doc: Document, sections: Sections, table2_template: str | None 
             rule="PARSE-OCR",
             severity="info",
             stage="parse",
-            message=f"本报告没有可用的文字层，文字和表格数字由文字识别（OCR）读出（{ocr_source_note(doc)}）；"
+            message=(
+                "本报告的表格为网页中的图片，其文字和数字由文字识别（OCR）读出"
+                if doc.format == "html"
+                else "本报告没有可用的文字层，文字和表格数字由文字识别（OCR）读出"
+            )
+            + f"（{ocr_source_note(doc)}）；"
             "引文以识别文字为准，标出的低置信度单元格请对照原件核对。",
         )
     ]
