@@ -97,11 +97,14 @@ def table_cells(report) -> dict[tuple[str, str, str], object]:
 
 def names_cell(finding, key: tuple[str, str, str]) -> bool:
     """Whether a finding is about this cell: its row and column, its row as a whole, or
-    its column as a whole (a column sum). A table-wide note (info) names no cell."""
+    its column as a whole (a column sum). A note (info) names no cell."""
     table, row, column = key
     row = row.split("/")[0]
     if finding.table != table or finding.severity == "info":
         return False
+    if finding.row is None and finding.column is None:
+        # 表四 is one printed row of fifteen cells: a finding on that row names each of them.
+        return table == "table4" and finding.stage == "parse"
     return (finding.row == row and finding.column in (column, None)) or (
         finding.row is None and finding.column == column
     )

@@ -40,7 +40,7 @@ from gipr_llm.domain.models import Document, Line, LoadError, OcrReading
 
 DPI = 200  # see benchmarks/bench_ocr.py: the measured accuracy/time trade-off
 EXTRA_HINT = "pip install 'gipr-llm[ocr]'"
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 _ENGINE: Any = None
 
 
@@ -357,9 +357,14 @@ def _table_rows(
     results = _recognise(crops)
     scores: dict[tuple[int, int, int, int], float] = {}
     for cell, (text, score) in zip(owners, results, strict=True):
-        if text.strip():  # a band of specks reads as nothing: no text, no confidence
+        if text.strip():
             texts.setdefault(cell, []).append(text)
             scores[cell] = min(scores.get(cell, 1.0), score)
+        else:
+            # Ink (specks are filtered out before) that reads as nothing: often a faint
+            # lone「0」. Confidence 0 with no text, so the parse stage can say the cell was
+            # not read rather than take it for a cell the report left blank.
+            scores.setdefault(cell, 0.0)
     rows = []
     for top in tops:
         row: list[tuple[int, str, float | None]] = []
@@ -367,7 +372,7 @@ def _table_rows(
             x, y, w, h = cell
             if abs(y - top) <= tolerance:
                 text = "".join(texts.get(cell, [])).strip()
-                row.append((x, text, scores.get(cell) if text else None))
+                row.append((x, text, scores.get(cell) if text else (0.0 if cell in scores else None)))
             elif y < top - tolerance and y + h > top + tolerance:
                 row.append((x, "", None))
         row.sort(key=lambda item: item[0])

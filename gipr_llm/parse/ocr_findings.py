@@ -68,12 +68,17 @@ def ocr_findings(doc: Document, sections: Sections, table2_template: str | None 
                 row_label = spec.row_label(table, t3_rows[line.number])
             for index, raw in enumerate(line.cells):
                 score = confidence.get(f"{line.number}:{index}")
-                if score is None or score >= LOW_CONFIDENCE or parse_cell(raw).state != "value":
+                if score is None or score >= LOW_CONFIDENCE:
                     continue
                 row = column = None
                 from_right = len(line.cells) - index
                 if cells is not None and from_right <= len(cells):
                     row, column = cells[len(cells) - from_right]
+                if not raw.strip() and column is not None:
+                    findings.append(_unread(table, line.number, row, column, row_label or labels))
+                    continue
+                if parse_cell(raw).state != "value":
+                    continue
                 findings.append(
                     Finding(
                         rule="PARSE-OCR-LOW-CONFIDENCE",
@@ -95,3 +100,23 @@ def ocr_findings(doc: Document, sections: Sections, table2_template: str | None 
                     )
                 )
     return findings
+
+
+def _unread(table: str, line: int, row: str | None, column: str, label: str | None) -> Finding:
+    """A data cell with ink the recogniser read as nothing: not a cell the report left blank."""
+    column_label = spec.column_label(table, column)
+    return Finding(
+        rule="PARSE-OCR-UNREAD",
+        severity="warning",
+        stage="parse",
+        table=table,
+        row=row,
+        row_label=label or spec.row_label(table, row),
+        column=column,
+        column_label=column_label,
+        raw="",
+        line=line,
+        message=f"{spec.TABLE_LABELS[table]}第{line}行{'「' + label + '」' if label else ''}「{column_label}」列"
+        "有字迹但未能识别，按空值处理（未计为0），请对照原件核对。",
+        fault="reading",
+    )
