@@ -20,7 +20,7 @@ limits). Prints, per dpi:
 
 Then one re-run of a seed with the OCR cache on: its CPU time (every page from the cache).
 
-Run:  python benchmarks/bench_ocr.py [--dpi 100 150 200 250] [--seeds 000 003] [--squeeze 0.6]
+Run:  python benchmarks/bench_ocr.py [--dpi 100 150 200 250] [--seeds 000 003]
 Needs the ocr extra and a CJK TrueType font (fc-list :lang=zh).
 """
 
@@ -71,15 +71,13 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, nargs="+", default=[100, 150, 200, 250])
     parser.add_argument("--seeds", nargs="+", default=sorted(SEEDS))
     parser.add_argument("--scan-dpi", type=int, default=300)
-    parser.add_argument("--squeeze", type=float, default=ocr.TEXT_SQUEEZE, help="narrative line squeeze")
     args = parser.parse_args()
     font = cjk_font()
     if font is None:
         sys.exit("no CJK TrueType font found (fc-list :lang=zh): cannot draw the copies to scan")
-    ocr.TEXT_SQUEEZE = args.squeeze
     print(
         f"command: python benchmarks/bench_ocr.py --dpi {' '.join(map(str, args.dpi))} "
-        f"--seeds {' '.join(args.seeds)} --scan-dpi {args.scan_dpi} --squeeze {args.squeeze}"
+        f"--seeds {' '.join(args.seeds)} --scan-dpi {args.scan_dpi}"
     )
     print(
         f"engine: {ocr.engine_name()}, font for the copies: {font.name}, threads {os.environ['GIPR_OCR_THREADS']}"

@@ -40,7 +40,7 @@ from gipr_llm.domain.models import Document, Line, LoadError, OcrReading
 
 DPI = 200  # see benchmarks/bench_ocr.py: the measured accuracy/time trade-off
 EXTRA_HINT = "pip install 'gipr-llm[ocr]'"
-_CACHE_FORMAT = 4
+_CACHE_FORMAT = 5
 _ENGINE: Any = None
 
 
@@ -495,9 +495,7 @@ def _recognise(crops: list[Any]) -> list[tuple[str, float]]:
     order = np.argsort([crop.shape[1] / crop.shape[0] for crop in crops])
     out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
     _, height, width = recogniser.rec_image_shape
-    batch = 24
-    for start in range(0, len(order), batch):
-        chosen = order[start : start + batch]
+    for chosen in _batches(order, [max(width / height, c.shape[1] / c.shape[0]) for c in crops]):
         ratio = max(width / height, *(crops[i].shape[1] / crops[i].shape[0] for i in chosen))
         images = np.stack([recogniser.resize_norm_img(crops[i], ratio) for i in chosen]).astype(np.float32)
         probabilities = recogniser.session(images)[0]
@@ -507,6 +505,29 @@ def _recognise(crops: list[Any]) -> list[tuple[str, float]]:
                 text, score = _ctc(probs, alphabet, allowed, classes)
             out[int(index)] = (text, score)
     return out
+
+
+# Crops per batch are bounded by their padded width in model pixels (48 px high): many
+# narrow cells share a batch, a long text line goes nearly alone. Large batches of long
+# lines cost several times more CPU per pixel (memory traffic); see _batches.
+BATCH_WIDTH = int(os.environ.get("GIPR_OCR_BATCH_WIDTH", "1000"))
+BATCH_MAX = 32
+
+
+def _batches(order: Any, ratios: list[float]) -> list[list[int]]:
+    """Consecutive runs of ``order`` (crops sorted by width/height) whose padded width
+    (count × widest, at the model's 48 px height) stays within BATCH_WIDTH."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in (int(i) for i in order):
+        padded = 48 * ratios[index] * (len(current) + 1)  # sorted: this crop is the widest
+        if current and (padded > BATCH_WIDTH or len(current) >= BATCH_MAX):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
 
 
 _NUMBER_ALPHABETS: dict[int, tuple[Any, Any]] = {}
@@ -559,36 +580,17 @@ def _ctc(probs: Any, alphabet: list[str], allowed: Any, classes: Any) -> tuple[s
     return chars, float(np.min(np.minimum(chosen[keep], 1.0)))
 
 
-# Recognition costs in proportion to a line's width once scaled to the model's 48 px
-# height, and a Chinese character is square: read narrative lines squeezed to this share
-# of their width (about three CTC steps a character). On seed 003's first page it halved
-# the time with 99.7% of characters the same (benchmarks/bench_ocr.py --squeeze).
-TEXT_SQUEEZE = 0.6
-
-
-def _recognise_lines(crops: list[Any], squeeze: float | None = None) -> list[tuple[str, float]]:
-    """Text lines outside tables: read squeezed, and again at full width when they hold a
-    digit (a narrow「11」squeezed may merge into「1」, and numbers are what is checked)."""
+def _recognise_lines(crops: list[Any]) -> list[tuple[str, float]]:
+    """Text lines outside tables, each given white margins: without them the recogniser
+    often drops the last character of a line cut tight at its ink."""
     import cv2
 
-    squeeze = TEXT_SQUEEZE if squeeze is None else squeeze
-
-    def framed(crop: Any, factor: float) -> Any:
-        if factor != 1.0:
-            width = max(4, int(crop.shape[1] * factor))
-            crop = cv2.resize(crop, (width, crop.shape[0]), interpolation=cv2.INTER_AREA)
-        # White margins: without them the last character at a line's end is often dropped.
+    def framed(crop: Any) -> Any:
         margin = int(0.4 * crop.shape[0])
         crop = cv2.copyMakeBorder(crop, 0, 0, margin, margin, cv2.BORDER_CONSTANT, value=255)
         return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
 
-    out = _recognise([framed(crop, squeeze) for crop in crops])
-    if squeeze == 1.0:
-        return out
-    again = [i for i, (text, _) in enumerate(out) if any(ch.isdigit() for ch in text)]
-    for index, reading in zip(again, _recognise([framed(crops[i], 1.0) for i in again]), strict=True):
-        out[index] = reading
-    return out
+    return _recognise([framed(crop) for crop in crops])
 
 
 def _text_lines(grey: Any, scale: float) -> list[tuple[int, list[str], list[float | None]]]:
