@@ -47,7 +47,7 @@ def ocr_local_images(
         ocr.require_ocr("表格为图片的网页")  # refuses, naming the extra
     inserted: dict[int, list[tuple[list[str], bool, list[float | None]]]] = {}
     pages: list[int] = []
-    dpi = ocr.DPI
+    dpi = ocr.FALLBACK_DPI
     for number, (at, path) in enumerate(found, start=1):
         data = path.read_bytes()
         if not ocr.is_image(data):
@@ -56,7 +56,7 @@ def ocr_local_images(
         if not frames or min(frames[0].shape[:2]) < MIN_SIDE:
             continue
         dpi = ocr.image_dpi(data)
-        for page_text in ocr.read_pages(frames, dpi):
+        for page_text in ocr.read_pages(frames, [dpi] * len(frames)):
             if not any(page_text.in_table):
                 continue  # no ruled table: a photo or a logo
             rows = inserted.setdefault(at, [])

@@ -38,7 +38,18 @@ from typing import Any
 
 from gipr_llm.domain.models import Document, Line, LoadError, OcrReading
 
-DPI = 200  # see benchmarks/bench_ocr.py: the measured accuracy/time trade-off
+# Render resolution (benchmarks/bench_ocr.py, 2026-12-07, five scanned seeds, CPU s/page
+# at 150/200/250/300 dpi all 2.7-3.1 s, within the noise): a scanned page is rendered at the
+# resolution of its own picture (clamped to 150-300), because resampling only loses — 300-dpi
+# scans read at 250 were all right (200: 3 cells null), 200-dpi scans read at 200 all right
+# (250: 16 cells null, all flagged). A page without a picture (vector glyphs with no text
+# map) renders at VECTOR_DPI: 250 read as well as 300 at ~10% less time. ``DPI`` forces one
+# resolution (the benchmark sets it); None = as above. Pictures (PNG/JPEG/TIFF) are read at
+# their own pixels; their stated dpi, else FALLBACK_DPI, only scales the pixel tuning.
+DPI: int | None = None
+VECTOR_DPI = 250
+FALLBACK_DPI = 200
+MIN_DPI, MAX_DPI = 150, 300
 EXTRA_HINT = "pip install 'gipr-llm[ocr]'"
 _CACHE_FORMAT = 5
 _ENGINE: Any = None
@@ -82,20 +93,43 @@ class PageText:
         self.confidence.append(confidence)
 
 
-def render_pdf_pages(data: bytes, pages: list[int], dpi: int) -> list[Any]:
-    """Grey page images (numpy arrays) of the chosen 0-based pages."""
+def page_dpi(page: Any) -> int:
+    """The resolution to render a PDF page at: its largest picture's own, clamped."""
+    import pypdfium2.raw as pdfium_c
+
+    if DPI is not None:
+        return DPI
+    best, native = 0.0, None
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        left, bottom, right, top = image.get_bounds()
+        width, height = image.get_px_size()
+        if right - left < 72 or top - bottom < 72:  # under an inch: a logo or a stamp
+            continue
+        area = (right - left) * (top - bottom)
+        if area > best:
+            best = area
+            native = (width / ((right - left) / 72) + height / ((top - bottom) / 72)) / 2
+    if native is None:
+        return VECTOR_DPI
+    return int(min(MAX_DPI, max(MIN_DPI, round(native))))
+
+
+def render_pdf_pages(data: bytes, pages: list[int]) -> tuple[list[Any], list[int]]:
+    """Grey page images (numpy arrays) of the chosen 0-based pages, and each one's dpi."""
     import numpy as np
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(data)
     try:
-        images = []
+        images, dpis = [], []
         for index in pages:
             page = document[index]
+            dpi = page_dpi(page)
+            dpis.append(dpi)
             bitmap = page.render(scale=dpi / 72, grayscale=True)
             images.append(np.asarray(bitmap.to_pil().convert("L")))
             page.close()
-        return images
+        return images, dpis
     finally:
         document.close()
 
@@ -114,17 +148,18 @@ def image_pages(data: bytes) -> list[Any]:
         raise LoadError("图片已损坏，无法读取 (corrupt image)") from exc
 
 
-def ocr_pages(images: list[Any], page_numbers: list[int], dpi: int) -> tuple[list[Line], OcrReading]:
+def ocr_pages(images: list[Any], page_numbers: list[int], dpis: list[int]) -> tuple[list[Line], OcrReading]:
     """Lines of the OCR'd pages, in order, with the cell confidences keyed by line number."""
     lines: list[Line] = []
     confidence: dict[str, float] = {}
-    for page in read_pages(images, dpi):
+    for page in read_pages(images, dpis):
         for cells, in_table, scores in zip(page.rows, page.in_table, page.confidence, strict=True):
             line = Line(cells, len(lines) + 1, in_table=in_table)
             lines.append(line)
             for index, score in enumerate(scores):
                 if score is not None:
                     confidence[f"{line.number}:{index}"] = round(score, 3)
+    dpi = max(set(dpis), key=dpis.count) if dpis else FALLBACK_DPI  # the most pages' own
     reading = OcrReading(engine=engine_name(), dpi=dpi, pages=page_numbers, confidence=confidence)
     return lines, reading
 
@@ -139,10 +174,10 @@ def set_page_jobs(jobs: int) -> None:
     PAGE_JOBS = max(1, jobs)
 
 
-def read_pages(images: list[Any], dpi: int) -> list[PageText]:
-    """Every page, from the cache where it was read before; the others in ``PAGE_JOBS``
-    processes (spawned: a forked ONNX Runtime session is not safe to reuse)."""
-    pages: list[PageText | None] = [_cache_get(image, dpi) for image in images]
+def read_pages(images: list[Any], dpis: list[int]) -> list[PageText]:
+    """Every page (at its dpi), from the cache where it was read before; the others in
+    ``PAGE_JOBS`` processes (spawned: a forked ONNX Runtime session is not safe to reuse)."""
+    pages: list[PageText | None] = [_cache_get(image, dpi) for image, dpi in zip(images, dpis, strict=True)]
     missing = [i for i, page in enumerate(pages) if page is None]
     if PAGE_JOBS > 1 and len(missing) > 1:
         import multiprocessing
@@ -150,11 +185,11 @@ def read_pages(images: list[Any], dpi: int) -> list[PageText]:
 
         workers = min(PAGE_JOBS, len(missing))
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            read = list(pool.map(_read_page, [images[i] for i in missing], [dpi] * len(missing)))
+            read = list(pool.map(_read_page, [images[i] for i in missing], [dpis[i] for i in missing]))
     else:
-        read = [_read_page(images[i], dpi) for i in missing]
+        read = [_read_page(images[i], dpis[i]) for i in missing]
     for index, page in zip(missing, read, strict=True):
-        _cache_put(images[index], dpi, page)
+        _cache_put(images[index], dpis[index], page)
         pages[index] = page
     return [page for page in pages if page is not None]
 
@@ -216,7 +251,7 @@ def _cache_put(image: Any, dpi: int, page: PageText) -> None:
 
 def read_page(image: Any, dpi: int) -> PageText:
     """One page, from the cache when this exact image was read before."""
-    return read_pages([image], dpi)[0]
+    return read_pages([image], [dpi])[0]
 
 
 # --- one page ---------------------------------------------------------------------
@@ -662,7 +697,8 @@ def ocr_pdf(data: bytes, path: str, sha256: str) -> Document:
     except pdfium.PdfiumError as exc:
         raise LoadError("PDF 文件已损坏，无法读取 (corrupt PDF)") from exc
     pages = list(range(count))
-    lines, reading = ocr_pages(render_pdf_pages(data, pages, DPI), [p + 1 for p in pages], DPI)
+    images, dpis = render_pdf_pages(data, pages)
+    lines, reading = ocr_pages(images, [p + 1 for p in pages], dpis)
     return Document(path=path, sha256=sha256, format="pdf", encoding=None, lines=lines, ocr=reading)
 
 
@@ -670,7 +706,7 @@ def load_image(data: bytes, path: str, sha256: str) -> Document:
     """A PNG/JPEG/TIFF picture of report pages."""
     require_ocr("图片格式的报告")
     frames = image_pages(data)
-    lines, reading = ocr_pages(frames, list(range(1, len(frames) + 1)), image_dpi(data))
+    lines, reading = ocr_pages(frames, list(range(1, len(frames) + 1)), [image_dpi(data)] * len(frames))
     return Document(path=path, sha256=sha256, format="image", encoding=None, lines=lines, ocr=reading)
 
 
@@ -686,4 +722,4 @@ def image_dpi(data: bytes) -> int:
 
     with Image.open(io.BytesIO(data)) as picture:
         stated = picture.info.get("dpi", (0, 0))[0]
-    return int(stated) if 100 <= float(stated) <= 600 else DPI
+    return int(stated) if 100 <= float(stated) <= 600 else FALLBACK_DPI
