@@ -181,16 +181,17 @@ def test_pages_of_one_file_in_processes_read_as_one_by_one(tmp_path, monkeypatch
 
     from gipr_llm.load import ocr
 
-    # Two small pages of one line each: the OCR is cheap, the process start is what costs.
+    # Four small pages of one line each (two per process): the OCR is cheap, the process
+    # start is what costs.
     font = ImageFont.truetype(str(FONT), 40)
     pages = []
-    for text in ("一、总体情况", "二、主动公开政府信息情况 2023"):
+    for text in ("一、总体情况", "二、主动公开政府信息情况 2023", "三、收到申请 17件", "四、行政复议"):
         image = Image.new("L", (900, 160), 255)
         ImageDraw.Draw(image).text((40, 50), text, font=font, fill=0)
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", dpi=(200, 200))
         pages.append(buffer.getvalue())
-    pdf = images_to_pdf(pages, tmp_path / "two-pages.pdf")
+    pdf = images_to_pdf(pages, tmp_path / "four-pages.pdf")
     monkeypatch.setenv("GIPR_OCR_CACHE", "off")
     one_by_one = load(pdf)
     monkeypatch.setattr(ocr, "PAGE_JOBS", 2)
@@ -198,7 +199,9 @@ def test_pages_of_one_file_in_processes_read_as_one_by_one(tmp_path, monkeypatch
     assert [line.cells for line in in_processes.lines] == [line.cells for line in one_by_one.lines]
     assert in_processes.ocr.confidence == one_by_one.ocr.confidence
     text = "".join(line.text for line in in_processes.lines).replace(" ", "")
-    assert text.index("总体情况") < text.index("主动公开政府信息情况2023")  # page order kept
+    assert (
+        text.index("总体情况") < text.index("主动公开政府信息情况2023") < text.index("行政复议")
+    )  # page order
 
 
 _HTML_WITH_PICTURE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>

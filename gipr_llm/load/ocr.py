@@ -179,11 +179,13 @@ def read_pages(images: list[Any], dpis: list[int]) -> list[PageText]:
     ``PAGE_JOBS`` processes (spawned: a forked ONNX Runtime session is not safe to reuse)."""
     pages: list[PageText | None] = [_cache_get(image, dpi) for image, dpi in zip(images, dpis, strict=True)]
     missing = [i for i, page in enumerate(pages) if page is None]
-    if PAGE_JOBS > 1 and len(missing) > 1:
+    # A spawned worker costs about one page of CPU before it reads anything (imports and
+    # models): each gets at least two pages, else one process reads them all.
+    workers = min(PAGE_JOBS, len(missing) // 2)
+    if workers > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        workers = min(PAGE_JOBS, len(missing))
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             read = list(pool.map(_read_page, [images[i] for i in missing], [dpis[i] for i in missing]))
     else:
