@@ -42,14 +42,7 @@ def page_content_sizes(data: bytes, limit: int) -> Iterator[tuple[int, int]]:
 
 # Most a filter can multiply a stream's size by: deflate's limit is 1032:1; the ASCII
 # encodings shrink when decoded. Other filters (LZW, run-length …) get no bound: decoded.
-_GROWTH = {
-    "FlateDecode": 1032,
-    "Fl": 1032,
-    "ASCII85Decode": 0.8,
-    "A85": 0.8,
-    "ASCIIHexDecode": 0.5,
-    "AHx": 0.5,
-}
+_GROWTH = {"FlateDecode": 1032, "Fl": 1032, "ASCII85Decode": 0.8, "A85": 0.8, "ASCIIHexDecode": 0.5, "AHx": 0.5}
 
 
 def _upper_bound(stream) -> float:
