@@ -69,3 +69,52 @@ def cjk_font() -> Path | None:
         if found.lower().endswith((".ttf", ".ttc")) and Path(found).is_file():
             return Path(found)
     return None
+
+
+# --- comparing a scan's reading with its text copy ----------------------------------------
+
+
+def table_cells(report) -> dict[tuple[str, str, str], object]:
+    """Every cell of 表二/表三/表四: (table, row, column) -> value; a 表二 sub-row's row is
+    ``row/sub-label``."""
+    from gipr_llm.domain import spec
+
+    out: dict[tuple[str, str, str], object] = {}
+    for name in ("table2", "table3", "table4"):
+        table = getattr(report, name)
+        if table is None:
+            continue
+        for row, values in table.rows.items():
+            pairs = values.items() if isinstance(values, dict) else zip(spec.T3_COLUMNS, values, strict=True)
+            for column, value in pairs:
+                out[(name, row, column)] = value
+        for row, subs in getattr(table, "sub_rows", {}).items():
+            for sub, values in subs.items():
+                for column, value in values.items():
+                    out[(name, f"{row}/{sub}", column)] = value
+    return out
+
+
+def names_cell(finding, key: tuple[str, str, str]) -> bool:
+    """Whether a finding is about this cell: its row and column, its row as a whole, or
+    its column as a whole (a column sum). A note (info) names no cell."""
+    table, row, column = key
+    row = row.split("/")[0]
+    if finding.table != table or finding.severity == "info":
+        return False
+    if finding.row is None and finding.column is None:
+        # 表四 is one printed row of fifteen cells: a finding on that row names each of them.
+        return table == "table4" and finding.stage == "parse"
+    return (finding.row == row and finding.column in (column, None)) or (
+        finding.row is None and finding.column == column
+    )
+
+
+def differing_cells(expected, got, findings) -> list[tuple[tuple[str, str, str], object, object, bool]]:
+    """Cells of the scan's reading that differ from the text copy: (cell, read, want, flagged)."""
+    want, read = table_cells(expected), table_cells(got)
+    return [
+        (key, read.get(key), value, any(names_cell(f, key) for f in findings))
+        for key, value in want.items()
+        if read.get(key) != value
+    ]

@@ -99,14 +99,20 @@ def load_html(text: str, encoding: str, path: str, sha256: str) -> Document:
     lines = _Lines(loose_breaks=_PAGE_TAGS.search(text, 0, 65536) is None)
     lines.walk(root)
     lines.flush()
+    out, reading = lines.out, None
+    if lines.images:
+        from gipr_llm.load.html_images import ocr_local_images
+
+        out, reading = ocr_local_images(lines.out, lines.images, path, has_grid=lines.grids > 0)
     return Document(
         path=path,
         sha256=sha256,
         format="html",
         encoding=encoding,
-        lines=lines.out,
+        lines=out,
         hidden_skipped=hidden,
         title_candidates=named,
+        ocr=reading,
     )
 
 
@@ -143,6 +149,8 @@ def collapse(text: str) -> str:
 class _Lines:
     def __init__(self, loose_breaks: bool) -> None:
         self.out: list[Line] = []
+        self.images: list[tuple[int, str]] = []  # (lines before it, src) of each <img>
+        self.grids = 0  # <table> grids read
         self._buffer: list[str] = []
         self._loose_breaks = loose_breaks
 
@@ -177,8 +185,14 @@ class _Lines:
                 self._buffer.append(_BREAK)
                 self._text(el.tail, loose)
                 continue
+            if tag == "img" and (src := (el.get("src") or "").strip()):
+                self.flush()  # the picture's lines go between the text before and after it
+                self.images.append((len(self.out), src))
+                self._text(el.tail, loose)
+                continue
             if tag == "table" and _is_grid(el):
                 self.flush()
+                self.grids += 1
                 self._table(el)
                 self._text(el.tail, loose)
                 continue

@@ -62,7 +62,7 @@ def parse(doc: Document, bodies: BodyDirectory | None = None) -> tuple[Report, S
     identity.apply(report.meta)
     report.findings.extend(identity.findings)
     set_templates(report)
-    report.findings.extend(ocr_findings(doc, sections))
+    report.findings.extend(ocr_findings(doc, sections, report.table2.template if report.table2 else None))
     if doc.converted:
         report.findings.append(
             Finding(

@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from gipr_llm.domain import spec
-from gipr_llm.domain.models import Document, Finding, Sections, Table2, Table3, Table4
+from gipr_llm.domain.models import Document, Finding, Line, Sections, Table2, Table3, Table4
 from gipr_llm.domain.textnorm import squash
 from gipr_llm.parse.cells import MAX_DIGITS, Cell, is_empty, parse_cell
 from gipr_llm.parse.flat import joined_run
@@ -374,6 +374,17 @@ def _reattach_label_tails(rows: list[RawRow]) -> None:
             cur.label = cur.label[numeral.start() :]
 
 
+def table3_line_rows(lines: list[Line]) -> dict[int, str]:
+    """Source line number -> row key of each 表三 row whose label names it (as
+    ``parse_table3`` first reads them), so a finding about a cell can name its row."""
+    out: dict[int, str] = {}
+    for row in build_rows(lines, _names_t3_row, 7, _names_t3_row):
+        key, _ = _match_row(row.label, _T3_STRONG, _T3_WEAK)
+        if key is not None:
+            out.setdefault(row.line, key)
+    return out
+
+
 def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
     col = _Collector("table3")
     _reattach_label_tails(rows)
@@ -539,6 +550,34 @@ def _table2_template(lines_text: str) -> str | None:
     return "2019" if s2019 > s2021 else "2021"
 
 
+def _t2_row_keys(rows: list[RawRow]) -> list[tuple[RawRow, str | None, str | None]]:
+    """(row, row key or None, sub-row label) of each 表二 row, in order."""
+    out: list[tuple[RawRow, str | None, str | None]] = []
+    last_main: str | None = None
+    for row in rows:
+        key, _ = _match_row(row.label, _T2_STRONG, ())
+        sub_label: str | None = None
+        if key is not None:
+            last_main = key
+            if key == "other_services":  # 「其他对外管理服务事项行政检查」: a locally split sub-row
+                sub_label = row.label.partition(spec.T2_ROW_LABELS[key])[2] or None
+        elif last_main == "other_services" and row.label:
+            key, sub_label = "other_services", row.label
+        out.append((row, key, sub_label))
+    return out
+
+
+def table2_line_cells(lines: list[Line], template: str) -> dict[int, tuple[str, str | None, tuple[str, ...]]]:
+    """Source line number -> (row key, sub-row label, columns) of each 表二 data row, as
+    ``parse_table2`` reads them: so a finding about a cell of that line can name its cell."""
+    out: dict[int, tuple[str, str | None, tuple[str, ...]]] = {}
+    columns_of = spec.T2_COLUMNS[template]
+    for row, key, sub_label in _t2_row_keys(build_rows(lines, _names_t2_row, 3, _t2_blank_row)):
+        if key is not None and key in columns_of:
+            out[row.line] = (key, sub_label, columns_of[key])
+    return out
+
+
 def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, list[Finding]]:
     col = _Collector("table2")
     template = _table2_template(header_text)
@@ -552,18 +591,9 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
         return None, col.findings
     columns_of = spec.T2_COLUMNS[template]
     table = Table2(template=template, rows={})
-    last_main: str | None = None
     raw_of: dict[str, tuple[list[str], int]] = {}  # whole rows' cells and line, for the check below
-    for row in rows:
-        key, _ = _match_row(row.label, _T2_STRONG, ())
-        sub_label: str | None = None
-        if key is not None:
-            last_main = key
-            if key == "other_services":  # 「其他对外管理服务事项行政检查」: a locally split sub-row
-                sub_label = row.label.partition(spec.T2_ROW_LABELS[key])[2] or None
-        elif last_main == "other_services" and row.label:
-            key, sub_label = "other_services", row.label
-        else:
+    for row, key, sub_label in _t2_row_keys(rows):
+        if key is None:
             col.unknown_row(row)
             continue
         if key not in columns_of:

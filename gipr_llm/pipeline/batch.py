@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream, chain_years, check_one
 from gipr_llm.domain.models import FailedInput, LoadError, Report
 from gipr_llm.load.formats import SUPPORTED_SUFFIXES
+from gipr_llm.load.ocr import set_page_jobs
 from gipr_llm.pipeline.extract import extract
 from gipr_llm.pipeline.interrupt import stop_if_asked
 
@@ -156,7 +157,9 @@ def extract_many(
             chunk = files[start : start + width]
             skip_llm = llm is not None and dead_in_a_row >= DEAD_ENDPOINT_LIMIT
             use = None if skip_llm else llm
-            for item in pool.map(_extract_or_fail, chunk, [use] * len(chunk), [False] * len(chunk), [bodies] * len(chunk)):
+            for item in pool.map(
+                _extract_or_fail, chunk, [use] * len(chunk), [False] * len(chunk), [bodies] * len(chunk)
+            ):
                 if isinstance(item, Report) and llm is not None:
                     if skip_llm:
                         item.extraction.model = llm.model
@@ -180,8 +183,13 @@ def _extract_in_processes(
     """The deterministic path over ``jobs`` processes, in input order, a bounded window ahead
     (so a slow consumer — the store writer — never has the whole batch waiting in memory)."""
     if jobs <= 1 or len(files) <= 1:
-        for path in files:
-            yield _extract_or_fail(path, None, checked, bodies)
+        # A lone file gets the processes for its pages, if it is a scan to OCR.
+        set_page_jobs(jobs if len(files) == 1 else 1)
+        try:
+            for path in files:
+                yield _extract_or_fail(path, None, checked, bodies)
+        finally:
+            set_page_jobs(1)
         return
     ahead = jobs * 8
     with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint) as pool:
