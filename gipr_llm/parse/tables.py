@@ -239,8 +239,10 @@ def _read_row(
 
 def _is_glued(row: RawRow, k: int) -> bool:
     """One run of digits where k > 1 cells belong."""
-    if k < 2:
+    if k < 2 or not row.cells:
         return False
+    if len(row.cells) > 1 and len(row.cells[0].strip()) != MAX_DIGITS:
+        return False  # several cells are one run only as ``chunks`` (cheap test first)
     digits = joined_run(row.cells)
     return digits is not None and len(digits) >= k and (len(row.cells) == 1 or len(digits) > MAX_DIGITS)
 
