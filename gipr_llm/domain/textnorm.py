@@ -25,9 +25,12 @@ def squash(text: str) -> str:
     return _WHITESPACE.sub("", nfkc(text))
 
 
+CELL_PADDING = " \t\r\n\u00a0\u3000\u200b\ufeff"
+
+
 def strip_cell(text: str) -> str:
     """A cell's text without padding (spaces, U+00A0, U+3000, zero-width)."""
-    return text.strip(" \t\r\n\u00a0\u3000\u200b\ufeff")
+    return text.strip(CELL_PADDING)
 
 
 # Characters a terminal acts on rather than shows: C0/C1 controls (escape sequences, a

@@ -56,10 +56,11 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
     if len(cells) == 1:  # one cell per line: most lines of a text copy
         return _split_one(cells[0])
-    if _is_furniture(cells):
-        return (), (), False
     kinds = [_cell_kind(c) for c in cells]
+    # A line with a value is never page furniture (footers and rules do not parse as values).
     if _VALUE not in kinds:
+        if _is_furniture(cells):
+            return (), (), False
         label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
         glued = _GLUED.match(squash(label[-1])) if label else None
         if glued and _CJK.search(glued.group("label")):

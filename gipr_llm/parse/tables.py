@@ -84,7 +84,6 @@ _T2_2019_WORDS = (
 _T2_2021_WORDS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
 
 
-@lru_cache(maxsize=1 << 14)  # labels recur across reports of one template
 def _match_row(label: str, strong, weak) -> tuple[str | None, tuple[str, ...]]:
     """(row key nearest the data, other rows the label also names)."""
     hits = [(m.end(), key) for key, pattern in strong if (m := pattern.search(label))]
@@ -94,6 +93,18 @@ def _match_row(label: str, strong, weak) -> tuple[str | None, tuple[str, ...]]:
         return None, ()
     hits.sort()
     return hits[-1][1], tuple(key for _, key in hits[:-1] if key != hits[-1][1])
+
+
+# Cached per table by the label alone: a key holding the pattern tuples would be hashed
+# (every pattern) on each call.
+@lru_cache(maxsize=1 << 14)  # labels recur across reports of one template
+def _match_t3_row(label: str) -> tuple[str | None, tuple[str, ...]]:
+    return _match_row(label, _T3_STRONG, _T3_WEAK)
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_t2_row(label: str) -> tuple[str | None, tuple[str, ...]]:
+    return _match_row(label, _T2_STRONG, ())
 
 
 def table3_rows_named_in(text: str) -> set[str]:
@@ -113,11 +124,11 @@ def table3_rows_named_in(text: str) -> set[str]:
 
 
 def _names_t3_row(label: str) -> bool:
-    return _match_row(label, _T3_STRONG, _T3_WEAK)[0] is not None
+    return _match_t3_row(label)[0] is not None
 
 
 def _names_t2_row(label: str) -> bool:
-    return _match_row(label, _T2_STRONG, ())[0] is not None
+    return _match_t2_row(label)[0] is not None
 
 
 def _names_no_row(label: str) -> bool:
@@ -353,7 +364,7 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
     empty: set[str] = set()  # rows named only in the label of the row below
     printed: list[tuple[str | None, RawRow]] = []  # in print order; None: label not recognised
     for row in rows:
-        key, also = _match_row(row.label, _T3_STRONG, _T3_WEAK)
+        key, also = _match_t3_row(row.label)
         printed.append((key, row))
         if key is None:
             continue
@@ -524,7 +535,7 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
     last_main: str | None = None
     raw_of: dict[str, tuple[list[str], int]] = {}  # whole rows' cells and line, for the check below
     for row in rows:
-        key, _ = _match_row(row.label, _T2_STRONG, ())
+        key, _ = _match_t2_row(row.label)
         sub_label: str | None = None
         if key is not None:
             last_main = key
