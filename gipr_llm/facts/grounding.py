@@ -100,13 +100,6 @@ _ADDRESSED_TO_MODEL = re.compile(
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 
 
-def may_hold_instructions(section: str) -> bool:
-    """Whether ``section`` (squashed) has any instruction cue at all: without one (the
-    patterns have no anchors or lookarounds, so a sentence matches only where the whole
-    section does) ``only_inside_instructions`` is False for every quote."""
-    return bool(_ADDRESSED_TO_MODEL.search(section) or _INSTRUCTION.search(section))
-
-
 def only_inside_instructions(section: str, quote: str) -> bool:
     """Whether every occurrence of ``quote`` in ``section`` (both squashed) sits in a
     sentence that is an instruction to a model (``_ADDRESSED_TO_MODEL`` or ``_INSTRUCTION``)."""

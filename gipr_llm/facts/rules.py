@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
 from gipr_llm.domain.textnorm import squash
-from gipr_llm.facts.grounding import may_hold_instructions, only_inside_instructions
+from gipr_llm.facts.grounding import only_inside_instructions
 from gipr_llm.facts.numbers import COUNT_PATTERN, COUNT_UNITS, read_count
 
 _COUNT = re.compile(COUNT_PATTERN)  # 751条, 1,236条, 5500余条, 4.14万条, 四十余条, 约300条
@@ -326,8 +326,6 @@ def _count_facts(original: str) -> list[CountFact]:
     if not facts:
         return facts
     section = squash(original)
-    if not may_hold_instructions(section):
-        return facts
     return [fact for fact in facts if not only_inside_instructions(section, squash(fact.quote))]
 
 
