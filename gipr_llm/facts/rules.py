@@ -9,12 +9,13 @@ LLM extractor falls back on it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
 from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
 from gipr_llm.domain.textnorm import squash
-from gipr_llm.facts.grounding import only_inside_instructions
+from gipr_llm.facts.grounding import FEE_CUE, only_inside_instructions
 from gipr_llm.facts.numbers import COUNT_PATTERN, COUNT_UNITS, read_count
 
 _COUNT = re.compile(COUNT_PATTERN)  # 751条, 1,236条, 5500余条, 4.14万条, 四十余条, 约300条
@@ -30,7 +31,10 @@ _HEADING_LIKE = re.compile(
 _ITEM_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、](?!\d)|#)"
 )
-_CLAUSE = re.compile(r"(?:[^，,；;：:。！？!?\n]|,(?=\d{3}(?!\d)))+")
+# A clause: a run of anything but clause punctuation, a "," inside a number (1,236) kept.
+# Written as runs (``[^…]+``) rather than one character per alternation: the same matches,
+# found about twice as fast.
+_CLAUSE = re.compile(r"(?:[^，,；;：:。！？!?\n]+|,(?=\d{3}(?!\d)))+")
 # What ``_Counts.clause_rules`` needs before it can find anything: a counting unit (every
 # count ends in one) or a negation's first character. A sentence with neither is not split.
 _CLAUSE_CUE = re.compile(rf"[{COUNT_UNITS}未没不无]")
@@ -305,13 +309,12 @@ def _count_facts(original: str) -> list[CountFact]:
     in_proactive = False
     for sentence in _spans(_SENTENCE, text):
         # no cue, no clause to read (and no count for ``proactive`` either)
-        clauses = (
-            _spans(_CLAUSE, text, sentence.start, sentence.end)
-            if _CLAUSE_CUE.search(text, sentence.start, sentence.end)
-            else []
-        )
+        cues = [m.start() for m in _CLAUSE_CUE.finditer(text, sentence.start, sentence.end)]
+        clauses = _spans(_CLAUSE, text, sentence.start, sentence.end) if cues else []
         for clause in clauses:
-            counts.clause_rules(clause)
+            at = bisect_left(cues, clause.start)
+            if at < len(cues) and cues[at] < clause.end:  # a clause without a cue holds nothing
+                counts.clause_rules(clause)
         body = text[sentence.start : sentence.end].lstrip()
         continuation = in_proactive and body.startswith("其中")
         if _PROACTIVE.search(body) or continuation:
@@ -333,6 +336,8 @@ def _count_facts(original: str) -> list[CountFact]:
 
 
 def _fee(text: str) -> FeeFact | None:
+    if FEE_CUE not in text:
+        return None  # both patterns name the fee
     hits = []
     if m := _FEE_NONE.search(text):
         amount = Decimal(0) if m["zero"] is not None else None
