@@ -77,16 +77,23 @@ def main() -> int:
     args = parser.parse_args()
     if args.mode == "record":
         found = hashes(args.reports)
-        args.file.write_text(json.dumps({"reports": args.reports, "hashes": found}, indent=1), encoding="utf-8")
+        args.file.write_text(
+            json.dumps({"reports": args.reports, "hashes": found}, indent=1), encoding="utf-8"
+        )
         split = sum(v.startswith("cold") for v in found.values())
         print(f"recorded {len(found)} inputs to {args.file}; {split} differ between cold and warm caches")
         return 0
     recorded = json.loads(args.file.read_text(encoding="utf-8"))
     found = hashes(recorded["reports"])
-    changed = sorted(k for k in recorded["hashes"].keys() | found.keys() if recorded["hashes"].get(k) != found.get(k))
+    changed = sorted(
+        k for k in recorded["hashes"].keys() | found.keys() if recorded["hashes"].get(k) != found.get(k)
+    )
     for name in changed[:20]:
         print(f"changed: {name}")
-    print(f"{len(found) - len(changed)}/{len(found)} inputs give the same output" + ("" if changed else " (all)"))
+    print(
+        f"{len(found) - len(changed)}/{len(found)} inputs give the same output"
+        + ("" if changed else " (all)")
+    )
     return 1 if changed else 0
 
 

@@ -17,7 +17,9 @@ def test_nfkc_equals_unicodedata_on_random_text() -> None:
     pool = [chr(c) for start, end in _COMPAT_BLOCKS for c in range(start, end + 1)]
     pool += [chr(c) for c in range(0x300, 0x370)] * 3  # combining marks compose across a mapped form
     pool += [chr(c) for c in range(0x1100, 0x1200)] + [chr(c) for c in range(0xAC00, 0xAC40)]  # jamo
-    pool += [chr(c) for c in range(0x2F00, 0x2FE0)] + [chr(0x2F800 + i) for i in range(50)]  # outside the blocks
+    pool += [chr(c) for c in range(0x2F00, 0x2FE0)] + [
+        chr(0x2F800 + i) for i in range(50)
+    ]  # outside the blocks
     pool += list("中文报告结转公开abcAEIOUe0123456789 ，。、\u3000\t\n") * 20
     for _ in range(50_000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 40)))
