@@ -7,7 +7,7 @@ import random
 import unicodedata
 from pathlib import Path
 
-from gipr_llm.domain.textnorm import _COMPAT_BLOCKS, nfkc, squash
+from gipr_llm.domain.textnorm import _COMPAT_BLOCKS, _WHITESPACE, nfkc, squash
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,3 +33,12 @@ def test_nfkc_equals_unicodedata_on_reports() -> None:
         for piece in [text, *text.splitlines()]:
             assert nfkc(piece) == unicodedata.normalize("NFKC", piece)
     assert squash("（一）　予以公开：１２３…") == "(一)予以公开:123..."
+
+
+def test_squash_removes_what_the_whitespace_pattern_removes() -> None:
+    rng = random.Random(3)
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()] + ["\u200b", "\ufeff"]
+    pool = spaces * 3 + list("中文ab１２（）") + ["\u200c", "\u2060"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 20)))
+        assert squash.__wrapped__(text) == _WHITESPACE.sub("", nfkc(text)), repr(text)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")  # what squash removes (done without it)
 
 
 def nfkc(text: str) -> str:
@@ -61,7 +61,12 @@ def _nfkc_long(text: str) -> str:
 @lru_cache(maxsize=1 << 14)  # labels and headings recur across reports
 def squash(text: str) -> str:
     """NFKC with every kind of whitespace removed: the form labels are matched in."""
-    return _WHITESPACE.sub("", nfkc(text))
+    # split() drops exactly what \s matches (str.isspace), U+00A0 and U+3000 included, in
+    # C; the two zero-width characters of _WHITESPACE are not whitespace to it.
+    text = "".join(nfkc(text).split())
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", "").replace("\ufeff", "")
+    return text
 
 
 CELL_PADDING = " \t\r\n\u00a0\u3000\u200b\ufeff"
