@@ -40,7 +40,7 @@ MAX_DIGITS = 18
 @lru_cache(maxsize=1 << 16)  # cells repeat ('0', labels of one template): parse each once
 def parse_cell(raw: str) -> Cell:
     text = strip_cell(raw)
-    if len(text) > MAX_DIGITS and sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+    if len(text) > MAX_DIGITS and sum(map(str.isdigit, text)) > MAX_DIGITS:
         return Cell(raw, "unreadable")
     if text.isdigit() and text.isascii():  # the common case, kept cheap
         return Cell(raw, "value", int(text))

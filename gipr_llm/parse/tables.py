@@ -432,7 +432,7 @@ def _read_t3_row(
     if _is_glued(row, k):  # decided table-wide later
         glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
         return
-    if surplus is not None and len(row.cells) > k and sum(not is_empty(c) for c in row.cells) > k:
+    if surplus is not None and len(row.cells) > k and len([c for c in row.cells if not is_empty(c)]) > k:
         surplus[key] = row
         return
     cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
