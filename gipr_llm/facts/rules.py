@@ -16,7 +16,7 @@ from decimal import Decimal
 from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
 from gipr_llm.domain.textnorm import squash
 from gipr_llm.facts.grounding import FEE_CUE, only_inside_instructions
-from gipr_llm.facts.numbers import COUNT_PATTERN, COUNT_UNITS, read_count
+from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_PATTERN, COUNT_UNITS, read_count
 
 _COUNT = re.compile(COUNT_PATTERN)  # 751条, 1,236条, 5500余条, 4.14万条, 四十余条, 约300条
 _GAP = r"[^，。；,;\d]"  # text between a cue and its number, within one clause
@@ -35,9 +35,10 @@ _ITEM_START = re.compile(
 # Written as runs (``[^…]+``) rather than one character per alternation: the same matches,
 # found about twice as fast.
 _CLAUSE = re.compile(r"(?:[^，,；;：:。！？!?\n]+|,(?=\d{3}(?!\d)))+")
-# What ``_Counts.clause_rules`` needs before it can find anything: a counting unit (every
-# count ends in one) or a negation's first character. A sentence with neither is not split.
-_CLAUSE_CUE = re.compile(rf"[{COUNT_UNITS}未没不无]")
+# What ``_Counts.clause_rules`` needs before it can find anything: the end of a count
+# (a numeral, 万/千, 余/多, then its unit: every COUNT_PATTERN match ends so) or a negation
+# (_NEGATION's words). A sentence without one is not split; a clause without one is skipped.
+_CLAUSE_CUE = re.compile(rf"[\d{COUNT_NUMERALS}][万千]?[余多]?\s*[{COUNT_UNITS}]|[未无]|没有|不曾")
 _COUNT_UNIT = re.compile(f"[{COUNT_UNITS}]")
 
 _NONE_BOTH = re.compile(r"(?:未发生|没有发生|未出现|没有出现|无)[^，。；,;]*?行政复议[^，。；,;]*?行政诉讼")
