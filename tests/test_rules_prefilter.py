@@ -21,3 +21,22 @@ def test_every_count_or_negation_has_a_cue() -> None:
             found += 1
             assert _CLAUSE_CUE.search(clause), repr(clause)
     assert found > 10_000  # the random clauses do exercise the patterns
+
+
+def test_instruction_prefilter_misses_no_instruction() -> None:
+    """grounding.only_inside_instructions searches a sentence for model-addressed text only
+    when it holds a letter, and finds the sentence start with rfind."""
+    from gipr_llm.facts.grounding import _ADDRESSED_TO_MODEL, _LETTER, _SENTENCE_END, _SENTENCE_ENDS
+
+    rng = random.Random(5)
+    pool = [*"。！？!?；;abcSYSTEM:：_=中文", "\u0131", "\u0130", "\u017f", "\u212a", "user", "system", "a_b="]
+    matched = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 16)))
+        start = rng.randint(0, len(text))
+        slow = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+        assert max(text.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1 == slow
+        if _ADDRESSED_TO_MODEL.search(text):
+            matched += 1
+            assert _LETTER.search(text), repr(text)
+    assert matched > 1_000
