@@ -180,20 +180,21 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
             name = _clean(text)  # a heading may print the body alone, the year on the next line
             agency = name if looks_like_body(name) else None
         out.append(Reading(source, agency, year))
-    head = doc.lines[:_OPENING_LINES]
-    for line in head:
-        match = _SOURCE_LINE.match(squash(line.text))
+    # Line.text inlined (raw when the loader kept it): these loops see every line.
+    texts = [line.raw if line.raw is not None else line.text for line in doc.lines]
+    head = [squash(text) for text in texts[:_OPENING_LINES]]
+    for text in head:
+        match = _SOURCE_LINE.match(text)
         if match and looks_like_body(name := _clean(match.group("name"))):
             out.append(Reading("text:来源", name))
             break
-    for line in head:
-        match = _OPENING.search(squash(line.text))
+    for text in head:
+        match = _OPENING.search(text)
         if match:
             who = _clean(match.group("who"))
             out.append(Reading("opening", who if looks_like_body(who) else None, int(match.group("year"))))
             break
-    for line in doc.lines:
-        text = line.text
+    for text in texts:
         if "统计期限" in text and (match := _PERIOD.search(squash(text))) and match["a"] == match["b"]:
             out.append(Reading("period", None, int(match["a"])))
             break
