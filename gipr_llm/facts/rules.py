@@ -106,6 +106,19 @@ _LEAD_IN = re.compile(
     r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、])\s*"
 )
 _TEXT_MAX = 80
+# Patterns of the helpers below, compiled once (re.sub with a string looks each up per call).
+_LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[，,、；;：:\s])+")
+_LABEL_CHANNEL = re.compile(r"^.*?(?:应用|通过|利用|依托|在)(?=[“「《\"])")
+_LABEL_AND = re.compile(r"^(?:以及|及|和|并)")
+_LABEL_CONCERNS = re.compile(r"^涉及")
+_LABEL_PUBLISH_END = re.compile(r"(?:主动)?公开(?:政府|政务)?(?:信息)?$")
+_LABEL_PUBLISH_START = re.compile(r"^(?:主动)?公开")
+_LABEL_TAIL = re.compile(r"[的共计为：:\s]+$")
+_CLAUSE_MARK = re.compile(r"[，,。；;]")
+_SPACES = re.compile(r"\s+")
+_NEXT_STEP = re.compile(r"^(?:在)?(?:下一步|今后)(?:工作中)?[，,]?")
+_PROBLEM_LEAD = re.compile(r"^.{0,40}?问题[：:]")
+_SHORT_HEADING = re.compile(r"^(.{0,12}?)[：:]")
 
 
 @dataclass(slots=True)
@@ -256,13 +269,13 @@ class _Counts:
 
 def _item_label(before: str) -> str | None:
     label = before.strip()
-    label = re.sub(r"^(?:其中[：:]?|[，,、；;：:\s])+", "", label)
-    label = re.sub(r"^.*?(?:应用|通过|利用|依托|在)(?=[“「《\"])", "", label)
-    label = re.sub(r"^(?:以及|及|和|并)", "", label)
-    label = re.sub(r"^涉及", "", label)
-    label = re.sub(r"(?:主动)?公开(?:政府|政务)?(?:信息)?$", "", label.strip())
-    label = re.sub(r"^(?:主动)?公开", "", label)
-    label = re.sub(r"[的共计为：:\s]+$", "", label).strip()
+    label = _LABEL_LEAD.sub("", label)
+    label = _LABEL_CHANNEL.sub("", label)
+    label = _LABEL_AND.sub("", label)
+    label = _LABEL_CONCERNS.sub("", label)
+    label = _LABEL_PUBLISH_END.sub("", label.strip())
+    label = _LABEL_PUBLISH_START.sub("", label)
+    label = _LABEL_TAIL.sub("", label).strip()
     return label or None
 
 
@@ -295,7 +308,7 @@ def join_wrapped_lines(text: str) -> tuple[str, list[int]]:
             and following
             and not _LINE_END.search(previous)
             and not _HEADING_LIKE.match(previous.strip())
-            and not (_ITEM_START.match(previous) and not re.search(r"[，,。；;]", previous))
+            and not (_ITEM_START.match(previous) and not _CLAUSE_MARK.search(previous))
             and not _ITEM_START.match(following)
         )
         if not soft:
@@ -380,9 +393,9 @@ def _items(text: str) -> list[_Span]:
 
 def _text_fact(text: str, span: _Span) -> TextFact:
     quote = text[span.start : span.end]
-    shown = _LEAD_IN.sub("", re.sub(r"\s+", "", quote))
-    shown = re.sub(r"^(?:在)?(?:下一步|今后)(?:工作中)?[，,]?", "", shown)
-    shown = re.sub(r"^.{0,40}?问题[：:]", "", shown).strip("，,。；; ")  # "…存在一些主要问题：" lead-in
+    shown = _LEAD_IN.sub("", _SPACES.sub("", quote))
+    shown = _NEXT_STEP.sub("", shown)
+    shown = _PROBLEM_LEAD.sub("", shown).strip("，,。；; ")  # "…存在一些主要问题：" lead-in
     if len(shown) > _TEXT_MAX:
         shown = shown[:_TEXT_MAX] + "…"
     return TextFact(text=shown or quote.strip(), quote=quote, extractor="rules")
@@ -413,7 +426,7 @@ def _problems_and_measures(text: str) -> tuple[list[TextFact], list[TextFact]]:
             if len(stripped) <= 12 and _PROBLEM_HEADING.search(stripped):
                 mode = "problem"
                 continue
-            heading = re.match(r"^(.{0,12}?)[：:]", stripped)
+            heading = _SHORT_HEADING.match(stripped)
             if heading and _MEASURE_HEADING.search(heading[0]):
                 mode = "measure"
             kind = _classify(body, mode, after_measure)
