@@ -21,7 +21,7 @@ from itertools import combinations, pairwise
 from math import comb
 
 from gipr_llm.domain.models import Line
-from gipr_llm.domain.textnorm import squash
+from gipr_llm.domain.textnorm import CELL_PADDING, squash
 from gipr_llm.parse.cells import Cell, is_empty, parse_cell
 
 _MAX_CANDIDATES = 4096
@@ -206,9 +206,9 @@ def _looks_like_number(text: str) -> bool:
 def _trim(cells: list[str]) -> list[str]:
     start = 0
     end = len(cells)
-    while start < end and is_empty(cells[start]):
+    while start < end and not cells[start].strip(CELL_PADDING):  # is_empty, inlined
         start += 1
-    while end > start and is_empty(cells[end - 1]):
+    while end > start and not cells[end - 1].strip(CELL_PADDING):
         end -= 1
     return cells[start:end]
 
@@ -230,11 +230,12 @@ def align(cells: list[str], k: int) -> Alignment:
     if n < k:
         return Alignment([Cell("", "unaligned")] * k, surplus=n - k, raw=cells)
     excess = n - k
+    # is_empty inlined: align runs for every row printed with trailing separators
     lead = 0
-    while lead < n and is_empty(cells[lead]):
+    while lead < n and not cells[lead].strip(CELL_PADDING):
         lead += 1
     trail = 0
-    while trail < n - lead and is_empty(cells[n - 1 - trail]):
+    while trail < n - lead and not cells[n - 1 - trail].strip(CELL_PADDING):
         trail += 1
     if lead + trail >= excess:
         offsets = range(max(0, excess - trail), min(lead, excess) + 1)

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, Sections, Table2, Table3, Table4
-from gipr_llm.domain.textnorm import squash
-from gipr_llm.parse.cells import MAX_DIGITS, Cell, is_empty, parse_cell
+from gipr_llm.domain.textnorm import CELL_PADDING, squash
+from gipr_llm.parse.cells import MAX_DIGITS, Cell, parse_cell
 from gipr_llm.parse.flat import joined_run
 from gipr_llm.parse.ocr_rows import damaged_label, place_surplus
 from gipr_llm.parse.recover import GluedRow, count_and_money, recover_table3, recover_table4
@@ -432,7 +432,7 @@ def _read_t3_row(
     if _is_glued(row, k):  # decided table-wide later
         glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
         return
-    if surplus is not None and len(row.cells) > k and len([c for c in row.cells if not is_empty(c)]) > k:
+    if surplus is not None and len(row.cells) > k and len([c for c in row.cells if c.strip(CELL_PADDING)]) > k:
         surplus[key] = row
         return
     cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
