@@ -230,9 +230,14 @@ def _read_row(
     row: RawRow,
     holds: Callable[[list[int]], bool] = lambda _: True,
 ) -> list[Cell]:
-    if len(row.cells) == len(columns):  # the common case: one cell per column, all numbers
-        parsed = [parse_cell(c) for c in row.cells]
-        if all(cell.state == "value" for cell in parsed):
+    k = len(columns)
+    if len(row.cells) >= k:
+        # The common cases: one number per column, maybe followed by empty cells (a row
+        # printed 「| 0 | 0 | … | ||」), which align would drop in its one possible way.
+        parsed = [parse_cell(c) for c in row.cells[:k]]
+        if all(cell.state == "value" for cell in parsed) and not any(
+            c.strip(CELL_PADDING) for c in row.cells[k:]
+        ):
             return parsed
     if _is_glued(row, len(columns)):
         return _read_glued(col, key, label, columns, row, holds)
