@@ -230,15 +230,8 @@ def _read_row(
     row: RawRow,
     holds: Callable[[list[int]], bool] = lambda _: True,
 ) -> list[Cell]:
-    k = len(columns)
-    if len(row.cells) >= k:
-        # The common cases: one number per column, maybe followed by empty cells (a row
-        # printed 「| 0 | 0 | … | ||」), which align would drop in its one possible way.
-        parsed = [parse_cell(c) for c in row.cells[:k]]
-        if all(cell.state == "value" for cell in parsed) and not any(
-            c.strip(CELL_PADDING) for c in row.cells[k:]
-        ):
-            return parsed
+    if (parsed := _plain_row(row.cells, len(columns))) is not None:
+        return parsed
     if _is_glued(row, len(columns)):
         return _read_glued(col, key, label, columns, row, holds)
     al = align(row.cells, len(columns))
@@ -251,6 +244,18 @@ def _read_row(
         if cell.state != "value" and not (cell.state == "unaligned" and al.surplus < 0):
             col.cell(key, label, column, cell, row.line)
     return al.cells
+
+
+def _plain_row(cells: list[str], k: int) -> list[Cell] | None:
+    """The common cases, read without alignment: one number per column, maybe followed by
+    empty cells (a row printed 「| 0 | 0 | … | ||」, which align drops in its one possible
+    way). None for any other row."""
+    if len(cells) < k:
+        return None
+    parsed = [parse_cell(c) for c in cells[:k]]
+    if all(cell.state == "value" for cell in parsed) and not any(c.strip(CELL_PADDING) for c in cells[k:]):
+        return parsed
+    return None
 
 
 def _is_glued(row: RawRow, k: int) -> bool:
@@ -437,10 +442,13 @@ def _read_t3_row(
     if _is_glued(row, k):  # decided table-wide later
         glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
         return
-    if surplus is not None and len(row.cells) > k and len([c for c in row.cells if c.strip(CELL_PADDING)]) > k:
-        surplus[key] = row
-        return
-    cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
+    # A plain row has at most k cells that are not empty, so it is never set aside.
+    cells = _plain_row(row.cells, k)
+    if cells is None:
+        if surplus is not None and len(row.cells) > k and len([c for c in row.cells if c.strip(CELL_PADDING)]) > k:
+            surplus[key] = row
+            return
+        cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
     found[key] = [
         c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
         for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
