@@ -25,6 +25,7 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # A line break is a sentence break only after a sentence end, after a heading-like line, or
 # before an item marker; elsewhere it is where a PDF or a web page wrapped the sentence.
 _LINE_END = re.compile(r"[。！？!?；;：:」”）)]\s*$")
+_LINE_END_CHARS = "。！？!?；;：:」”）)"  # _LINE_END's class, for _ends_sentence
 _HEADING_LIKE = re.compile(
     r"^[^，,。；;]{0,4}$|^[^，,。；;]{0,30}(?:情况|事项|措施|概述|问题|工作|建设|管理|保障)$"
 )
@@ -279,6 +280,13 @@ def _item_label(before: str) -> str | None:
     return label or None
 
 
+def _ends_sentence(line: str) -> bool:
+    """``_LINE_END.search(line)``: the last character before trailing whitespace (str.isspace,
+    as \\s) is a sentence end. Looked at directly: the search tries every position of a line."""
+    end = line.rstrip()
+    return bool(end) and end[-1] in _LINE_END_CHARS
+
+
 def join_wrapped_lines(text: str) -> tuple[str, list[int]]:
     """The text with each line break inside a sentence removed, and for each character of the
     result its index in ``text`` (so a quote is still taken verbatim from the original)."""
@@ -306,7 +314,7 @@ def join_wrapped_lines(text: str) -> tuple[str, list[int]]:
         soft = (
             previous.strip()
             and following
-            and not _LINE_END.search(previous)
+            and not _ends_sentence(previous)
             and not _HEADING_LIKE.match(previous.strip())
             and not (_ITEM_START.match(previous) and not _CLAUSE_MARK.search(previous))
             and not _ITEM_START.match(following)
