@@ -95,11 +95,23 @@ def heading_text(text: str) -> str:
     return _MARKDOWN.sub("", squash(text))
 
 
+# _FOOTER's alternatives as plain string tests (the same answers): the pattern has no common
+# start, so its search tried every alternative at every position of every narrative line.
+_FOOTER_WORDS = ("主办:", "主办：", "承办:", "承办：", "ICP备", "公网安备", "网站标识码", "版权所有")
+_FOOTER_ENDS = (".doc", ".docx", ".pdf")
+_FOOTER_STARTS = ("打印本页", "关闭窗口")
+
+
+def _is_footer(text: str) -> bool:
+    """``_FOOTER.search(text)`` for a stripped line (no final newline for ``$`` to stop at)."""
+    return text.endswith(_FOOTER_ENDS) or text.startswith(_FOOTER_STARTS) or any(w in text for w in _FOOTER_WORDS)
+
+
 def _text_of(doc: Document, start: int, end: int) -> str:
     lines: list[str] = []
     for line in doc.lines[start:end]:
         text = " ".join(c.strip() for c in line.cells if c.strip()) if len(line.cells) > 1 else line.cells[0]
-        if _FOOTER.search(text.strip()):
+        if _is_footer(text.strip()):
             break
         lines.append(text.rstrip())
     return "\n".join(lines).strip()

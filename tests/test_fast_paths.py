@@ -1,6 +1,9 @@
-"""The rules narrative skips sentences and clauses without a cue (facts/rules.py
+"""Fast paths that stand in for a pattern must give the pattern's answers (issue 18: the
+same output, faster). Each is checked on random strings built from the pattern's own pieces.
+
+The rules narrative skips sentences and clauses without a cue (facts/rules.py
 ``_CLAUSE_CUE``); that is only safe if every clause a count or negation pattern finds
-something in holds a cue. Checked on random clauses built from the patterns' own pieces."""
+something in holds a cue."""
 
 from __future__ import annotations
 
@@ -40,3 +43,27 @@ def test_instruction_prefilter_misses_no_instruction() -> None:
             matched += 1
             assert _LETTER.search(text), repr(text)
     assert matched > 1_000
+
+
+def test_line_end_test_equals_the_pattern() -> None:
+    from gipr_llm.facts.rules import _LINE_END, _ends_sentence
+
+    rng = random.Random(2)
+    pool = [*"。！？!?；;：:」”）)ab中 \t\u3000\u00a0\n\r\x0b\x0c\x1c\x85\u2028"]
+    for _ in range(50_000):
+        line = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+        assert bool(_LINE_END.search(line)) == _ends_sentence(line), repr(line)
+
+
+def test_footer_test_equals_the_pattern() -> None:
+    from gipr_llm.parse.sections import _FOOTER, _is_footer
+
+    rng = random.Random(4)
+    pieces = ["主办", "承办", ":", "：", "ICP备", "公网安备", "网站标识码", "版权所有", ".doc", ".docx", "x"]
+    pieces += [".pdf", "打印本页", "关闭窗口", "中", " ", "\n", "ICP", "备"]
+    hits = 0
+    for _ in range(50_000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))).strip()
+        hits += bool(_FOOTER.search(line))
+        assert bool(_FOOTER.search(line)) == _is_footer(line), repr(line)
+    assert hits > 5_000
