@@ -47,7 +47,7 @@ _PARENTHESISED = re.compile(r"^\(([一二三四五六七八九十]+)\)")
 _MARKDOWN = re.compile(r"^#{1,6}|^\*\*|\*\*$")
 _MAX_HEADING_CHARS = 40
 # Every heading ends in one of these words: a cheap filter before normalising a line.
-_HEADING_WORDS = re.compile(r"情况|事项|措施|概述")
+_HEADING_WORDS = re.compile(r"情况|事项|措施|概述")  # tested as `in` in find_headings (faster)
 
 # Where a table starts when its heading is missing: words only its own header carries.
 _TABLE_ANCHORS: dict[str, re.Pattern[str]] = {
@@ -72,7 +72,9 @@ def find_headings(doc: Document) -> dict[str, int]:
     fallback: dict[str, int] = {}
     for index, line in enumerate(doc.lines):
         text = line.raw if line.raw is not None else line.text  # hot loop: skip the property call
-        if not 3 < len(text) <= _MAX_HEADING_CHARS * 3 or not _HEADING_WORDS.search(text):
+        if not 3 < len(text) <= _MAX_HEADING_CHARS * 3 or not (
+            "情况" in text or "事项" in text or "措施" in text or "概述" in text  # _HEADING_WORDS
+        ):
             continue
         norm = heading_text(text)
         if not norm or len(norm) > _MAX_HEADING_CHARS:
