@@ -329,12 +329,16 @@ def _count_facts(original: str) -> list[CountFact]:
     text, where = join_wrapped_lines(original)
     counts = _Counts(text, original, where)
     in_proactive = False
+    # Where the cues start, found once for the whole text. (A cue found across a line break
+    # only marks a sentence that holds none: cues cannot hide one another across it.)
+    cues = [m.start() for m in _CLAUSE_CUE.finditer(text)]
     for sentence in _spans(_SENTENCE, text):
         # no cue, no clause to read (and no count for ``proactive`` either)
-        cues = [m.start() for m in _CLAUSE_CUE.finditer(text, sentence.start, sentence.end)]
-        clauses = _spans(_CLAUSE, text, sentence.start, sentence.end) if cues else []
+        first = bisect_left(cues, sentence.start)
+        has_cue = first < len(cues) and cues[first] < sentence.end
+        clauses = _spans(_CLAUSE, text, sentence.start, sentence.end) if has_cue else []
         for clause in clauses:
-            at = bisect_left(cues, clause.start)
+            at = bisect_left(cues, clause.start, first)
             if at < len(cues) and cues[at] < clause.end:  # a clause without a cue holds nothing
                 counts.clause_rules(clause)
         body = text[sentence.start : sentence.end].lstrip()
