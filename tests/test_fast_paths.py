@@ -10,19 +10,28 @@ from __future__ import annotations
 import random
 
 from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_UNITS
-from gipr_llm.facts.rules import _CLAUSE_CUE, _COUNT, _NEGATION
+from gipr_llm.facts.rules import _COUNT, _NEGATION, _cue_positions
 
 
 def test_every_count_or_negation_has_a_cue() -> None:
+    from bisect import bisect_left
+
+    from gipr_llm.facts.rules import _CLAUSE, _spans
+
     rng = random.Random(11)
-    words = ["没有", "不曾", "未", "无", "不", "没", "左右", "申请", "公开", "政府"]
-    pool = [*COUNT_NUMERALS, *COUNT_UNITS, *"0123456789０１２,，.万千余多约近第几数若 \u3000\t", *words]
+    words = ["没有", "不曾", "未", "无", "不", "没", "有", "曾", "左右", "申请", "公开", "政府"]
+    pool = [*COUNT_NUMERALS, *COUNT_UNITS, *"0123456789０１２,，.;。万千余多约近第几数若 \u3000\t\n", *words]
     found = 0
-    for _ in range(100_000):
-        clause = "".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
-        if _COUNT.search(clause) or _NEGATION.search(clause):
-            found += 1
-            assert _CLAUSE_CUE.search(clause), repr(clause)
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 30)))
+        cues = _cue_positions(text)
+        assert cues == sorted(cues)
+        for clause in _spans(_CLAUSE, text):
+            part = text[clause.start : clause.end]
+            if _COUNT.search(part) or _NEGATION.search(part):
+                found += 1
+                at = bisect_left(cues, clause.start)
+                assert at < len(cues) and cues[at] < clause.end, (text, part)
     assert found > 10_000  # the random clauses do exercise the patterns
 
 
@@ -67,3 +76,17 @@ def test_footer_test_equals_the_pattern() -> None:
         hits += bool(_FOOTER.search(line))
         assert bool(_FOOTER.search(line)) == _is_footer(line), repr(line)
     assert hits > 5_000
+
+
+def test_proactive_test_equals_the_pattern() -> None:
+    from gipr_llm.facts.rules import _PROACTIVE, _is_proactive
+
+    rng = random.Random(9)
+    words = ["主动公开", "公开", "发布", "更新", "刊发", "刊登", "编发", "推送", "信息", "文件", "稿件", "政府", "主动"]
+    pool = [*"0123456789 \t，。；,;中", *words]
+    hits = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 14)))
+        hits += bool(_PROACTIVE.search(text))
+        assert bool(_PROACTIVE.search(text)) == _is_proactive(text), repr(text)
+    assert hits > 10_000

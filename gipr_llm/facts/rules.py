@@ -39,7 +39,19 @@ _CLAUSE = re.compile(r"(?:[^，,；;：:。！？!?\n]+|,(?=\d{3}(?!\d)))+")
 # What ``_Counts.clause_rules`` needs before it can find anything: the end of a count
 # (a numeral, 万/千, 余/多, then its unit: every COUNT_PATTERN match ends so) or a negation
 # (_NEGATION's words). A sentence without one is not split; a clause without one is skipped.
-_CLAUSE_CUE = re.compile(rf"[\d{COUNT_NUMERALS}][万千]?[余多]?\s*[{COUNT_UNITS}]|[未无]|没有|不曾")
+# Searched in the reversed text, so that the scan looks for the rare unit characters first
+# (reversed: unit, 余/多, 万/千, numeral; 有没 for 没有, 曾不 for 不曾).
+_CLAUSE_CUE_REVERSED = re.compile(
+    rf"[{COUNT_UNITS}未无有曾](?:(?<=[{COUNT_UNITS}])\s*[余多]?[万千]?[\d{COUNT_NUMERALS}]"
+    r"|(?<=[未无])|(?<=有)(?=没)|(?<=曾)(?=不))"
+)
+
+
+def _cue_positions(text: str) -> list[int]:
+    """Ascending positions of a character of each cue (a count's unit, a negation): every
+    clause holding a count or a negation holds one of them."""
+    last = len(text) - 1
+    return [last - m.start() for m in _CLAUSE_CUE_REVERSED.finditer(text[::-1])][::-1]
 _COUNT_UNIT = re.compile(f"[{COUNT_UNITS}]")
 
 _NONE_BOTH = re.compile(r"(?:未发生|没有发生|未出现|没有出现|无)[^，。；,;]*?行政复议[^，。；,;]*?行政诉讼")
@@ -66,6 +78,15 @@ _DISPUTE_PATTERNS = (
 # The kind of count, not one word: 主动公开 / 公开各类信息 / 发布信息 / 更新信息 / 刊发 …
 _PUBLISH = r"(?:主动公开|公开|发布|更新|刊发|刊登|编发|推送)"
 _PROACTIVE = re.compile(rf"主动公开|{_PUBLISH}[^，。；,;\d]{{0,8}}?(?:信息|文件|稿件)")
+# Whether _PROACTIVE matches, faster: 主动公开 alone, or a publishing verb, a short gap and
+# what was published. Without 主动公开 among the verbs (any 主动公开… match holds a 公开… one)
+# every alternative starts with a literal, so the search skips to those characters.
+_PUBLISHED = re.compile(r"(?:公开|发布|更新|刊发|刊登|编发|推送)[^，。；,;\d]{0,8}?(?:信息|文件|稿件)")
+
+
+def _is_proactive(text: str) -> bool:
+    """``bool(_PROACTIVE.search(text))``."""
+    return "主动公开" in text or _PUBLISHED.search(text) is not None
 _PROACTIVE_UNITS = {"条", "件", "篇", "个", "份", "项"}
 _PROACTIVE_UNIT = re.compile(f"[{''.join(sorted(_PROACTIVE_UNITS))}]")
 _TOTAL_BEFORE = re.compile(
@@ -329,9 +350,7 @@ def _count_facts(original: str) -> list[CountFact]:
     text, where = join_wrapped_lines(original)
     counts = _Counts(text, original, where)
     in_proactive = False
-    # Where the cues start, found once for the whole text. (A cue found across a line break
-    # only marks a sentence that holds none: cues cannot hide one another across it.)
-    cues = [m.start() for m in _CLAUSE_CUE.finditer(text)]
+    cues = _cue_positions(text)  # found once for the whole text
     for sentence in _spans(_SENTENCE, text):
         # no cue, no clause to read (and no count for ``proactive`` either)
         first = bisect_left(cues, sentence.start)
@@ -343,7 +362,7 @@ def _count_facts(original: str) -> list[CountFact]:
                 counts.clause_rules(clause)
         body = text[sentence.start : sentence.end].lstrip()
         continuation = in_proactive and body.startswith("其中")
-        if _PROACTIVE.search(body) or continuation:
+        if continuation or _is_proactive(body):
             if clauses:
                 counts.proactive(clauses, continuation)
             in_proactive = True
