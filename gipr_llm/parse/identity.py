@@ -46,6 +46,7 @@ _LABEL = re.compile(
 _SOURCE_LINE = re.compile(
     r"^(?:来源|信息来源|发布机构|发文机关)[:：](?P<name>[^:：]+?)(?:发布时间|发布日期|$)"
 )
+_SOURCE_LABELS_AT_START = ("来源", "信息来源", "发布机构", "发文机关")  # how a _SOURCE_LINE starts
 _SENTENCE = re.compile(r"[。；;，,]")
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}(?:年\d{1,2}月(?:\d{1,2}日)?|[-/.]\d{1,2}[-/.]\d{1,2}.*)$")
 _YEAR_AFTER = re.compile(r"报告[(（](?P<year>(?:19|20)\d{2})年?度?[)）]")
@@ -184,12 +185,12 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
     texts = [line.raw if line.raw is not None else line.text for line in doc.lines]
     head = [squash(text) for text in texts[:_OPENING_LINES]]
     for text in head:
-        match = _SOURCE_LINE.match(text)
+        match = _SOURCE_LINE.match(text) if text.startswith(_SOURCE_LABELS_AT_START) else None
         if match and looks_like_body(name := _clean(match.group("name"))):
             out.append(Reading("text:来源", name))
             break
     for text in head:
-        match = _OPENING.search(text)
+        match = _OPENING.search(text) if "现将" in text else None  # the pattern's first words
         if match:
             who = _clean(match.group("who"))
             out.append(Reading("opening", who if looks_like_body(who) else None, int(match.group("year"))))
