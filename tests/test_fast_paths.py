@@ -54,6 +54,21 @@ def test_instruction_prefilter_misses_no_instruction() -> None:
     assert matched > 1_000
 
 
+def test_instruction_start_misses_no_instruction() -> None:
+    from gipr_llm.facts.grounding import _INSTRUCTION, _INSTRUCTION_START, _LETTER
+
+    rng = random.Random(6)
+    words = ["忽略以上", "忽略", "填写", "填入", "改为", "写成", "输出", "为", "9", "提示词", "系统提示", "中文"]
+    words += ["ignore", "IGNORE", "all", "previous", "above", "prior", "system", "prompt", "\u0131", "\u017f"]
+    matched = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
+        if _INSTRUCTION.search(text):
+            matched += 1
+            assert _LETTER.search(text) or _INSTRUCTION_START.search(text), repr(text)
+    assert matched > 10_000
+
+
 def test_line_end_test_equals_the_pattern() -> None:
     from gipr_llm.facts.rules import _LINE_END, _ends_sentence
 

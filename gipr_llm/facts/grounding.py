@@ -102,6 +102,8 @@ _SENTENCE_ENDS = "。！？!?；;"  # the same characters, for rfind
 # Every alternative of _ADDRESSED_TO_MODEL starts with a letter (matched as it matches one,
 # IGNORECASE): a sentence without one is not searched with it (the search is slow).
 _LETTER = re.compile(r"[a-z]", re.IGNORECASE)
+# _INSTRUCTION's alternatives start with a letter or one of these.
+_INSTRUCTION_START = re.compile(r"[忽填改写输提系]")
 
 
 def only_inside_instructions(section: str, quote: str) -> bool:
@@ -116,8 +118,10 @@ def only_inside_instructions(section: str, quote: str) -> bool:
         before = max(section.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
         after = _SENTENCE_END.search(section, end)
         sentence = section[before : after.end() if after else len(section)]
-        addressed = _LETTER.search(sentence) is not None and _ADDRESSED_TO_MODEL.search(sentence)
-        if not (addressed or _INSTRUCTION.search(sentence)):
+        letter = _LETTER.search(sentence) is not None
+        addressed = letter and _ADDRESSED_TO_MODEL.search(sentence)
+        instruction = (letter or _INSTRUCTION_START.search(sentence)) and _INSTRUCTION.search(sentence)
+        if not (addressed or instruction):
             return False
         start = section.find(quote, start + 1)
     return True
