@@ -107,7 +107,12 @@ _FOOTER_STARTS = ("打印本页", "关闭窗口")
 
 def _is_footer(text: str) -> bool:
     """``_FOOTER.search(text)`` for a stripped line (no final newline for ``$`` to stop at)."""
-    return text.endswith(_FOOTER_ENDS) or text.startswith(_FOOTER_STARTS) or any(w in text for w in _FOOTER_WORDS)
+    if text.endswith(_FOOTER_ENDS) or text.startswith(_FOOTER_STARTS):
+        return True
+    for word in _FOOTER_WORDS:  # a loop, not any(genexpr): this runs for every narrative line
+        if word in text:
+            return True
+    return False
 
 
 def _text_of(doc: Document, start: int, end: int) -> str:
