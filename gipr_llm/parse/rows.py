@@ -68,12 +68,13 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
             return (*label[:-1], glued.group("label")), (glued.group("digits"),), True
         return label, (), False
     first_value = kinds.index(_VALUE)
-    label = tuple(c for c, k in zip(cells[:first_value], kinds[:first_value], strict=True) if k == _TEXT)
+    label_at = [i for i in range(first_value) if kinds[i] == _TEXT]
+    label = tuple([cells[i] for i in label_at])
     if len(kinds) - kinds.count(_EMPTY) == 1:  # one cell per line: indentation is not a blank cell
         return label, (cells[first_value],), True
     # Data start after the last label cell, so empty placeholders there stay in the data
     # and alignment decides about them.
-    last_label = max((i for i in range(first_value) if kinds[i] == _TEXT), default=-1)
+    last_label = label_at[-1] if label_at else -1
     return label, cells[last_label + 1 :], True
 
 
