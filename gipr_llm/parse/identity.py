@@ -181,9 +181,8 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
             name = _clean(text)  # a heading may print the body alone, the year on the next line
             agency = name if looks_like_body(name) else None
         out.append(Reading(source, agency, year))
-    # Line.text inlined (raw when the loader kept it): these loops see every line.
-    texts = [line.raw if line.raw is not None else line.text for line in doc.lines]
-    head = [squash(text) for text in texts[:_OPENING_LINES]]
+    # Line.text inlined (raw when the loader kept it): the last loop sees every line.
+    head = [squash(line.raw if line.raw is not None else line.text) for line in doc.lines[:_OPENING_LINES]]
     for text in head:
         match = _SOURCE_LINE.match(text) if text.startswith(_SOURCE_LABELS_AT_START) else None
         if match and looks_like_body(name := _clean(match.group("name"))):
@@ -195,7 +194,8 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
             who = _clean(match.group("who"))
             out.append(Reading("opening", who if looks_like_body(who) else None, int(match.group("year"))))
             break
-    for text in texts:
+    for line in doc.lines:
+        text = line.raw if line.raw is not None else line.text
         if "统计期限" in text and (match := _PERIOD.search(squash(text))) and match["a"] == match["b"]:
             out.append(Reading("period", None, int(match["a"])))
             break

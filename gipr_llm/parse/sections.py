@@ -109,7 +109,7 @@ def _is_footer(text: str) -> bool:
     """``_FOOTER.search(text)`` for a stripped line (no final newline for ``$`` to stop at)."""
     if text.endswith(_FOOTER_ENDS) or text.startswith(_FOOTER_STARTS):
         return True
-    for word in _FOOTER_WORDS:  # a loop, not any(genexpr): this runs for every narrative line
+    for word in _FOOTER_WORDS:  # noqa: SIM110 - a loop, not any(genexpr): runs for every narrative line
         if word in text:
             return True
     return False
