@@ -51,7 +51,8 @@ class Alignment:
     raw: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1 << 16)  # the same lines recur across reports of one template
+# Not cached itself: only _line_parts (cached) calls it, so its own cache would only ever
+# miss (a line is split once per distinct cells, tables and options).
 def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
     if len(cells) == 1:  # one cell per line: most lines of a text copy
