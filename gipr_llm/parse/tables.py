@@ -253,9 +253,14 @@ def _plain_row(cells: list[str], k: int) -> list[Cell] | None:
     if len(cells) < k:
         return None
     parsed = [parse_cell(c) for c in cells[:k]]
-    if all(cell.state == "value" for cell in parsed) and not any(c.strip(CELL_PADDING) for c in cells[k:]):
-        return parsed
-    return None
+    # plain loops, not all()/any() over generators: this runs for every table row
+    for cell in parsed:
+        if cell.state != "value":
+            return None
+    for extra in cells[k:]:
+        if extra.strip(CELL_PADDING):
+            return None
+    return parsed
 
 
 def _is_glued(row: RawRow, k: int) -> bool:
@@ -449,10 +454,13 @@ def _read_t3_row(
             surplus[key] = row
             return
         cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
-    found[key] = [
-        c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
-        for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
-    ]
+    values = [c.value for c in cells]
+    if [v for v in values if type(v) is not int]:  # a decimal, or a cell that is no value
+        values = [
+            c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
+            for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
+        ]
+    found[key] = values
 
 
 def _place_damaged_labels(
