@@ -194,7 +194,8 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
             who = _clean(match.group("who"))
             out.append(Reading("opening", who if looks_like_body(who) else None, int(match.group("year"))))
             break
-    for line in doc.lines:
+    period_lines = doc.lines if doc.text is None or "统计期限" in doc.text else ()  # one scan, not one per line
+    for line in period_lines:
         text = line.raw if line.raw is not None else line.text
         if "统计期限" in text and (match := _PERIOD.search(squash(text))) and match["a"] == match["b"]:
             out.append(Reading("period", None, int(match["a"])))
