@@ -52,9 +52,13 @@ def _nfkc_long(text: str) -> str:
             for ch in map(chr, range(start, end + 1))
             if (form := unicodedata.normalize("NFKC", ch)) != ch
         }
-        _compat = (re.compile("[" + "".join(map(re.escape, forms)) + "]"), forms)
+        # split on them (a capturing group keeps each at the odd places): one C pass, no
+        # Python call per character as sub() with a function would make
+        _compat = (re.compile("([" + "".join(map(re.escape, forms)) + "])"), forms)
     pattern, forms = _compat
-    mapped = pattern.sub(lambda m: forms[m.group()], text)
+    parts = pattern.split(text)
+    parts[1::2] = [forms[ch] for ch in parts[1::2]]
+    mapped = "".join(parts)
     return mapped if unicodedata.is_normalized("NFKC", mapped) else unicodedata.normalize("NFKC", text)
 
 
