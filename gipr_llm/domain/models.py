@@ -82,6 +82,10 @@ class Document:
     title_candidates: list[tuple[str, str]] = field(default_factory=list)
     hidden_skipped: int = 0  # hidden page elements with text that were not read (HTML)
     ocr: OcrReading | None = None  # set when (part of) the text was read from page images
+    # The decoded text the lines were split from (text loader only): a stage that looks for a
+    # rare word in every line asks it first. Lines rebuilt later (flat.reline) are still
+    # pieces of it, so a word absent from it is absent from every line.
+    text: str | None = None
 
 
 @dataclass(slots=True)

@@ -98,6 +98,12 @@ _ADDRESSED_TO_MODEL = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+_SENTENCE_ENDS = "。！？!?；;"  # the same characters, for rfind
+# Every alternative of _ADDRESSED_TO_MODEL starts with a letter (matched as it matches one,
+# IGNORECASE): a sentence without one is not searched with it (the search is slow).
+_LETTER = re.compile(r"[a-z]", re.IGNORECASE)
+# _INSTRUCTION's alternatives start with a letter or one of these.
+_INSTRUCTION_START = re.compile(r"[忽填改写输提系]")
 
 
 def only_inside_instructions(section: str, quote: str) -> bool:
@@ -108,10 +114,14 @@ def only_inside_instructions(section: str, quote: str) -> bool:
         return False
     while start >= 0:
         end = start + len(quote)
-        before = max((m.end() for m in _SENTENCE_END.finditer(section, 0, start)), default=0)
+        # just after the last sentence end before the quote (0 when none)
+        before = max(section.rfind(mark, 0, start) for mark in _SENTENCE_ENDS) + 1
         after = _SENTENCE_END.search(section, end)
         sentence = section[before : after.end() if after else len(section)]
-        if not (_ADDRESSED_TO_MODEL.search(sentence) or _INSTRUCTION.search(sentence)):
+        letter = _LETTER.search(sentence) is not None
+        addressed = letter and _ADDRESSED_TO_MODEL.search(sentence)
+        instruction = (letter or _INSTRUCTION_START.search(sentence)) and _INSTRUCTION.search(sentence)
+        if not (addressed or instruction):
             return False
         start = section.find(quote, start + 1)
     return True

@@ -18,6 +18,7 @@ from gipr_llm.domain.numerals import chinese_to_int
 COUNT_UNITS = "条件项篇次份宗个家起"
 
 _CN = "零〇一二两三四五六七八九十百千万"
+COUNT_NUMERALS = _CN  # the Chinese numerals a count may be written in
 
 _PREFIX = r"(?<!第)(?P<pre>约|近|大约|将近|逾|超过|接近)?"
 _ARABIC = r"(?<![\d.第])(?P<ar>\d{1,3}(?:[,，]\d{3})+(?![\d])|\d+)(?P<dec>\.\d+)?"

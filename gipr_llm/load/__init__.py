@@ -14,9 +14,11 @@ with the conversion to make.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from gipr_llm.domain.models import Document, LoadError
@@ -33,6 +35,8 @@ _MHT = re.compile(r"(?is)^\s*(?:from:[^\n]*\n)?(?:[\w-]+:[^\n]*\n)*?mime-version
 
 
 STDIN = "-"  # the path that means standard input
+_NOT_FOUND = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+_NOT_FOUND_WINDOWS = (21, 123, 1921)  # not ready, invalid name, cannot resolve
 
 
 def load(path: str | Path) -> Document:
@@ -40,15 +44,23 @@ def load(path: str | Path) -> Document:
         return _load_stdin()
     p = Path(path)
     try:
-        if not p.exists():
-            raise LoadError("文件不存在 (file not found)")
-        if p.is_dir():
+        # One stat for the four questions (Path.exists/is_dir/is_file/stat would make four).
+        try:
+            st = p.stat()
+        except ValueError:  # e.g. a NUL in the name: Path.exists() says "no such file"
+            raise LoadError("文件不存在 (file not found)") from None
+        except OSError as exc:
+            # what Path.exists() treats as "does not exist"
+            if exc.errno in _NOT_FOUND or getattr(exc, "winerror", None) in _NOT_FOUND_WINDOWS:
+                raise LoadError("文件不存在 (file not found)") from None
+            raise
+        if stat.S_ISDIR(st.st_mode):
             # Only an unlistable directory reaches here (expand_paths lists readable ones).
             os.listdir(p)  # raises the reason (permission, name too long)
             raise LoadError("是目录而不是文件 (a directory, not a file)")
-        if not p.is_file():
+        if not stat.S_ISREG(st.st_mode):
             raise LoadError("不是文件 (not a regular file)")
-        size = p.stat().st_size
+        size = st.st_size
         if size == 0:
             raise LoadError("文件为空 (empty file)")
         if size > MAX_BYTES:
@@ -56,7 +68,11 @@ def load(path: str | Path) -> Document:
                 f"文件过大：{size // (1024 * 1024)} MB，超过 {MAX_BYTES // (1024 * 1024)} MB 上限 (file too large)"
             )
         with p.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)  # the file may have grown since stat()
+            # Ask for the size stat() gave plus one byte (read(MAX_BYTES + 1) allocates a
+            # 20 MB buffer per file); only a file that grew since stat() needs the rest.
+            data = f.read(size + 1)
+            if len(data) > size:
+                data += f.read(MAX_BYTES + 1 - len(data))
     except OSError as exc:
         raise LoadError(f"无法读取：{exc.strerror or exc} (cannot read)") from exc
     if len(data) > MAX_BYTES:

@@ -32,4 +32,4 @@ def load_text(text: str, encoding: str, path: str, sha256: str) -> Document:
         )
         for number, raw in enumerate(text.splitlines(), start=1)
     ]
-    return Document(path=path, sha256=sha256, format="text", encoding=encoding, lines=lines)
+    return Document(path=path, sha256=sha256, format="text", encoding=encoding, lines=lines, text=text)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from gipr_llm.domain.models import CellState
-from gipr_llm.domain.textnorm import nfkc, strip_cell
+from gipr_llm.domain.textnorm import CELL_PADDING, nfkc, strip_cell
 
 _BLANK_MARKS = frozenset({"", "-", "--", "—", "——", "－", "–", "―", "─", "一一"})
 _NA_MARKS = frozenset({"/", "／", "\\", "无", "不适用", "不涉及", "N/A", "n/a"})
@@ -40,7 +40,7 @@ MAX_DIGITS = 18
 @lru_cache(maxsize=1 << 16)  # cells repeat ('0', labels of one template): parse each once
 def parse_cell(raw: str) -> Cell:
     text = strip_cell(raw)
-    if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+    if len(text) > MAX_DIGITS and sum(map(str.isdigit, text)) > MAX_DIGITS:
         return Cell(raw, "unreadable")
     if text.isdigit() and text.isascii():  # the common case, kept cheap
         return Cell(raw, "value", int(text))
@@ -61,4 +61,4 @@ def parse_cell(raw: str) -> Cell:
 
 
 def is_empty(raw: str) -> bool:
-    return not strip_cell(raw)
+    return not raw.strip(CELL_PADDING)  # strip_cell, inlined: called for most cells

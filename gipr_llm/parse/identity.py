@@ -48,6 +48,7 @@ _LABEL = re.compile(
 _SOURCE_LINE = re.compile(
     r"^(?:来源|信息来源|发布机构|发文机关)[:：](?P<name>[^:：]+?)(?:发布时间|发布日期|$)"
 )
+_SOURCE_LABELS_AT_START = ("来源", "信息来源", "发布机构", "发文机关")  # how a _SOURCE_LINE starts
 _SENTENCE = re.compile(r"[。；;，,]")
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}(?:年\d{1,2}月(?:\d{1,2}日)?|[-/.]\d{1,2}[-/.]\d{1,2}.*)$")
 _YEAR_AFTER = re.compile(r"报告[(（](?P<year>(?:19|20)\d{2})年?度?[)）]")
@@ -193,20 +194,22 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
             name = _clean(text)  # a heading may print the body alone, the year on the next line
             agency = name if looks_like_body(name) else None
         out.append(Reading(source, agency, year))
-    head = doc.lines[:_OPENING_LINES]
-    for line in head:
-        match = _SOURCE_LINE.match(squash(line.text))
+    # Line.text inlined (raw when the loader kept it): the last loop sees every line.
+    head = [squash(line.raw if line.raw is not None else line.text) for line in doc.lines[:_OPENING_LINES]]
+    for text in head:
+        match = _SOURCE_LINE.match(text) if text.startswith(_SOURCE_LABELS_AT_START) else None
         if match and looks_like_body(name := _clean(match.group("name"))):
             out.append(Reading("text:来源", name))
             break
-    for line in head:
-        match = _OPENING.search(squash(line.text))
+    for text in head:
+        match = _OPENING.search(text) if "现将" in text else None  # the pattern's first words
         if match:
             who = _clean(match.group("who"))
             out.append(Reading("opening", who if looks_like_body(who) else None, int(match.group("year"))))
             break
-    for line in doc.lines:
-        text = line.text
+    period_lines = doc.lines if doc.text is None or "统计期限" in doc.text else ()  # one scan, not one per line
+    for line in period_lines:
+        text = line.raw if line.raw is not None else line.text
         if "统计期限" in text and (match := _PERIOD.search(squash(text))) and match["a"] == match["b"]:
             out.append(Reading("period", None, int(match["a"])))
             break

@@ -21,7 +21,7 @@ from itertools import combinations, pairwise
 from math import comb
 
 from gipr_llm.domain.models import Line
-from gipr_llm.domain.textnorm import squash
+from gipr_llm.domain.textnorm import CELL_PADDING, squash
 from gipr_llm.parse.cells import Cell, is_empty, parse_cell
 from gipr_llm.parse.flat import chunks
 
@@ -52,12 +52,13 @@ class Alignment:
     raw: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1 << 16)  # the same lines recur across reports of one template
+# Not cached itself: only _line_parts (cached) calls it, so its own cache would only ever
+# miss (a line is split once per distinct cells, tables and options).
 def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
     if len(cells) == 1:  # one cell per line: most lines of a text copy
         return _split_one(cells[0])
-    if _is_furniture(cells):
+    if _is_furniture(cells):  # before _unspace: 「— 5 —」 would split into values
         return (), (), False
     cells = _unspace(cells)
     kinds = [_cell_kind(c) for c in cells]
@@ -69,12 +70,13 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
             return (*label[:-1], glued.group("label")), (glued.group("digits"),), True
         return label, (), False
     first_value = kinds.index(_VALUE)
-    label = tuple(c for c, k in zip(cells[:first_value], kinds[:first_value], strict=True) if k == _TEXT)
+    label_at = [i for i in range(first_value) if kinds[i] == _TEXT]
+    label = tuple([cells[i] for i in label_at])
     if len(kinds) - kinds.count(_EMPTY) == 1:  # one cell per line: indentation is not a blank cell
         return label, (cells[first_value],), True
     # Data start after the last label cell, so empty placeholders there stay in the data
     # and alignment decides about them.
-    last_label = max((i for i in range(first_value) if kinds[i] == _TEXT), default=-1)
+    last_label = label_at[-1] if label_at else -1
     return label, cells[last_label + 1 :], True
 
 
@@ -251,9 +253,9 @@ def _looks_like_number(text: str) -> bool:
 def _trim(cells: list[str]) -> list[str]:
     start = 0
     end = len(cells)
-    while start < end and is_empty(cells[start]):
+    while start < end and not cells[start].strip(CELL_PADDING):  # is_empty, inlined
         start += 1
-    while end > start and is_empty(cells[end - 1]):
+    while end > start and not cells[end - 1].strip(CELL_PADDING):
         end -= 1
     return cells[start:end]
 
@@ -275,11 +277,12 @@ def align(cells: list[str], k: int) -> Alignment:
     if n < k:
         return Alignment([Cell("", "unaligned")] * k, surplus=n - k, raw=cells)
     excess = n - k
+    # is_empty inlined: align runs for every row printed with trailing separators
     lead = 0
-    while lead < n and is_empty(cells[lead]):
+    while lead < n and not cells[lead].strip(CELL_PADDING):
         lead += 1
     trail = 0
-    while trail < n - lead and is_empty(cells[n - 1 - trail]):
+    while trail < n - lead and not cells[n - 1 - trail].strip(CELL_PADDING):
         trail += 1
     if lead + trail >= excess:
         offsets = range(max(0, excess - trail), min(lead, excess) + 1)

@@ -16,8 +16,8 @@ from itertools import pairwise
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Document, Finding, Line, Sections, Table2, Table3, Table4
-from gipr_llm.domain.textnorm import squash
-from gipr_llm.parse.cells import MAX_DIGITS, Cell, is_empty, parse_cell
+from gipr_llm.domain.textnorm import CELL_PADDING, squash
+from gipr_llm.parse.cells import MAX_DIGITS, Cell, parse_cell
 from gipr_llm.parse.flat import joined_run
 from gipr_llm.parse.ocr_rows import damaged_label, place_surplus
 from gipr_llm.parse.recover import (
@@ -91,7 +91,6 @@ _T2_2019_WORDS = (
 _T2_2021_WORDS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
 
 
-@lru_cache(maxsize=1 << 14)  # labels recur across reports of one template
 def _match_row(label: str, strong, weak) -> tuple[str | None, tuple[str, ...]]:
     """(row key nearest the data, other rows the label also names)."""
     hits = [(m.end(), key) for key, pattern in strong if (m := pattern.search(label))]
@@ -101,6 +100,18 @@ def _match_row(label: str, strong, weak) -> tuple[str | None, tuple[str, ...]]:
         return None, ()
     hits.sort()
     return hits[-1][1], tuple(key for _, key in hits[:-1] if key != hits[-1][1])
+
+
+# Cached per table by the label alone: a key holding the pattern tuples would be hashed
+# (every pattern) on each call.
+@lru_cache(maxsize=1 << 14)  # labels recur across reports of one template
+def _match_t3_row(label: str) -> tuple[str | None, tuple[str, ...]]:
+    return _match_row(label, _T3_STRONG, _T3_WEAK)
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_t2_row(label: str) -> tuple[str | None, tuple[str, ...]]:
+    return _match_row(label, _T2_STRONG, ())
 
 
 def table3_rows_named_in(text: str) -> set[str]:
@@ -120,11 +131,11 @@ def table3_rows_named_in(text: str) -> set[str]:
 
 
 def _names_t3_row(label: str) -> bool:
-    return _match_row(label, _T3_STRONG, _T3_WEAK)[0] is not None
+    return _match_t3_row(label)[0] is not None
 
 
 def _names_t2_row(label: str) -> bool:
-    return _match_row(label, _T2_STRONG, ())[0] is not None
+    return _match_t2_row(label)[0] is not None
 
 
 def _names_no_row(label: str) -> bool:
@@ -226,10 +237,8 @@ def _read_row(
     row: RawRow,
     holds: Callable[[list[int]], bool] = lambda _: True,
 ) -> list[Cell]:
-    if len(row.cells) == len(columns):  # the common case: one cell per column, all numbers
-        parsed = [parse_cell(c) for c in row.cells]
-        if all(cell.state == "value" for cell in parsed):
-            return parsed
+    if (parsed := _plain_row(row.cells, len(columns))) is not None:
+        return parsed
     if _is_glued(row, len(columns)):
         return _read_glued(col, key, label, columns, row, holds)
     al = align(row.cells, len(columns))
@@ -244,10 +253,29 @@ def _read_row(
     return al.cells
 
 
+def _plain_row(cells: list[str], k: int) -> list[Cell] | None:
+    """The common cases, read without alignment: one number per column, maybe followed by
+    empty cells (a row printed 「| 0 | 0 | … | ||」, which align drops in its one possible
+    way). None for any other row."""
+    if len(cells) < k:
+        return None
+    parsed = [parse_cell(c) for c in cells[:k]]
+    # plain loops, not all()/any() over generators: this runs for every table row
+    for cell in parsed:
+        if cell.state != "value":
+            return None
+    for extra in cells[k:]:
+        if extra.strip(CELL_PADDING):
+            return None
+    return parsed
+
+
 def _is_glued(row: RawRow, k: int) -> bool:
     """One run of digits where k > 1 cells belong."""
-    if k < 2:
+    if k < 2 or not row.cells:
         return False
+    if len(row.cells) > 1 and len(row.cells[0].strip()) != MAX_DIGITS:
+        return False  # several cells are one run only as ``chunks`` (cheap test first)
     digits = joined_run(row.cells)
     return digits is not None and len(digits) >= k and (len(row.cells) == 1 or len(digits) > MAX_DIGITS)
 
@@ -367,8 +395,8 @@ def _reattach_label_tails(rows: list[RawRow]) -> None:
         if numeral is None:
             continue
         tail = cur.label[: numeral.start()]
-        prev_key = _match_row(prev.label, _T3_STRONG, _T3_WEAK)[0]
-        joined_key = _match_row(prev.label + tail, _T3_STRONG, _T3_WEAK)[0]
+        prev_key = _match_t3_row(prev.label)[0]
+        joined_key = _match_t3_row(prev.label + tail)[0]
         if joined_key is not None and prev_key in (None, joined_key):
             prev.label += tail
             cur.label = cur.label[numeral.start() :]
@@ -379,7 +407,7 @@ def table3_line_rows(lines: list[Line]) -> dict[int, str]:
     ``parse_table3`` first reads them), so a finding about a cell can name its row."""
     out: dict[int, str] = {}
     for row in build_rows(lines, _names_t3_row, 7, _names_t3_row):
-        key, _ = _match_row(row.label, _T3_STRONG, _T3_WEAK)
+        key, _ = _match_t3_row(row.label)
         if key is not None:
             out.setdefault(row.line, key)
     return out
@@ -394,7 +422,7 @@ def parse_table3(rows: list[RawRow]) -> tuple[Table3 | None, list[Finding]]:
     empty: set[str] = set()  # rows named only in the label of the row below
     printed: list[tuple[str | None, RawRow]] = []  # in print order; None: label not recognised
     for row in rows:
-        key, also = _match_row(row.label, _T3_STRONG, _T3_WEAK)
+        key, also = _match_t3_row(row.label)
         printed.append((key, row))
         if key is None:
             continue
@@ -463,14 +491,20 @@ def _read_t3_row(
     if _is_glued(row, k):  # decided table-wide later
         glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
         return
-    if surplus is not None and len(row.cells) > k and sum(not is_empty(c) for c in row.cells) > k:
-        surplus[key] = row
-        return
-    cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
-    found[key] = [
-        c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
-        for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
-    ]
+    # A plain row has at most k cells that are not empty, so it is never set aside.
+    cells = _plain_row(row.cells, k)
+    if cells is None:
+        if surplus is not None and len(row.cells) > k and len([c for c in row.cells if c.strip(CELL_PADDING)]) > k:
+            surplus[key] = row
+            return
+        cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
+    values = [c.value for c in cells]
+    if [v for v in values if type(v) is not int]:  # a decimal, or a cell that is no value
+        values = [
+            c.value if type(c.value) is int else _count(c, col, key, label, column, row.line)
+            for c, column in zip(cells, spec.T3_COLUMNS, strict=True)
+        ]
+    found[key] = values
 
 
 def _place_damaged_labels(
@@ -555,7 +589,7 @@ def _t2_row_keys(rows: list[RawRow]) -> list[tuple[RawRow, str | None, str | Non
     out: list[tuple[RawRow, str | None, str | None]] = []
     last_main: str | None = None
     for row in rows:
-        key, _ = _match_row(row.label, _T2_STRONG, ())
+        key, _ = _match_t2_row(row.label)
         sub_label: str | None = None
         if key is not None:
             last_main = key
