@@ -191,19 +191,30 @@ def _extract_in_processes(
         finally:
             set_page_jobs(1)
         return
-    ahead = jobs * 8
+    ahead = jobs * 4  # chunks in flight
+    chunks = (files[i : i + PROCESS_CHUNK] for i in range(0, len(files), PROCESS_CHUNK))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint) as pool:
         pending: deque[Future] = deque()
-        queued = iter(files)
-        for path in queued:
-            pending.append(pool.submit(_extract_or_fail, path, None, checked, bodies))
+        for chunk in chunks:
+            pending.append(pool.submit(_extract_chunk, chunk, checked, bodies))
             if len(pending) >= ahead:
                 break
         while pending:
-            yield pending.popleft().result()
-            for path in queued:
-                pending.append(pool.submit(_extract_or_fail, path, None, checked, bodies))
+            yield from pending.popleft().result()
+            for chunk in chunks:
+                pending.append(pool.submit(_extract_chunk, chunk, checked, bodies))
                 break
+
+
+# Files per task sent to a worker process: one task per file cost as much in queueing and
+# wake-ups as reading the file (2,000 files: -j 2 used 1.6x the CPU of -j 1).
+PROCESS_CHUNK = 8
+
+
+def _extract_chunk(
+    paths: list[Path], checked: bool, bodies: BodyDirectory | None
+) -> list[Report | CheckedReport | FailedInput]:
+    return [_extract_or_fail(path, None, checked, bodies) for path in paths]
 
 
 def _ignore_sigint() -> None:
