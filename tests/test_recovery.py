@@ -215,3 +215,56 @@ def test_seed_003_real_error_still_localised_in_a_spaced_copy():
     assert [(f.row, f.column) for f in check_report(report) if f.rule == "LOCALISED"] == [
         ("unavailable_not_held", "total")
     ]
+
+
+# 表二 labels as OCR damages them: (clean text, damaged text) in the seed's own copy.
+_T2_DAMAGE = {
+    "004": [
+        ("\n规范性文件", "\n现范性文件"),
+        ("其他对外管理服务事项", "其他对外管理服务事"),
+        ("\n行政处罚", "\n行政处芇"),
+    ],
+    "001": [("行政规范性文件", "行政现范性文件"), ("行政强制", "行政强刺")],
+}
+
+
+@pytest.mark.parametrize("seed", sorted(_T2_DAMAGE))
+def test_damaged_table2_labels_give_the_clean_cells(seed):
+    text = seed_text(seed)
+    clean_t2 = _report(text).table2
+    for printed, damaged in _T2_DAMAGE[seed]:
+        assert printed in text
+        text = text.replace(printed, damaged)
+    report = _report(text)
+    assert report.table2.rows == clean_t2.rows
+    assert report.table2.sub_rows == clean_t2.sub_rows
+    assert not [f for f in report.findings if f.table == "table2" and f.rule == "PARSE-ROW-UNKNOWN"]
+    recovered = {f.row: f for f in report.findings if f.table == "table2" and f.rule == "PARSE-RECOVERED"}
+    damaged_rows = {
+        "004": {"normative_documents", "other_services", "punishment"},
+        "001": {"normative_documents", "coercion"},
+    }
+    assert recovered.keys() == damaged_rows[seed]
+    assert all(f.fault == "reading" and f.severity == "warning" for f in recovered.values())
+    if seed == "004":
+        assert "「现范性文件」" in recovered["normative_documents"].message
+        # The sub-row's name is cut from the damaged label; the header words before
+        # 「行政处芇」 are not quoted as its label.
+        assert recovered["other_services"].raw == "其他对外管理服务事行政检查"
+        assert "「行政处芇」" in recovered["punishment"].message
+
+
+def test_table2_label_matching_no_row_is_still_unknown():
+    text = seed_text("001").replace("行政强制", "本行内容完全无关的文字")
+    report = _report(text)
+    [unknown] = [f for f in report.findings if f.table == "table2" and f.rule == "PARSE-ROW-UNKNOWN"]
+    assert "本行内容完全无关的文字" in unknown.message
+    assert "coercion" not in report.table2.rows
+    assert not [f for f in report.findings if f.table == "table2" and f.rule == "PARSE-RECOVERED"]
+
+
+def test_table2_sub_row_names_are_not_taken_for_damaged_main_rows():
+    # 004's 「行政检查」/「行政确认」 sub-rows sit where no main row is missing: they stay sub-rows.
+    report = _report(seed_text("004"))
+    assert set(report.table2.sub_rows["other_services"]) == {"行政检查", "行政确认"}
+    assert not [f for f in report.findings if f.table == "table2" and f.rule == "PARSE-RECOVERED"]
