@@ -25,8 +25,10 @@ from gipr_llm.parse.recover import (
     GluedRow,
     count_and_money,
     recover_short_table3,
+    recover_short_table4,
     recover_table3,
     recover_table4,
+    short_row,
 )
 from gipr_llm.parse.rows import Alignment, RawRow, align, build_rows, split_glued
 
@@ -568,6 +570,13 @@ def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
         if al.surplus:
             col.row_length(None, title, len(keys), al, line)
         parsed, one_finding = al.cells, al.surplus < 0
+        if al.surplus < 0 and (short := short_row(col.findings[-1], len(keys))) is not None:
+            # Fewer numbers than cells: placed when the group sums single one placement out
+            # (the placement's findings replace the row-length one and name its blank cells).
+            values, placed = recover_short_table4(short)
+            if values is not None:
+                col.findings[-1:] = placed
+                parsed = [Cell("", "unaligned") if v is None else Cell(str(v), "value", v) for v in values]
     out: dict[str, dict[str, int | None]] = {g: {} for g in spec.T4_GROUPS}
     for (group, column), cell in zip(keys, parsed, strict=True):
         label = spec.T4_GROUP_LABELS[group]
