@@ -215,3 +215,107 @@ def test_seed_003_real_error_still_localised_in_a_spaced_copy():
     assert [(f.row, f.column) for f in check_report(report) if f.rule == "LOCALISED"] == [
         ("unavailable_not_held", "total")
     ]
+
+
+# 表二 labels as OCR damages them: (clean text, damaged text) in the seed's own copy.
+_T2_DAMAGE = {
+    "004": [
+        ("\n规范性文件", "\n现范性文件"),
+        ("其他对外管理服务事项", "其他对外管理服务事"),
+        ("\n行政处罚", "\n行政处芇"),
+    ],
+    "001": [("行政规范性文件", "行政现范性文件"), ("行政强制", "行政强刺")],
+}
+
+
+@pytest.mark.parametrize("seed", sorted(_T2_DAMAGE))
+def test_damaged_table2_labels_give_the_clean_cells(seed):
+    text = seed_text(seed)
+    clean_t2 = _report(text).table2
+    for printed, damaged in _T2_DAMAGE[seed]:
+        assert printed in text
+        text = text.replace(printed, damaged)
+    report = _report(text)
+    assert report.table2.rows == clean_t2.rows
+    assert report.table2.sub_rows == clean_t2.sub_rows
+    assert not [f for f in report.findings if f.table == "table2" and f.rule == "PARSE-ROW-UNKNOWN"]
+    recovered = {f.row: f for f in report.findings if f.table == "table2" and f.rule == "PARSE-RECOVERED"}
+    damaged_rows = {
+        "004": {"normative_documents", "other_services", "punishment"},
+        "001": {"normative_documents", "coercion"},
+    }
+    assert recovered.keys() == damaged_rows[seed]
+    assert all(f.fault == "reading" and f.severity == "warning" for f in recovered.values())
+    if seed == "004":
+        assert "「现范性文件」" in recovered["normative_documents"].message
+        # The sub-row's name is cut from the damaged label; the header words before
+        # 「行政处芇」 are not quoted as its label.
+        assert recovered["other_services"].raw == "其他对外管理服务事行政检查"
+        assert "「行政处芇」" in recovered["punishment"].message
+
+
+def test_table2_label_matching_no_row_is_still_unknown():
+    text = seed_text("001").replace("行政强制", "本行内容完全无关的文字")
+    report = _report(text)
+    [unknown] = [f for f in report.findings if f.table == "table2" and f.rule == "PARSE-ROW-UNKNOWN"]
+    assert "本行内容完全无关的文字" in unknown.message
+    assert "coercion" not in report.table2.rows
+    assert not [f for f in report.findings if f.table == "table2" and f.rule == "PARSE-RECOVERED"]
+
+
+def test_table2_sub_row_names_are_not_taken_for_damaged_main_rows():
+    # 004's 「行政检查」/「行政确认」 sub-rows sit where no main row is missing: they stay sub-rows.
+    report = _report(seed_text("004"))
+    assert set(report.table2.sub_rows["other_services"]) == {"行政检查", "行政确认"}
+    assert not [f for f in report.findings if f.table == "table2" and f.rule == "PARSE-RECOVERED"]
+
+
+_T4_003 = "17 0 0 2 19 17 1 0 0 18 7 4 0 0 11"  # seed 003's 表四 as the spaced copy prints it
+
+
+def _space_blank_003_t4(cells: str):
+    from tests.web_variants import make
+
+    text = make("space_blank", "003").data.decode("utf-8")
+    assert text.count(_T4_003) == 1
+    return _report(text.replace(_T4_003, cells))
+
+
+def test_short_table4_placed_when_the_group_sums_allow_one_reading():
+    # 14 numbers: 「3 0 0 0 3」 must be 行政复议 (no shorter head keeps its sum); the nine
+    # zeros left fill the ten 诉讼 cells in ten ways that differ only on which cell is blank.
+    report = _space_blank_003_t4("3 0 0 0 3 0 0 0 0 0 0 0 0 0")
+    assert report.table4.rows["review"] == {"upheld": 3, "corrected": 0, "other": 0, "pending": 0, "total": 3}
+    for group in ("litigation_direct", "litigation_after_review"):
+        assert set(report.table4.rows[group].values()) == {None}
+    [placed] = [f for f in report.findings if f.table == "table4" and f.rule == "PARSE-RECOVERED"]
+    assert placed.fault == "reading" and "表四分组合计" in placed.message and "10种排列" in placed.message
+    blanks = {
+        (f.row, f.column) for f in report.findings if f.table == "table4" and f.rule == "PARSE-CELL-BLANK"
+    }
+    assert len(blanks) == 10 and ("litigation_direct", "upheld") in blanks
+    assert not [f for f in report.findings if f.table == "table4" and f.rule == "PARSE-ROW-LENGTH"]
+    assert not [f for f in check_report(report) if f.table == "table4" and f.severity == "error"]
+
+
+def test_short_table4_with_nonzero_results_reads_only_the_agreed_totals():
+    # 003's 表四 with its zeros left blank: 17 and 2 may stand under any two of the four
+    # result columns (6 ways per group, 216 in all), so only the three 总计 are read.
+    report = _space_blank_003_t4("17 2 19 17 1 18 7 4 11")
+    assert {g: cols["total"] for g, cols in report.table4.rows.items()} == {
+        "review": 19,
+        "litigation_direct": 18,
+        "litigation_after_review": 11,
+    }
+    assert all(v is None for cols in report.table4.rows.values() for c, v in cols.items() if c != "total")
+    [length] = [f for f in report.findings if f.table == "table4" and f.rule == "PARSE-ROW-LENGTH"]
+    assert length.severity == "error" and length.fault == "reading" and "216种" in length.message
+    assert not [f for f in report.findings if f.table == "table4" and f.rule == "PARSE-RECOVERED"]
+
+
+def test_short_table4_no_placement_keeps_the_sums_stays_null():
+    # The row clipped at the right (its last 0 and 11 lost): no placement keeps 复议后起诉's sum.
+    report = _space_blank_003_t4("17 0 0 2 19 17 1 0 0 18 7 4 0")
+    assert all(v is None for cols in report.table4.rows.values() for v in cols.values())
+    [length] = [f for f in report.findings if f.table == "table4" and f.rule == "PARSE-ROW-LENGTH"]
+    assert length.severity == "error" and "无法判断缺少哪一列" in length.message

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from gipr_llm.domain import spec
 from gipr_llm.domain.models import Finding
 from gipr_llm.parse.cells import is_empty, parse_cell
-from gipr_llm.parse.labels import match_damaged, slot
+from gipr_llm.parse.labels import ROW_LABELS, match_damaged, slot
 from gipr_llm.parse.recover import Reading, readings_with_surplus, solve, table3_eqs
 from gipr_llm.parse.rows import RawRow
 
@@ -36,25 +36,36 @@ class Placed:
 
 
 def damaged_label(
-    row: RawRow, order: tuple[str, ...], present: set[str], before: str | None, after: str | None
+    row: RawRow,
+    order: tuple[str, ...],
+    present: set[str],
+    before: str | None,
+    after: str | None,
+    table: str = "table3",
+    words: str | None = None,
 ) -> tuple[str | None, Finding | None]:
-    """The row a label the patterns missed must be, from its place and its words."""
+    """The row a label the patterns missed must be, from its place and its words.
+
+    ``words``: the part of the label to match when the label carries other text (表二
+    header words run into the first row's label); the finding still quotes the whole label."""
     candidates = slot(order, present, before, after)
-    key, score = match_damaged(row.label, candidates)
+    key, score = match_damaged(row.label if words is None else words, candidates, table)
     if key is None:
         return None, None
-    label = spec.T3_ROW_LABELS[key]
+    labels = ROW_LABELS[table]
+    label = labels[key]
+    name = spec.TABLE_LABELS[table]
     return key, Finding(
         rule="PARSE-RECOVERED",
         severity="warning",
         stage="parse",
-        table="table3",
+        table=table,
         row=key,
         row_label=label,
         raw=row.label,
         line=row.line,
-        message=f"表三行名印为「{row.label}」，与模板行名不符；按模板行序它位于"
-        f"「{spec.T3_ROW_LABELS.get(before or '', '表首')}」之后，且与「{label}」最接近（相似度{score:.0%}），"
+        message=f"{name}行名印为「{row.label if words is None else words}」，与模板行名不符；按模板行序它位于"
+        f"「{labels.get(before or '', '表首')}」之后，且与「{label}」最接近（相似度{score:.0%}），"
         "已按该行读取，请核对原表。",
         fault="reading",
     )

@@ -468,12 +468,13 @@ def _t4_readings(digits: str, k: int) -> tuple[Reading, ...] | None:
     return None if every is None else tuple(every)
 
 
-def recover_table4(row: GluedRow) -> tuple[Reading | None, list[Finding]]:
-    """表四 printed as one run of digits: its group sums cut it, or its surplus is dropped."""
-    k = len(spec.T4_GROUPS) * len(spec.T4_COLUMNS)
-    every = _t4_readings(row.digits, k)
-    readings = {"table4": list(every or [])}
-    equations = [
+T4_FLAT_COLUMNS: tuple[str, ...] = tuple(f"{g}.{c}" for g in spec.T4_GROUPS for c in spec.T4_COLUMNS)
+
+
+@lru_cache(maxsize=1)
+def _t4_eqs() -> list[Equation]:
+    """表四's group sums over its one row of fifteen cells (columns 「group.column」)."""
+    return [
         Equation(
             e.rule,
             e.table,
@@ -484,9 +485,15 @@ def recover_table4(row: GluedRow) -> tuple[Reading | None, list[Finding]]:
         )
         for e in table4_equations()
     ]
-    columns = tuple(f"{g}.{c}" for g in spec.T4_GROUPS for c in spec.T4_COLUMNS)
-    outcome = solve({}, readings, equations, columns)["table4"]
-    return outcome.values, [_glued_finding("table4", None, row, outcome, every, columns)]
+
+
+def recover_table4(row: GluedRow) -> tuple[Reading | None, list[Finding]]:
+    """表四 printed as one run of digits: its group sums cut it, or its surplus is dropped."""
+    k = len(T4_FLAT_COLUMNS)
+    every = _t4_readings(row.digits, k)
+    readings = {"table4": list(every or [])}
+    outcome = solve({}, readings, _t4_eqs(), T4_FLAT_COLUMNS)["table4"]
+    return outcome.values, [_glued_finding("table4", None, row, outcome, every, T4_FLAT_COLUMNS)]
 
 
 def _glued_finding(
@@ -572,11 +579,13 @@ def count_and_money(raw: str) -> list[tuple[int, str]]:
 MAX_PLACEMENTS = 5000  # ways to place one short row's printed cells
 
 
-def placements(values: Sequence[int], k: int) -> dict[Reading, list[tuple[int, ...]]] | None:
+def placements(
+    values: Sequence[int], k: int, cap: int = MAX_PLACEMENTS
+) -> dict[Reading, list[tuple[int, ...]]] | None:
     """Every way to put a short row's printed numbers, in order, into k columns (the others
     blank, counted as 0 by the arithmetic), grouped by the numbers the row then holds.
     None past the cap."""
-    if comb(k, len(values)) > MAX_PLACEMENTS:
+    if comb(k, len(values)) > cap:
         return None
     out: dict[Reading, list[tuple[int, ...]]] = {}
     for where in combinations(range(k), len(values)):
@@ -589,7 +598,7 @@ def placements(values: Sequence[int], k: int) -> dict[Reading, list[tuple[int, .
 
 @dataclass(slots=True)
 class ShortRow:
-    key: str
+    key: str | None  # None: 表四's one row
     label: str
     cells: list[str]  # the printed cells, as the row-length finding quotes them
     values: list[int]
@@ -601,13 +610,19 @@ def short_rows(findings: Iterable[Finding], k: int) -> dict[str, ShortRow]:
     when every printed cell is a plain count."""
     out: dict[str, ShortRow] = {}
     for f in findings:
-        if f.rule != "PARSE-ROW-LENGTH" or f.row is None or f.raw is None:
-            continue
-        cells = [c.strip() for c in f.raw.split(" | ")]
-        if not 0 < len(cells) < k or not all(re.fullmatch(r"0|[1-9]\d{0,8}", c) for c in cells):
-            continue
-        out[f.row] = ShortRow(f.row, f.row_label or f.row, cells, [int(c) for c in cells], f.line)
+        if f.row is not None and (row := short_row(f, k)) is not None:
+            out[f.row] = row
     return out
+
+
+def short_row(f: Finding, k: int) -> ShortRow | None:
+    """The short row a PARSE-ROW-LENGTH finding quotes, when every printed cell is a plain count."""
+    if f.rule != "PARSE-ROW-LENGTH" or f.raw is None:
+        return None
+    cells = [c.strip() for c in f.raw.split(" | ")]
+    if not 0 < len(cells) < k or not all(re.fullmatch(r"0|[1-9]\d{0,8}", c) for c in cells):
+        return None
+    return ShortRow(f.row, f.row_label or f.row or "", cells, [int(c) for c in cells], f.line)
 
 
 def recover_short_table3(
@@ -668,6 +683,47 @@ def recover_short_table3(
     return out
 
 
+def recover_short_table4(row: ShortRow) -> tuple[list[int | None] | None, list[Finding]]:
+    """表四 printed with fewer than fifteen numbers (blank cells that left no trace).
+
+    表四 is one row: only its three group sums (维持+纠正+其他+尚未审结=总计) can check a
+    placement, each on its own five cells. A group that lost cells can be placed only when
+    its printed parts are all 0: any other part could stand under any of the four result
+    columns with the sums unchanged. So a placement is kept only when every placement that
+    keeps all three sums gives the same numbers; when several do, only the columns they
+    all agree on are read (often the 总计s); when none does, nothing is read. Returns
+    (the fifteen cells or None, findings replacing the row-length finding)."""
+    k = len(T4_FLAT_COLUMNS)
+    ways = placements(row.values, k, comb(k, k // 2))  # every placement: at most 6,435
+    if ways is None:
+        return None, []
+    fitting = [r for r in ways if _t4_groups(list(r))]
+    if not fitting:
+        return None, []
+    outcome = solve({}, {"table4": fitting}, _t4_eqs(), T4_FLAT_COLUMNS)["table4"]
+    if outcome.values is not None and not outcome.every:  # one reading
+        outcome.every = [outcome.values]
+    if outcome.cost or not outcome.every:
+        return None, []
+    if outcome.values is not None:
+        wheres = ways[outcome.values]
+        values = [outcome.values[i] if all(i in w for w in wheres) else None for i in range(k)]
+        return values, _placed_findings("table4", row, outcome, wheres, len(fitting), T4_FLAT_COLUMNS)
+    agreed = _agreed([(r, w) for r in outcome.every for w in ways[r]], k)
+    if all(v is None for v in agreed):
+        return None, []
+    return agreed, [_partial_finding("table4", row, outcome, agreed, T4_FLAT_COLUMNS)]
+
+
+def _cell_names(table: str, row: ShortRow, column: str) -> tuple[str | None, str | None, str, str]:
+    """(row, row label, column, column label) of a cell for a finding: 表四's flat columns
+    「group.column」 name the group as the row."""
+    if table == "table4":
+        group, _, col = column.partition(".")
+        return group, spec.T4_GROUP_LABELS[group], col, spec.T4_COLUMN_LABELS[col]
+    return row.key, row.label, column, spec.column_label(table, column) or column
+
+
 def _components(
     fixed: dict[str, list[int | None]], open_rows: dict[str, list[Reading]], equations: list[Equation]
 ) -> tuple[list[list[str]], set[str]]:
@@ -718,7 +774,7 @@ def _partial_finding(
     unknown (an error finding on the row, so the checks never count them as 0)."""
     name = spec.TABLE_LABELS[table]
     read = "、".join(
-        f"「{spec.column_label(table, c)}」列为{v}"
+        f"「{_column_name(table, row, c)}」列为{v}"
         for c, v in zip(columns, agreed, strict=True)
         if v is not None
     )
@@ -763,7 +819,7 @@ def _placed_findings(
             cells.append(str(outcome.values[i]))
             continue
         cells.append("空" if not any(here) else "0或空")
-        col_label = spec.column_label(table, column)
+        cell_row, cell_row_label, cell_column, col_label = _cell_names(table, row, column)
         # Several placements agreeing on the numbers may differ on whether a 0 stands here.
         what = "未印出，为空白" if not any(here) else "为0或空白（不同排列的勾稽关系相同，无法区分）"
         blanks.append(
@@ -772,13 +828,13 @@ def _placed_findings(
                 severity="info",
                 stage="parse",
                 table=table,
-                row=row.key,
-                row_label=row.label,
-                column=column,
+                row=cell_row,
+                row_label=cell_row_label,
+                column=cell_column,
                 column_label=col_label,
                 raw="",
                 line=row.line,
-                message=f"{name}「{row.label}」行「{col_label}」列{what}，按空值处理，未计为0。",
+                message=f"{name}「{cell_row_label}」行「{col_label}」列{what}，按空值处理，未计为0。",
             )
         )
     if tried > 1:
@@ -807,3 +863,9 @@ def _placed_findings(
         fault="reading",
     )
     return [recovered, *blanks]
+
+
+def _column_name(table: str, row: ShortRow, column: str) -> str:
+    """A column as a finding names it: 表四's flat columns with their group."""
+    _, row_label, _, col_label = _cell_names(table, row, column)
+    return f"{row_label}{col_label}" if table == "table4" else col_label

@@ -19,13 +19,16 @@ from gipr_llm.domain.models import Document, Finding, Line, Sections, Table2, Ta
 from gipr_llm.domain.textnorm import CELL_PADDING, squash
 from gipr_llm.parse.cells import MAX_DIGITS, Cell, parse_cell
 from gipr_llm.parse.flat import joined_run
+from gipr_llm.parse.labels import split_tail
 from gipr_llm.parse.ocr_rows import damaged_label, place_surplus
 from gipr_llm.parse.recover import (
     GluedRow,
     count_and_money,
     recover_short_table3,
+    recover_short_table4,
     recover_table3,
     recover_table4,
+    short_row,
 )
 from gipr_llm.parse.rows import Alignment, RawRow, align, build_rows, split_glued
 
@@ -494,7 +497,11 @@ def _read_t3_row(
     # A plain row has at most k cells that are not empty, so it is never set aside.
     cells = _plain_row(row.cells, k)
     if cells is None:
-        if surplus is not None and len(row.cells) > k and len([c for c in row.cells if c.strip(CELL_PADDING)]) > k:
+        if (
+            surplus is not None
+            and len(row.cells) > k
+            and len([c for c in row.cells if c.strip(CELL_PADDING)]) > k
+        ):
             surplus[key] = row
             return
         cells = _read_row(col, key, label, spec.T3_COLUMNS, row, _t3_row_sum_holds)
@@ -563,6 +570,13 @@ def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
         if al.surplus:
             col.row_length(None, title, len(keys), al, line)
         parsed, one_finding = al.cells, al.surplus < 0
+        if al.surplus < 0 and (short := short_row(col.findings[-1], len(keys))) is not None:
+            # Fewer numbers than cells: placed when the group sums single one placement out
+            # (the placement's findings replace the row-length one and name its blank cells).
+            values, placed = recover_short_table4(short)
+            if values is not None:
+                col.findings[-1:] = placed
+                parsed = [Cell("", "unaligned") if v is None else Cell(str(v), "value", v) for v in values]
     out: dict[str, dict[str, int | None]] = {g: {} for g in spec.T4_GROUPS}
     for (group, column), cell in zip(keys, parsed, strict=True):
         label = spec.T4_GROUP_LABELS[group]
@@ -584,20 +598,46 @@ def _table2_template(lines_text: str) -> str | None:
     return "2019" if s2019 > s2021 else "2021"
 
 
-def _t2_row_keys(rows: list[RawRow]) -> list[tuple[RawRow, str | None, str | None]]:
-    """(row, row key or None, sub-row label) of each 表二 row, in order."""
-    out: list[tuple[RawRow, str | None, str | None]] = []
+# Header words the first 表二 rows' labels may carry before the row's own name.
+_T2_HEADER_PREFIX = re.compile(
+    r"^.*(?:第二十条第\([一二三四五六七八九十]+\)项|信息内容|件数|数量|金额|增/减|\(万元\))"
+)
+
+
+def _t2_row_keys(
+    rows: list[RawRow], template: str
+) -> list[tuple[RawRow, str | None, str | None, Finding | None]]:
+    """(row, row key or None, sub-row label, finding for a damaged label) of each 表二 row.
+
+    A label no pattern names is first tried as a damaged label (its place in the
+    template's row order plus edit distance, as for 表三); failing that, after
+    「其他对外管理服务事项」 it is one of that row's sub-rows, else it stays unknown."""
+    keys = [_match_t2_row(row.label)[0] for row in rows]
+    order = tuple(spec.T2_COLUMNS[template])
+    out: list[tuple[RawRow, str | None, str | None, Finding | None]] = []
     last_main: str | None = None
-    for row in rows:
-        key, _ = _match_t2_row(row.label)
+    for index, row in enumerate(rows):
+        key = keys[index]
         sub_label: str | None = None
+        finding: Finding | None = None
+        if key is None and row.label:
+            words = _T2_HEADER_PREFIX.sub("", row.label) or row.label
+            before = next((k for k in reversed(keys[:index]) if k is not None), None)
+            after = next((k for k in keys[index + 1 :] if k is not None), None)
+            present = {k for k in keys if k is not None}
+            key, finding = damaged_label(row, order, present, before, after, "table2", words)
+            if key is not None:
+                keys[index] = key
+                if key == "other_services":
+                    sub_label = split_tail(words, "table2", key)[1] or None
         if key is not None:
-            last_main = key
-            if key == "other_services":  # 「其他对外管理服务事项行政检查」: a locally split sub-row
+            if finding is None and key == "other_services":
+                # 「其他对外管理服务事项行政检查」: a locally split sub-row
                 sub_label = row.label.partition(spec.T2_ROW_LABELS[key])[2] or None
+            last_main = key
         elif last_main == "other_services" and row.label:
             key, sub_label = "other_services", row.label
-        out.append((row, key, sub_label))
+        out.append((row, key, sub_label, finding))
     return out
 
 
@@ -606,7 +646,7 @@ def table2_line_cells(lines: list[Line], template: str) -> dict[int, tuple[str, 
     ``parse_table2`` reads them: so a finding about a cell of that line can name its cell."""
     out: dict[int, tuple[str, str | None, tuple[str, ...]]] = {}
     columns_of = spec.T2_COLUMNS[template]
-    for row, key, sub_label in _t2_row_keys(build_rows(lines, _names_t2_row, 3, _t2_blank_row)):
+    for row, key, sub_label, _ in _t2_row_keys(build_rows(lines, _names_t2_row, 3, _t2_blank_row), template):
         if key is not None and key in columns_of:
             out[row.line] = (key, sub_label, columns_of[key])
     return out
@@ -626,10 +666,12 @@ def parse_table2(rows: list[RawRow], header_text: str) -> tuple[Table2 | None, l
     columns_of = spec.T2_COLUMNS[template]
     table = Table2(template=template, rows={})
     raw_of: dict[str, tuple[list[str], int]] = {}  # whole rows' cells and line, for the check below
-    for row, key, sub_label in _t2_row_keys(rows):
+    for row, key, sub_label, damaged in _t2_row_keys(rows, template):
         if key is None:
             col.unknown_row(row)
             continue
+        if damaged is not None:
+            col.findings.append(damaged)
         if key not in columns_of:
             col.add(
                 "PARSE-ROW-TEMPLATE",
