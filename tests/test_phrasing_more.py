@@ -51,3 +51,36 @@ def test_rules_find_each_stated_count_and_no_wrong_one(case: Case, narratives):
     assert wrong == []
     text = "\n".join(narratives[case.name].values())
     assert all(c.quote in text for c in counts)
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        # an application and a review summed: 合计 is not a 主动公开 total
+        (
+            "全年受理依申请公开政府信息12件、行政复议1件，合计13件。",
+            [("applications_received", 12), ("reviews", 1), ("proactive_item", 13)],
+        ),
+        # the sum stated after the channel counts is the total; the channels are items
+        (
+            "通过网站公开信息30条，通过微信公众号发布信息20条，合计50条。",
+            [("proactive_item", 30), ("proactive_item", 20), ("proactive_total", 50)],
+        ),
+        # 办结 in a sentence about 复议 is no application count
+        (
+            "全年收到政府信息公开申请5件，被申请行政复议1件，办结1件。",
+            [("applications_received", 5), ("reviews", 1)],
+        ),
+        ("行政复议申请3件，办结2件。", [("reviews", 3)]),
+        # 个 counts departments: never the total
+        ("全区共有35个部门主动公开政府信息。", [("proactive_item", 35)]),
+        # an increase is no total, and a percentage no count
+        ("主动公开政府信息较上年增长15%，较上年增加126条。", [("proactive_item", 126)]),
+        # a space-grouped number, a table-like line
+        ("主动公开政府信息数：1 236条", [("proactive_total", 1236)]),
+        ("联系电话：010-68051234，邮编100035。", []),
+    ],
+)
+def test_rules_state_no_total_the_text_does_not(text, counts):
+    found = [(c.kind, c.value) for c in extract_facts_rules({"overview": text}).counts]
+    assert found == counts

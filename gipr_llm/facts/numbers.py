@@ -21,7 +21,8 @@ _CN = "零〇一二两三四五六七八九十百千万"
 COUNT_NUMERALS = _CN  # the Chinese numerals a count may be written in
 
 _PREFIX = r"(?<!第)(?P<pre>约|近|大约|将近|逾|超过|接近)?"
-_ARABIC = r"(?<![\d.第])(?P<ar>\d{1,3}(?:[,，]\d{3})+(?![\d])|\d+)(?P<dec>\.\d+)?"
+# Thousands grouped by a comma or a space (1,236 / 1 236, as typeset reports print them).
+_ARABIC = r"(?<![\d.第])(?P<ar>\d{1,3}(?:[,， \u00a0\u2009]\d{3})+(?![\d])|\d+)(?P<dec>\.\d+)?"
 _CHINESE = rf"(?<![{_CN}第几数若])(?P<cn>[{_CN}]+)"  # 几十条, 数十条 state no number
 _SCALE = r"(?P<scale>万|千)?"
 _MARK = r"(?P<mark>余|多)?"
@@ -30,6 +31,7 @@ COUNT_PATTERN = (
     rf"{_PREFIX}(?:{_ARABIC}|{_CHINESE}){_SCALE}{_MARK}\s*(?P<unit>[{COUNT_UNITS}])(?P<about>左右)?"
 )
 _STATED = re.compile(COUNT_PATTERN)
+_GROUPING = re.compile(r"[,， \u00a0\u2009]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +53,7 @@ def read_count(m: re.Match[str]) -> StatedCount | None:
     """The count a match of ``COUNT_PATTERN`` states; None when it is no count (4.5条, 零件)."""
     if m["ar"] is not None:
         try:
-            number = Decimal(m["ar"].replace(",", "").replace("，", "") + (m["dec"] or ""))
+            number = Decimal(_GROUPING.sub("", m["ar"]) + (m["dec"] or ""))
         except InvalidOperation:
             return None
         number_start = m.start("ar")

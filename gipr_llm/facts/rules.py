@@ -35,7 +35,8 @@ _ITEM_START = re.compile(
 # A clause: a run of anything but clause punctuation, a "," inside a number (1,236) kept.
 # Written as runs (``[^…]+``) rather than one character per alternation: the same matches,
 # found about twice as fast.
-_CLAUSE = re.compile(r"(?:[^，,；;：:。！？!?\n]+|,(?=\d{3}(?!\d)))+")
+# A colon followed by a number joins a table-like line (主动公开政府信息数：1,045条) to its label.
+_CLAUSE = re.compile(r"(?:[^，,；;：:。！？!?\n]+|,(?=\d{3}(?!\d))|[：:](?=[ \t\u3000]*\d))+")
 # What ``_Counts.clause_rules`` needs before it can find anything: the end of a count
 # (a numeral, 万/千, 余/多, then its unit: every COUNT_PATTERN match ends so) or a negation
 # (_NEGATION's words). A sentence without one is not split; a clause without one is skipped.
@@ -61,13 +62,17 @@ _BOTH = re.compile(rf"行政复议(?:和|及|与|、|或)(?:被)?(?:提起)?行�
 _REVIEW = re.compile(rf"行政复议[^，。；,;、\d]{{0,10}}?{_COUNT.pattern}")
 _LAWSUIT = re.compile(rf"行政诉讼[^，。；,;、\d]{{0,10}}?{_COUNT.pattern}")
 _CARRIED = re.compile(rf"上年(?:度)?结转{_GAP}{{0,10}}?{_COUNT.pattern}")
-_VERB = r"(?P<verb>收到|受理|接收|新收|办理|办结|答复|处理)"
+_VERB = r"(?P<verb>收到|接到|受理|接收|新收|办理|办结|答复|处理)"
 _NONE_APPLICATION = re.compile(
     r"(?:未|没有|不曾)(?:收到|接到|受理|接收)(?:过)?[^，。；,;\d]{0,16}?(?:信息公开申请|依申请公开)"
 )
 _APPLICATION_A = re.compile(rf"{_VERB}{_GAP}{{0,40}}?申请{_GAP}{{0,8}}?{_COUNT.pattern}")
 _APPLICATION_B = re.compile(rf"{_VERB}{_GAP}{{0,20}}?{_COUNT.pattern}{_GAP}{{0,8}}?申请")
 _PROCESSED_VERBS = ("办结", "答复")
+# 「共收到政府信息公开申请58件，上年结转4件，办结60件」: 办结 in a clause of its own, read
+# only in a sentence about 公开申请 (not 复议/诉讼, whose 办结 is another count).
+_PROCESSED_ALONE = re.compile(rf"^(?:已|共|均已|全部)?办结\s*(?:共|了)?{_COUNT.pattern}")
+_APPLICATION_SENTENCE = re.compile(r"公开申请|依申请")
 _NEGATION = re.compile(r"未|没有|不曾|无")
 _DISPUTE_PATTERNS = (
     (_BOTH, "reviews_and_lawsuits", "行政复议"),
@@ -91,8 +96,14 @@ _PROACTIVE_UNITS = {"条", "件", "篇", "个", "份", "项"}
 _PROACTIVE_UNIT = re.compile(f"[{''.join(sorted(_PROACTIVE_UNITS))}]")
 _TOTAL_BEFORE = re.compile(
     rf"(?:(?:共|合计|累计|总计|全年)\s*(?:主动)?公开|{_PUBLISH})[^，。；,;、\d]{{0,8}}?(?:信息|文件|稿件)"
-    r"\s*(?:共|合计|累计|总计)?(?:计)?\s*$"
+    r"\s*(?:共|合计|累计|总计)?(?:计)?\s*(?:总数|数量|总量|条数|数)?\s*(?:为|达|达到|共)?\s*[：:]?\s*$"
 )
+# 「网站发布信息1,200条，公众号发布信息480条，合计1,680条」: the sum stated after channel counts.
+_SUM_ONLY = re.compile(r"^(?:以上)?(?:合计|共计|总计)\s*(?:为|达)?\s*$")
+# An item in brackets inside the total's clause: 「865条（其中规范性文件6件）」.
+_BRACKET_ITEM = re.compile(r"[（(]\s*(?:其中|含)")  # used with .match(text, pos): no ^
+# 个 counts departments, channels, columns (统筹32个部门…): an item, never the total.
+_NOT_TOTAL_UNITS = {"个"}
 # A channel named before the number: with another count after it, each is one channel's.
 _CHANNEL = re.compile(r"网站|新媒体|微博|微信|公众号|公开栏|专栏|客户端|抖音|头条号|视频号|平台")
 _NOT_PROACTIVE = re.compile(r"申请|复议|诉讼")
@@ -203,7 +214,7 @@ class _Counts:
         )
         self.facts.append((at, fact))
 
-    def clause_rules(self, clause: _Span) -> None:
+    def clause_rules(self, clause: _Span, application_sentence: bool = False) -> None:
         text = self.text
         part = text[clause.start : clause.end]
         if not _COUNT_UNIT.search(part) or not _COUNT.search(part):  # the first test is cheap
@@ -227,6 +238,13 @@ class _Counts:
         if "结转" in part:
             for m in _CARRIED.finditer(text, clause.start, clause.end):
                 self.add_count("applications_carried_over", m, clause)
+        if application_sentence and "办结" in part:
+            m = _PROCESSED_ALONE.match(part.lstrip("、 \t\u3000"))
+            if m and "复议" not in part and "诉讼" not in part:
+                offset = clause.start + len(part) - len(part.lstrip("、 \t\u3000"))
+                if (count := read_count(m)) is not None:
+                    at = offset + count.number_start
+                    self.add("applications_processed", count.value, count.unit, clause, at, None, count.approximate)
         if "申请" not in part:
             return
         for pattern in (_APPLICATION_A, _APPLICATION_B):
@@ -242,6 +260,7 @@ class _Counts:
         text = self.text
         seen_total = continuation
         first = True
+        channel_items = 0  # counts of one channel each (网站…X条) so far in the sentence
         for index, clause in enumerate(clauses):
             if not _PROACTIVE_UNIT.search(text, clause.start, clause.end):
                 continue  # no count here (the loop below would find none)
@@ -252,6 +271,13 @@ class _Counts:
                 and read_count(m) is not None
                 and read_count(m).number_start not in self.used  # type: ignore[union-attr]
             ]
+            # what may be the clause's total: not a count in brackets after 其中, not a 个 count
+            candidates = [
+                m
+                for i, m in enumerate(counts)
+                if m["unit"] not in _NOT_TOTAL_UNITS
+                and not _BRACKET_ITEM.match(text, counts[i - 1].end() if i else clause.start, m.start())
+            ]
             segment_start = clause.start
             for m in counts:
                 segment = _Span(segment_start, m.end())
@@ -259,10 +285,24 @@ class _Counts:
                 while segment.start < segment.end and text[segment.start] in "、，, \t\u3000":
                     segment.start += 1
                 before = text[segment.start : m.start()]
+                if m["unit"] in _NOT_TOTAL_UNITS:
+                    if not _NOT_PROACTIVE.search(before):
+                        self.add_count("proactive_item", m, segment, _item_label(before))
+                    continue  # 32个部门: neither the total nor the first count
+                if (
+                    not seen_total
+                    and channel_items >= 2
+                    and _SUM_ONLY.match(before.strip())
+                    and not _NOT_PROACTIVE.search(text, clauses[0].start, m.start())
+                ):
+                    seen_total = True  # the stated sum of the channel counts before it
+                    self.add_count("proactive_total", m, segment)
+                    continue
                 is_total = (
                     not seen_total
                     and first
-                    and len(counts) == 1
+                    and len(candidates) == 1
+                    and candidates[0] is m
                     and not before.lstrip().startswith("其中")
                     and not _NOT_PROACTIVE.search(before)
                     and bool(
@@ -277,13 +317,18 @@ class _Counts:
                     seen_total = True
                     self.add_count("proactive_total", m, segment)
                 else:
+                    if _CHANNEL.search(before):
+                        channel_items += 1
                     self.add_count("proactive_item", m, segment, _item_label(before))
 
     def _more_counts(self, clauses: list[_Span]) -> bool:
         """Another count later in the sentence that is not an item after 其中."""
         for clause in clauses:
-            if self.text[clause.start : clause.end].lstrip().startswith("其中"):
+            part = self.text[clause.start : clause.end]
+            if part.lstrip().startswith("其中"):
                 return False
+            if _NOT_PROACTIVE.search(part):
+                continue  # an application or dispute count is no other channel's
             if _COUNT.search(self.text, clause.start, clause.end):
                 return True
         return False
@@ -311,6 +356,19 @@ def _ends_sentence(line: str) -> bool:
 def join_wrapped_lines(text: str) -> tuple[str, list[int]]:
     """The text with each line break inside a sentence removed, and for each character of the
     result its index in ``text`` (so a quote is still taken verbatim from the original)."""
+    joined_text, where = _join_lines(text)
+    if "**" not in joined_text:
+        return joined_text, where
+    # Markdown bold (主动公开政府信息**782**条) read without its marks; quotes keep them.
+    keep = [i for i in range(len(joined_text)) if not _in_bold_mark(joined_text, i)]
+    return "".join(joined_text[i] for i in keep), [where[i] for i in keep]
+
+
+def _in_bold_mark(text: str, i: int) -> bool:
+    return text[i] == "*" and ((i + 1 < len(text) and text[i + 1] == "*") or (i > 0 and text[i - 1] == "*"))
+
+
+def _join_lines(text: str) -> tuple[str, list[int]]:
     lines = text.split("\n")
     if len(lines) == 1:
         return text, list(range(len(text)))
@@ -346,6 +404,12 @@ def join_wrapped_lines(text: str) -> tuple[str, list[int]]:
     return "".join(joined), where
 
 
+def _application_context(text: str, sentence: _Span, clause: _Span) -> bool:
+    """Whether a clause continues a sentence about 公开申请 (and not about 复议/诉讼 yet)."""
+    before = text[sentence.start : clause.start]
+    return bool(_APPLICATION_SENTENCE.search(before)) and "复议" not in before and "诉讼" not in before
+
+
 def _count_facts(original: str) -> list[CountFact]:
     text, where = join_wrapped_lines(original)
     counts = _Counts(text, original, where)
@@ -359,7 +423,7 @@ def _count_facts(original: str) -> list[CountFact]:
         for clause in clauses:
             at = bisect_left(cues, clause.start, first)
             if at < len(cues) and cues[at] < clause.end:  # a clause without a cue holds nothing
-                counts.clause_rules(clause)
+                counts.clause_rules(clause, _application_context(text, sentence, clause))
         body = text[sentence.start : sentence.end].lstrip()
         continuation = in_proactive and body.startswith("其中")
         if continuation or _is_proactive(body):
