@@ -3,7 +3,7 @@
 ``stated_counts`` finds every number a text states as a count (a number directly followed
 by a counting unit, after an optional 万/千 scale and 余/多 marker) and normalises it: Arabic
 or Chinese numerals, scaled, with ``approximate`` set when the text says so (约/近/逾/超过
-before it, 余/多 after the number, 左右 after the unit). Both the rules extractor and
+before it, 余/多 after the number, 左右/以上 after the unit). Both the rules extractor and
 grounding read numbers through here, so what one accepts the other can check.
 """
 
@@ -28,7 +28,7 @@ _SCALE = r"(?P<scale>万|千)?"
 _MARK = r"(?P<mark>余|多)?"
 # One count as written; rules patterns embed it (its groups are read by ``read_count``).
 COUNT_PATTERN = (
-    rf"{_PREFIX}(?:{_ARABIC}|{_CHINESE}){_SCALE}{_MARK}\s*(?P<unit>[{COUNT_UNITS}])(?P<about>左右)?"
+    rf"{_PREFIX}(?:{_ARABIC}|{_CHINESE}){_SCALE}{_MARK}\s*(?P<unit>[{COUNT_UNITS}])(?P<about>左右|以上)?"
 )
 _STATED = re.compile(COUNT_PATTERN)
 _GROUPING = re.compile(r"[,， \u00a0\u2009]")

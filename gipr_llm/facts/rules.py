@@ -66,9 +66,14 @@ _VERB = r"(?P<verb>收到|接到|受理|接收|新收|办理|办结|答复|处�
 _NONE_APPLICATION = re.compile(
     r"(?:未|没有|不曾)(?:收到|接到|受理|接收)(?:过)?[^，。；,;\d]{0,16}?(?:信息公开申请|依申请公开)"
 )
+_VERB_ONLY = re.compile(_VERB)
 _APPLICATION_A = re.compile(rf"{_VERB}{_GAP}{{0,40}}?申请{_GAP}{{0,8}}?{_COUNT.pattern}")
 _APPLICATION_B = re.compile(rf"{_VERB}{_GAP}{{0,20}}?{_COUNT.pattern}{_GAP}{{0,8}}?申请")
 _PROCESSED_VERBS = ("办结", "答复")
+# No verb: 「全年政府信息公开申请共计15件」 (a count of the applications received).
+_APPLICATION_TOTAL = re.compile(
+    rf"(?:政府信息公开|依申请公开)申请(?:数|数量|总数|总量)?\s*(?:共|共计|合计|总计|为|共有)\s*{_COUNT.pattern}"
+)
 # 「共收到政府信息公开申请58件，上年结转4件，办结60件」: 办结 in a clause of its own, read
 # only in a sentence about 公开申请 (not 复议/诉讼, whose 办结 is another count).
 _PROCESSED_ALONE = re.compile(rf"^(?:已|共|均已|全部)?办结\s*(?:共|了)?{_COUNT.pattern}")
@@ -214,7 +219,7 @@ class _Counts:
         )
         self.facts.append((at, fact))
 
-    def clause_rules(self, clause: _Span, application_sentence: bool = False) -> None:
+    def clause_rules(self, clause: _Span, sentence_start: int | None = None) -> None:
         text = self.text
         part = text[clause.start : clause.end]
         if not _COUNT_UNIT.search(part) or not _COUNT.search(part):  # the first test is cheap
@@ -238,7 +243,7 @@ class _Counts:
         if "结转" in part:
             for m in _CARRIED.finditer(text, clause.start, clause.end):
                 self.add_count("applications_carried_over", m, clause)
-        if application_sentence and "办结" in part:
+        if "办结" in part and sentence_start is not None and _application_context(text, sentence_start, clause):
             m = _PROCESSED_ALONE.match(part.lstrip("、 \t\u3000"))
             if m and "复议" not in part and "诉讼" not in part:
                 offset = clause.start + len(part) - len(part.lstrip("、 \t\u3000"))
@@ -253,6 +258,9 @@ class _Counts:
                     continue
                 kind = "applications_processed" if m["verb"] in _PROCESSED_VERBS else "applications_received"
                 self.add_count(kind, m, clause)
+        if "结转" not in part and not _VERB_ONLY.search(part):
+            for m in _APPLICATION_TOTAL.finditer(text, clause.start, clause.end):
+                self.add_count("applications_received", m, clause)
 
     def proactive(self, clauses: list[_Span], continuation: bool) -> None:
         """主动公开 counts of one sentence (its clauses): a total, or items (after 其中, or an
@@ -404,9 +412,9 @@ def _join_lines(text: str) -> tuple[str, list[int]]:
     return "".join(joined), where
 
 
-def _application_context(text: str, sentence: _Span, clause: _Span) -> bool:
+def _application_context(text: str, sentence_start: int, clause: _Span) -> bool:
     """Whether a clause continues a sentence about 公开申请 (and not about 复议/诉讼 yet)."""
-    before = text[sentence.start : clause.start]
+    before = text[sentence_start : clause.start]
     return bool(_APPLICATION_SENTENCE.search(before)) and "复议" not in before and "诉讼" not in before
 
 
@@ -423,7 +431,7 @@ def _count_facts(original: str) -> list[CountFact]:
         for clause in clauses:
             at = bisect_left(cues, clause.start, first)
             if at < len(cues) and cues[at] < clause.end:  # a clause without a cue holds nothing
-                counts.clause_rules(clause, _application_context(text, sentence, clause))
+                counts.clause_rules(clause, sentence.start)
         body = text[sentence.start : sentence.end].lstrip()
         continuation = in_proactive and body.startswith("其中")
         if continuation or _is_proactive(body):
