@@ -53,7 +53,8 @@ def read_count(m: re.Match[str]) -> StatedCount | None:
     """The count a match of ``COUNT_PATTERN`` states; None when it is no count (4.5条, 零件)."""
     if m["ar"] is not None:
         try:
-            number = Decimal(_GROUPING.sub("", m["ar"]) + (m["dec"] or ""))
+            digits = m["ar"] if m["ar"].isdigit() else _GROUPING.sub("", m["ar"])  # 1,236 / 1 236
+            number = Decimal(digits + (m["dec"] or ""))
         except InvalidOperation:
             return None
         number_start = m.start("ar")
