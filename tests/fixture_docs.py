@@ -397,6 +397,8 @@ def report_to_pdf(
     font_file: str | Path | None = None,
     *,
     doc_title: str = "",
+    font_index: int = 0,
+    rules: str = "solid",
 ) -> Path:
     """A PDF with a text layer and ruled tables, as exported from Word; ``doc_title`` goes
     into the PDF's metadata (document properties).
@@ -418,7 +420,7 @@ def report_to_pdf(
         from reportlab.pdfbase.ttfonts import TTFont
 
         font = "EmbeddedCJK"
-        pdfmetrics.registerFont(TTFont(font, str(font_file), subfontIndex=0))
+        pdfmetrics.registerFont(TTFont(font, str(font_file), subfontIndex=font_index))
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     head = ParagraphStyle("head", parent=body, fontSize=12, leading=20)
     title = ParagraphStyle("title", parent=body, fontSize=15, leading=24, alignment=1)
@@ -434,8 +436,13 @@ def report_to_pdf(
         widths = [label_width / label_cols] * label_cols if label_cols else []
         widths += [(usable - label_width) / (width - label_cols)] * (width - label_cols)
         data = [["" for _ in range(width)] for _ in grid]
+        ruling = {
+            "solid": [("GRID", (0, 0), (-1, -1), 0.5, colors.black)],
+            "faint": [("GRID", (0, 0), (-1, -1), 0.3, colors.Color(0.62, 0.62, 0.62), None, (6, 1.5))],
+            "none": [],
+        }[rules]
         style = [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            *ruling,
             ("FONT", (0, 0), (-1, -1), font, 7.5),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]

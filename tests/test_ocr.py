@@ -22,7 +22,7 @@ from gipr_llm.parse.ocr_findings import LOW_CONFIDENCE
 from gipr_llm.pipeline import read_report
 from tests.conftest import SEEDS
 from tests.fixture_docs import report_to_pdf
-from tests.scan_docs import cjk_font, differing_cells, images_to_pdf, scan_pages
+from tests.scan_docs import Scanner, cjk_font, differing_cells, images_to_pdf, scan_pages
 
 pytest.importorskip("rapidocr_onnxruntime", reason="the ocr extra is not installed")
 FONT = cjk_font()
@@ -81,6 +81,33 @@ def test_scanned_pdf_page_gives_table3_or_flags_it(scans):
 
 @needs_font
 @pytest.mark.timeout(1800)  # a loaded 2-core machine; about 20 s a page alone
+@needs_font
+@pytest.mark.timeout(1800)
+def test_sealed_harsh_colour_scan_gives_table3_or_flags_it(scans, tmp_path):
+    """表三's page as a poor colour scan: a red official seal stamped across its number
+    columns, 1-2° skew, uneven lighting and low contrast, JPEG quality 35, 150 dpi. The seal
+    is taken out by its colour; every cell is right or flagged, and most are right."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pdf = tmp_path / "003.pdf"
+    report_to_pdf(scans["text"], pdf, font_file=FONT)
+    scanner = Scanner(skew=(1.0, 2.0), ink=70, light=(195, 245), quality=35, seal=True, colour=True)
+    (page,) = scan_pages(pdf, dpi=150, seed=3, pages=[1], scanner=scanner)
+    rgb = np.asarray(Image.open(io.BytesIO(page)).convert("RGB")).astype(int)
+    assert ((rgb[:, :, 0] - rgb[:, :, 1:].max(axis=2)) > 60).sum() > 2000  # the seal is there
+    got = read_report(images_to_pdf([page], tmp_path / "003-sealed.pdf"))
+    assert _unflagged(got, scans["text"], ("table3",)) == []
+    scored = [
+        a == b
+        for row, values in scans["text"].table3.rows.items()
+        for a, b in zip(values, got.table3.rows.get(row, [None] * 7), strict=True)
+    ]
+    assert sum(scored) >= 0.9 * len(scored)
+
+
 def test_picture_gives_table4_and_narrative_from_cache_on_rerun(scans, monkeypatch):
     got = read_report(scans["picture"])
     assert got.source.format == "image"

@@ -126,12 +126,41 @@ def render_pdf_pages(data: bytes, pages: list[int]) -> tuple[list[Any], list[int
             page = document[index]
             dpi = page_dpi(page)
             dpis.append(dpi)
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
-            images.append(np.asarray(bitmap.to_pil().convert("L")))
+            # In colour: a red seal is taken out by its colour before the page turns grey.
+            bitmap = page.render(scale=dpi / 72, grayscale=False)
+            images.append(without_red_ink(np.asarray(bitmap.to_pil().convert("RGB"))))
             page.close()
         return images, dpis
     finally:
         document.close()
+
+
+# A pixel is red seal ink when its red channel exceeds both others by this much (0-255).
+RED_MARGIN = 40
+
+
+def without_red_ink(rgb: Any) -> Any:
+    """The grey page with red ink (an official seal, a red 文头) made paper.
+
+    A seal stamped over 表三 draws rings and characters across the number cells; in the red
+    channel red ink is as light as the paper while black text stays black, so reddish pixels
+    take their red-channel value and the rest their luminance. Black text under the seal is
+    kept (the ink multiplies: dark in every channel). A grey page is unchanged.
+    """
+    import cv2
+    import numpy as np
+
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    red = rgb[:, :, 0].astype(np.int16)
+    other = np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
+    reddish = red - other > RED_MARGIN
+    if not reddish.any():
+        return grey
+    # The anti-aliased rim of a stroke is only faintly red: widen the mask by a pixel.
+    reddish = cv2.dilate(reddish.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    out = grey.copy()
+    out[reddish] = np.maximum(grey[reddish], rgb[:, :, 0][reddish])
+    return out
 
 
 def image_pages(data: bytes) -> list[Any]:
@@ -143,7 +172,9 @@ def image_pages(data: bytes) -> list[Any]:
 
     try:
         with Image.open(io.BytesIO(data)) as picture:
-            return [np.asarray(frame.convert("L")) for frame in ImageSequence.Iterator(picture)]
+            return [
+                without_red_ink(np.asarray(frame.convert("RGB"))) for frame in ImageSequence.Iterator(picture)
+            ]
     except (UnidentifiedImageError, OSError) as exc:
         raise LoadError("图片已损坏，无法读取 (corrupt image)") from exc
 
