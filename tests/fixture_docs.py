@@ -419,7 +419,8 @@ def report_to_pdf(
     else:
         from reportlab.pdfbase.ttfonts import TTFont
 
-        font = "EmbeddedCJK"
+        # One name per face: reportlab keeps the first font registered under a name.
+        font = f"EmbeddedCJK-{Path(font_file).stem}-{font_index}"
         pdfmetrics.registerFont(TTFont(font, str(font_file), subfontIndex=font_index))
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
     head = ParagraphStyle("head", parent=body, fontSize=12, leading=20)
