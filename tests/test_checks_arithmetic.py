@@ -197,3 +197,73 @@ def test_rows_missing_from_table4_and_table2(seed_paths):
         ("TABLE-ROWS", "table2", "fees"),
         ("TABLE-ROWS", "table4", "review"),
     ]
+
+
+def _with_unreadable(report: Report, row: str, column: str, value_column: str, value: int):
+    """Seed 003 corrected, one cell of ``row`` unreadable and another set to ``value``."""
+    assert report.table3 is not None
+    values = list(report.table3.rows[row])
+    values[T3_COLUMNS.index(column)] = None
+    values[T3_COLUMNS.index(value_column)] = value
+    report.table3.rows[row] = values
+    return check_tables(
+        report.table2, report.table3, report.table4, unknown={("table3", row, column)}
+    )
+
+
+def test_a_sum_that_unread_cells_cannot_close_is_still_an_error(tmp_path):
+    # 不予处理 重复申请 prints 0 everywhere; a misread 7 (a seal stroke) beside an unread cell:
+    # the six columns already exceed the 总计 0 whatever the unread cell holds.
+    report = report_from_text(tmp_path, corrected_003())
+    findings = _with_unreadable(report, "unprocessed_duplicate", "legal_service", "social_welfare", 7)
+    row_sum = [f for f in findings if f.rule == "T3-ROW-SUM"]
+    assert len(row_sum) == 1 and row_sum[0].row == "unprocessed_duplicate" and row_sum[0].column is None
+    assert "「法律服务机构」列未能读取" in row_sum[0].message and "相差7" in row_sum[0].message
+
+
+def test_a_sum_that_unread_cells_could_close_is_not_judged(tmp_path):
+    # The total's side holds the unread cell: 0 + x = 7 can hold (x = 7), so no error.
+    report = report_from_text(tmp_path, corrected_003())
+    findings = _with_unreadable(report, "unprocessed_duplicate", "total", "social_welfare", 7)
+    assert not [f for f in findings if f.rule == "T3-ROW-SUM" and f.row == "unprocessed_duplicate"]
+
+
+def _ocr_row(tmp_path, ocr: bool):
+    """Seed 003 corrected as an OCR'd copy would read: in 重复申请 a cell with ink read as
+    nothing (PARSE-OCR-UNREAD) and a seal stroke read as 7 where 0 is printed."""
+    from gipr_llm.domain.models import Finding
+
+    report = report_from_text(tmp_path, corrected_003())
+    assert report.table3 is not None
+    values = list(report.table3.rows["unprocessed_duplicate"])
+    values[T3_COLUMNS.index("legal_service")] = None
+    values[T3_COLUMNS.index("social_welfare")] = 7
+    report.table3.rows["unprocessed_duplicate"] = values
+    report.findings.append(
+        Finding(
+            rule="PARSE-OCR-UNREAD",
+            severity="warning",
+            stage="parse",
+            table="table3",
+            row="unprocessed_duplicate",
+            column="legal_service",
+            message="…",
+        )
+    )
+    if ocr:
+        report.source.ocr = "rapidocr, 200 dpi, pages 2"
+    return check_report(report)
+
+
+def test_an_unread_ocr_cell_is_never_counted_as_0_and_its_row_is_not_blamed_on_the_report(tmp_path):
+    findings = _ocr_row(tmp_path, ocr=True)
+    row_sum = [f for f in findings if f.rule == "T3-ROW-SUM" and f.row == "unprocessed_duplicate"]
+    assert len(row_sum) == 1 and "未能读取" in row_sum[0].message  # judged with the cell unknown
+    assert row_sum[0].fault == "reading" and "文字识别" in row_sum[0].message
+
+
+def test_the_same_break_in_a_text_copy_is_the_reports(tmp_path):
+    findings = _ocr_row(tmp_path, ocr=False)
+    row_sum = [f for f in findings if f.rule == "T3-ROW-SUM" and f.row == "unprocessed_duplicate"]
+    assert len(row_sum) == 1 and row_sum[0].fault is None  # filled from the registry: report
+    assert "文字识别" not in row_sum[0].message

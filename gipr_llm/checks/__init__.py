@@ -31,12 +31,24 @@ __all__ = [
 ]
 
 
+# Warnings that leave a cell empty because it could not be read (ink that read as nothing):
+# such a cell is unknown, never a blank counted as 0.
+_UNREAD_WARNINGS = frozenset({"PARSE-OCR-UNREAD"})
+# Parse findings that make an OCR'd row's numbers doubtful.
+_OCR_DOUBT = frozenset(
+    {"PARSE-OCR-UNREAD", "PARSE-OCR-LOW-CONFIDENCE", "PARSE-CELL-UNREADABLE", "PARSE-CELL-UNALIGNED", "PARSE-ROW-LENGTH"}
+)
+_ARITHMETIC = frozenset({"T3-ROW-SUM", "T3-OUTCOME-SUM", "T3-BALANCE", "T4-SUM", "LOCALISED", "LOCALISED-SWAP"})
+
+
 def unknown_cells(report: Report) -> set[CellKey]:
     """Empty cells that a parse error names (unreadable, misaligned, short row): never 0."""
     out: set[CellKey] = set()
     tables = {"table3": report.table3, "table4": report.table4}
     for f in report.findings:
-        if f.stage != "parse" or f.severity != "error" or f.table not in tables:
+        if f.stage != "parse" or f.table not in tables:
+            continue
+        if f.severity != "error" and f.rule not in _UNREAD_WARNINGS:
             continue
         table = tables[f.table]
         if table is None:
@@ -65,6 +77,26 @@ def check_report(report: Report) -> list[Finding]:
         for f in findings
         if not (f.rule == "TABLE-ROWS" and (f.table, f.row) in parsed_missing and f.values is None)
     ]
+    if report.source.ocr is not None:
+        _doubt_on_ocr_rows(report, findings)
     findings += check_compliance(report)
     findings += check_narrative_table(report)
     return findings
+
+
+def _doubt_on_ocr_rows(report: Report, findings: list[Finding]) -> None:
+    """On an OCR'd copy, a broken sum through a row whose reading is in doubt may be the
+    reading's, not the report's: say so, and do not blame the report for it."""
+    doubtful = {(f.table, f.row, f.column) for f in report.findings if f.rule in _OCR_DOUBT and f.row}
+    if not doubtful:
+        return
+    for f in findings:
+        if f.rule not in _ARITHMETIC or f.fault is not None:
+            continue
+        cells = [tuple(name.split(".", 1)) for name in (f.values or {})] or [(f.row, f.column)]
+        if any(
+            (f.table, row, column) in doubtful or (f.table, row, None) in doubtful for row, column in cells
+        ):
+            f.fault = "reading"
+            f.message += "该表为文字识别所得，相关行有识别存疑的单元格，可能是识别错误，请对照原件核对。"
+

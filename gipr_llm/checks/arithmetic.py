@@ -26,6 +26,7 @@ from gipr_llm.domain.arithmetic import (
     table4_equations,
 )
 from gipr_llm.domain.models import Finding, Table2, Table3, Table4
+from gipr_llm.domain.rules import rule
 
 
 def _blank(grid: Grid, cell: CellKey) -> bool:
@@ -124,6 +125,31 @@ def failure_finding(eq: Equation, grid: Grid, residual: int) -> Finding:
         values=values,
         expected=expected,
         stated=grid.values.get(eq.stated),
+    )
+
+
+def bound_violation(eq: Equation, grid: Grid) -> Finding | None:
+    """An equation with unread cells that cannot hold whatever they hold: every unread cell
+    is a count (never below 0) on the same side, and the read cells already overshoot."""
+    if any(cell in grid.unreported or cell not in grid.values for cell in eq.cells()):
+        return None
+    unread = [(cell, coef) for cell, coef in eq.terms if cell in grid.unknown]
+    signs = {coef for _, coef in unread}
+    if len(signs) != 1:
+        return None
+    known = sum(coef * grid.value(cell) for cell, coef in eq.terms if cell not in grid.unknown)
+    if known * signs.pop() <= 0:  # the unread cells could still close it
+        return None
+    names = "、".join(cell_label(cell) for cell, _ in unread)
+    message = f"{names}未能读取；即使按0计，已读取的数字也不符合{rule(eq.rule).short}关系（相差{abs(known)}）。"
+    return make_finding(
+        eq.rule,
+        "error",
+        message,
+        table=eq.table,
+        row=eq.row,
+        column=eq.column if eq.rule != "T3-ROW-SUM" else None,  # no one cell of the row to name
+        values={cell_name(c): grid.values.get(c) for c in eq.cells()},
     )
 
 
@@ -273,6 +299,7 @@ def check_tables(
     ):
         evaluated = {eq: r for eq in eqs if (r := grid.residual(eq)) is not None}
         findings += implied_unknowns(table, eqs, grid)
+        findings += [f for eq in eqs if eq not in evaluated and (f := bound_violation(eq, grid))]
         failing = [eq for eq, r in evaluated.items() if r != 0]
         if not failing:
             continue
