@@ -177,7 +177,10 @@ def test_dropped_row_is_reported_once_and_its_sums_are_skipped(tmp_path):
 
 def test_dropped_rows_without_implied_values_are_reported_once(tmp_path):
     text = corrected_003()
-    for first, after in (("	6.属于四类过程性信息", "	7.属于行政执法案卷"), ("	2.重复申请", "	3.要求提供公开出版物")):
+    for first, after in (
+        ("	6.属于四类过程性信息", "	7.属于行政执法案卷"),
+        ("	2.重复申请", "	3.要求提供公开出版物"),
+    ):
         start, end = text.index(first), text.index(after)
         text = text[:start] + text[end:]
     report = report_from_text(tmp_path, text)
@@ -206,9 +209,7 @@ def _with_unreadable(report: Report, row: str, column: str, value_column: str, v
     values[T3_COLUMNS.index(column)] = None
     values[T3_COLUMNS.index(value_column)] = value
     report.table3.rows[row] = values
-    return check_tables(
-        report.table2, report.table3, report.table4, unknown={("table3", row, column)}
-    )
+    return check_tables(report.table2, report.table3, report.table4, unknown={("table3", row, column)})
 
 
 def test_a_sum_that_unread_cells_cannot_close_is_still_an_error(tmp_path):
@@ -267,3 +268,30 @@ def test_the_same_break_in_a_text_copy_is_the_reports(tmp_path):
     row_sum = [f for f in findings if f.rule == "T3-ROW-SUM" and f.row == "unprocessed_duplicate"]
     assert len(row_sum) == 1 and row_sum[0].fault is None  # filled from the registry: report
     assert "文字识别" not in row_sum[0].message
+
+
+def test_a_scanned_row_with_two_doubtful_cells_is_flagged_whole():
+    from gipr_llm.domain.models import Finding
+    from gipr_llm.parse.ocr_findings import rows_in_doubt
+
+    def unread(row: str, column: str) -> Finding:
+        return Finding(
+            rule="PARSE-OCR-UNREAD",
+            severity="warning",
+            stage="parse",
+            table="table3",
+            row=row,
+            column=column,
+            message="…",
+        )
+
+    found = rows_in_doubt(
+        [
+            unread("unprocessed_excessive", "research"),
+            unread("unprocessed_excessive", "other_org"),
+            unread("granted", "research"),
+        ]
+    )
+    assert [(f.rule, f.row, f.column, f.fault) for f in found] == [
+        ("PARSE-OCR-ROW-DOUBT", "unprocessed_excessive", None, "reading")
+    ]

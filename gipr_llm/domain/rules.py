@@ -81,6 +81,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("PARSE-OCR", "parse", "info", None, "原文为扫描件，经文字识别（OCR）读取", "reading"),
     Rule("PARSE-OCR-LOW-CONFIDENCE", "parse", "warning", "reading", "数字识别置信度低", "reading"),
     Rule("PARSE-OCR-UNREAD", "parse", "warning", "reading", "单元格有字迹但未能识别", "reading"),
+    Rule("PARSE-OCR-ROW-DOUBT", "parse", "warning", "reading", "整行识别存疑", "reading"),
     # --- narrative: the LLM path ----------------------------------------------------------
     Rule("LLM-UNGROUNDED", "narrative", "warning", "reading", "大模型抽取的事实无原文依据", "llm"),
     Rule("LLM-FALLBACK", "narrative", "warning", "reading", "大模型抽取失败，改用规则", "llm"),

@@ -17,7 +17,7 @@ from gipr_llm.domain.models import Document, Finding, LoadError, Meta, Report, S
 from gipr_llm.domain.rules import fill_fault
 from gipr_llm.parse.flat import is_flattened, reline
 from gipr_llm.parse.identity import identify
-from gipr_llm.parse.ocr_findings import ocr_findings, ocr_source_note
+from gipr_llm.parse.ocr_findings import ocr_findings, ocr_source_note, rows_in_doubt
 from gipr_llm.parse.sections import split_sections
 from gipr_llm.parse.tables import ParsedTables, parse_tables
 
@@ -63,6 +63,8 @@ def parse(doc: Document, bodies: BodyDirectory | None = None) -> tuple[Report, S
     report.findings.extend(identity.findings)
     set_templates(report)
     report.findings.extend(ocr_findings(doc, sections, report.table2.template if report.table2 else None))
+    if doc.ocr is not None:
+        report.findings.extend(rows_in_doubt(report.findings))
     if doc.converted:
         report.findings.append(
             Finding(

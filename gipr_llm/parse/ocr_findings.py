@@ -120,3 +120,38 @@ def _unread(table: str, line: int, row: str | None, column: str, label: str | No
         "有字迹但未能识别，按空值处理（未计为0），请对照原件核对。",
         fault="reading",
     )
+
+
+# Cell findings that say a scanned cell was not read as printed.
+_CELL_DOUBT = frozenset(
+    {"PARSE-OCR-UNREAD", "PARSE-OCR-LOW-CONFIDENCE", "PARSE-CELL-UNREADABLE", "PARSE-CELL-UNALIGNED"}
+)
+
+
+def rows_in_doubt(findings: list[Finding]) -> list[Finding]:
+    """A scanned row with two or more cells not read as printed (a seal, a stain, a fold over
+    it): its other numbers, read with confidence, may be the same ink misread (a seal stroke
+    read as 「7」), so the whole row is flagged for checking against the original."""
+    doubted: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.rule in _CELL_DOUBT and f.table in ("table2", "table3") and f.row and f.column:
+            doubted.setdefault((f.table, f.row), []).append(f)
+    out = []
+    for (table, row), cells in doubted.items():
+        if len({f.column for f in cells}) < 2:
+            continue
+        label = cells[0].row_label or spec.row_label(table, row)
+        out.append(
+            Finding(
+                rule="PARSE-OCR-ROW-DOUBT",
+                severity="warning",
+                stage="parse",
+                table=table,
+                row=row,
+                row_label=label,
+                message=f"{spec.TABLE_LABELS[table]}「{label}」行有{len({f.column for f in cells})}个单元格识别存疑"
+                "（可能被印章、污渍遮挡），该行其余数字也可能识别有误，请整行对照原件核对。",
+                fault="reading",
+            )
+        )
+    return out
