@@ -301,3 +301,15 @@ def report_text(case: Case) -> str:
         ]
         lines[1] = f"# {lines[1]}"
     return "\n".join(lines)
+
+
+def read_narratives(cases: tuple[Case, ...] | list[Case], folder: Path) -> dict[str, dict[str, str]]:
+    """Each case as a whole report file in ``folder``, read by the tool: its narrative sections."""
+    from gipr_llm.pipeline import read_report
+
+    out = {}
+    for case in cases:
+        path = Path(folder, f"{case.name}.txt")
+        path.write_text(report_text(case), encoding="utf-8")
+        out[case.name] = read_report(path).narrative
+    return out

@@ -8,7 +8,6 @@ client and instructor), not model output.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -20,20 +19,14 @@ from gipr_llm.facts.schema import NarrativeReply, to_facts
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.llm.scripted_server import RecordedRequest, Reply, ScriptedServer
 from gipr_llm.pipeline import read_report
-from tests.phrasing_cases import CASES, Case, Fact, report_text
+from tests.phrasing_cases import CASES, Case, Fact, read_narratives, report_text
 
 HEADLINE = ("proactive_total", "applications_received", "applications_processed")
 
 
 @pytest.fixture(scope="module")
 def narratives(tmp_path_factory) -> dict[str, dict[str, str]]:
-    folder = tmp_path_factory.mktemp("phrasing")
-    out = {}
-    for case in CASES:
-        path = Path(folder, f"{case.name}.txt")
-        path.write_text(report_text(case), encoding="utf-8")
-        out[case.name] = read_report(path).narrative
-    return out
+    return read_narratives(CASES, tmp_path_factory.mktemp("phrasing"))
 
 
 def fact_json(fact: Fact, value: int | None = None, quote: str | None = None) -> dict:

@@ -4,13 +4,10 @@ count found with its value, no other value for them ever, and no total where non
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from gipr_llm.facts.rules import extract_facts_rules
-from gipr_llm.pipeline import read_report
-from tests.phrasing_cases import Case, report_text
+from tests.phrasing_cases import Case, read_narratives
 from tests.phrasing_more import MORE_CASES
 
 CHECKED = ("proactive_total", "applications_received", "applications_processed", "applications_carried_over")
@@ -18,13 +15,7 @@ CHECKED = ("proactive_total", "applications_received", "applications_processed",
 
 @pytest.fixture(scope="module")
 def narratives(tmp_path_factory) -> dict[str, dict[str, str]]:
-    folder = tmp_path_factory.mktemp("phrasing_more")
-    out = {}
-    for case in MORE_CASES:
-        path = Path(folder, f"{case.name}.txt")
-        path.write_text(report_text(case), encoding="utf-8")
-        out[case.name] = read_report(path).narrative
-    return out
+    return read_narratives(MORE_CASES, tmp_path_factory.mktemp("phrasing_more"))
 
 
 def test_the_set_is_wide_and_hand_checked():

@@ -21,6 +21,8 @@ from gipr_llm.checks.year_chain import check_year_chain, year_chain_by_report
 from gipr_llm.domain import spec
 from gipr_llm.domain.arithmetic import CellKey
 from gipr_llm.domain.models import Finding, Report
+from gipr_llm.domain.rules import RULES
+from gipr_llm.parse.ocr_findings import CELL_DOUBT
 
 __all__ = [
     "check_report",
@@ -34,11 +36,12 @@ __all__ = [
 # Warnings that leave a cell empty because it could not be read (ink that read as nothing):
 # such a cell is unknown, never a blank counted as 0.
 _UNREAD_WARNINGS = frozenset({"PARSE-OCR-UNREAD"})
-# Parse findings that make an OCR'd row's numbers doubtful.
-_OCR_DOUBT = frozenset(
-    {"PARSE-OCR-UNREAD", "PARSE-OCR-LOW-CONFIDENCE", "PARSE-CELL-UNREADABLE", "PARSE-CELL-UNALIGNED", "PARSE-ROW-LENGTH"}
-)
-_ARITHMETIC = frozenset({"T3-ROW-SUM", "T3-OUTCOME-SUM", "T3-BALANCE", "T4-SUM", "LOCALISED", "LOCALISED-SWAP"})
+# Parse findings that make an OCR'd row's numbers doubtful: a cell not read as printed, or a
+# row whose cells could not be placed.
+_OCR_DOUBT = CELL_DOUBT | {"PARSE-ROW-LENGTH"}
+# Findings that blame the report for a broken sum: every 勾稽关系 in the registry, and the
+# cell the localiser names for it.
+_ARITHMETIC = frozenset(r.id for r in RULES.values() if r.group == "arithmetic") | {"LOCALISED", "LOCALISED-SWAP"}
 
 
 def unknown_cells(report: Report) -> set[CellKey]:

@@ -78,9 +78,14 @@ def mark_unreported(grid: Grid, table3: Table3 | None, table4: Table4 | None) ->
     return findings
 
 
+def _values(eq: Equation, grid: Grid) -> dict[str, int | None]:
+    """Every cell an equation involves, by ``row.column``, as the grid holds it."""
+    return {cell_name(c): grid.values.get(c) for c in eq.cells()}
+
+
 def failure_finding(eq: Equation, grid: Grid, residual: int) -> Finding:
     """The error for one broken equation, with every value it involves."""
-    values = {cell_name(c): grid.values.get(c) for c in eq.cells()}
+    values = _values(eq, grid)
     stated = grid.value(eq.stated)
     expected = stated - residual  # the value of the stated cell that would close the equation
     if eq.rule == "T3-BALANCE":
@@ -149,7 +154,7 @@ def bound_violation(eq: Equation, grid: Grid) -> Finding | None:
         table=eq.table,
         row=eq.row,
         column=eq.column if eq.rule != "T3-ROW-SUM" else None,  # no one cell of the row to name
-        values={cell_name(c): grid.values.get(c) for c in eq.cells()},
+        values=_values(eq, grid),
     )
 
 

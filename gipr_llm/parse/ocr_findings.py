@@ -123,7 +123,7 @@ def _unread(table: str, line: int, row: str | None, column: str, label: str | No
 
 
 # Cell findings that say a scanned cell was not read as printed.
-_CELL_DOUBT = frozenset(
+CELL_DOUBT = frozenset(
     {"PARSE-OCR-UNREAD", "PARSE-OCR-LOW-CONFIDENCE", "PARSE-CELL-UNREADABLE", "PARSE-CELL-UNALIGNED"}
 )
 
@@ -134,11 +134,12 @@ def rows_in_doubt(findings: list[Finding]) -> list[Finding]:
     read as 「7」), so the whole row is flagged for checking against the original."""
     doubted: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        if f.rule in _CELL_DOUBT and f.table in ("table2", "table3") and f.row and f.column:
+        if f.rule in CELL_DOUBT and f.table in ("table2", "table3") and f.row and f.column:
             doubted.setdefault((f.table, f.row), []).append(f)
     out = []
     for (table, row), cells in doubted.items():
-        if len({f.column for f in cells}) < 2:
+        columns = len({f.column for f in cells})
+        if columns < 2:
             continue
         label = cells[0].row_label or spec.row_label(table, row)
         out.append(
@@ -149,7 +150,7 @@ def rows_in_doubt(findings: list[Finding]) -> list[Finding]:
                 table=table,
                 row=row,
                 row_label=label,
-                message=f"{spec.TABLE_LABELS[table]}「{label}」行有{len({f.column for f in cells})}个单元格识别存疑"
+                message=f"{spec.TABLE_LABELS[table]}「{label}」行有{columns}个单元格识别存疑"
                 "（可能被印章、污渍遮挡），该行其余数字也可能识别有误，请整行对照原件核对。",
                 fault="reading",
             )
