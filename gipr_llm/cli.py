@@ -329,6 +329,7 @@ def extract(
     """
     from gipr_llm.pipeline.batch import expand_paths, extract_many, shard
     from gipr_llm.pipeline.progress import BatchProgress
+    from gipr_llm.render.json_output import RenderedReport
 
     refuse_output_among_inputs(output, paths)
     try:
@@ -342,7 +343,9 @@ def extract(
     failed: list[FailedInput] = []
     agreement = Agreement()
 
-    def reported(progress: BatchProgress, results: Iterable[tuple]) -> Iterator[Report | FailedInput]:
+    def reported(
+        progress: BatchProgress, results: Iterable[tuple]
+    ) -> Iterator[Report | RenderedReport | FailedInput]:
         nonlocal agreement
         for item, findings in results:
             if item is None:  # already in the store
@@ -350,24 +353,26 @@ def extract(
                 continue
             if isinstance(item, FailedInput):
                 failed.append(item)  # named once, in the summary at the end
-            else:
-                logging.getLogger("gipr").info(
-                    "[%d/%d] %s", progress.tally.done + 1, len(files), item.source.path
-                )
-                if item.extraction.agreement is not None:
-                    agreement += item.extraction.agreement
+                progress.advance(failed=True)
+                yield item
+                continue
+            rendered = item if isinstance(item, RenderedReport) else None
+            logging.getLogger("gipr").info(
+                "[%d/%d] %s", progress.tally.done + 1, len(files), rendered.path if rendered else item.source.path
+            )
+            run_agreement = rendered.agreement if rendered else item.extraction.agreement
+            if run_agreement is not None:
+                agreement += run_agreement
             yield item
             progress.advance(
-                failed=isinstance(item, FailedInput),
-                errors=sum(f.severity == "error" for f in findings),
-                warnings=sum(f.severity == "warning" for f in findings),
+                errors=rendered.errors if rendered else sum(f.severity == "error" for f in findings),
+                warnings=rendered.warnings if rendered else sum(f.severity == "warning" for f in findings),
             )
 
     with BatchProgress(len(files), quiet=_quiet, stdout_busy=output is None and db is None) as progress:
         if db is None:
-            results = (
-                (i, i.findings if isinstance(i, Report) else []) for i in extract_many(files, llm, jobs, bodies)
-            )
+            # The workers write each report's JSON: the main process only copies it out.
+            results = ((i, ()) for i in extract_many(files, llm, jobs, bodies, form="rendered"))
             write_or_exit("reports", reported(progress, results), output, fmt)
         else:
             _ingest(db, files, llm, jobs, bodies, lambda results: reported(progress, results), output, fmt)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream, chain_years, check_one
 from gipr_llm.domain.models import FailedInput, LoadError, Report
@@ -22,6 +22,7 @@ from gipr_llm.load.formats import SUPPORTED_SUFFIXES
 from gipr_llm.load.ocr import set_page_jobs
 from gipr_llm.pipeline.extract import extract
 from gipr_llm.pipeline.interrupt import stop_if_asked
+from gipr_llm.render.json_output import RenderedReport
 
 if TYPE_CHECKING:
     from gipr_llm.domain.bodies import BodyDirectory
@@ -130,23 +131,30 @@ def shard(files: list[Path], spec: str | None) -> list[Path]:
     return files[index - 1 :: count]
 
 
+# What a batch hands back for each report read: the Report; the Report checked on its own
+# (CheckedReport); or only its JSON (RenderedReport), for a consumer that writes JSON.
+Form = Literal["report", "checked", "rendered"]
+Item = Report | CheckedReport | RenderedReport | FailedInput
+
+
 def extract_many(
     paths: Iterable[str | Path],
     llm: LlmConfig | None = None,
     jobs: int = 1,
     bodies: BodyDirectory | None = None,
     *,
-    checked: bool = False,
-) -> Iterator[Report | CheckedReport | FailedInput]:
-    """Every input in order, as a Report (a CheckedReport when ``checked``) or a FailedInput.
+    form: Form = "report",
+) -> Iterator[Item]:
+    """Every input in order, as a report in the ``form`` asked for, or a FailedInput.
 
     With an LLM, ``jobs`` reports are extracted at once (the wait is the endpoint's, so
     threads suffice); without one the parse is CPU-bound and ``jobs`` worker processes
-    share it, the results still coming back in input order to this one process.
+    share it, the results still coming back in input order to this one process. Whatever
+    ``form`` asks for is made where the report was read (in the worker process).
     """
     files = expand_paths(paths)
     if llm is None:
-        for item in _extract_in_processes(files, jobs, checked, bodies):
+        for item in _extract_in_processes(files, jobs, form, bodies):
             stop_if_asked()
             yield item
         return
@@ -158,7 +166,7 @@ def extract_many(
             skip_llm = llm is not None and dead_in_a_row >= DEAD_ENDPOINT_LIMIT
             use = None if skip_llm else llm
             for item in pool.map(
-                _extract_or_fail, chunk, [use] * len(chunk), [False] * len(chunk), [bodies] * len(chunk)
+                _extract_or_fail, chunk, [use] * len(chunk), ["report"] * len(chunk), [bodies] * len(chunk)
             ):
                 if isinstance(item, Report) and llm is not None:
                     if skip_llm:
@@ -174,12 +182,12 @@ def extract_many(
                                 "大模型服务连续%d份报告未响应，本批其余报告改用规则提取", DEAD_ENDPOINT_LIMIT
                             )
                 stop_if_asked()
-                yield check_one(item) if checked and isinstance(item, Report) else item
+                yield _in_form(item, form) if isinstance(item, Report) else item
 
 
 def _extract_in_processes(
-    files: list[Path], jobs: int, checked: bool, bodies: BodyDirectory | None = None
-) -> Iterator[Report | CheckedReport | FailedInput]:
+    files: list[Path], jobs: int, form: Form, bodies: BodyDirectory | None = None
+) -> Iterator[Item]:
     """The deterministic path over ``jobs`` processes, in input order, a bounded window ahead
     (so a slow consumer — the store writer — never has the whole batch waiting in memory)."""
     if jobs <= 1 or len(files) <= 1:
@@ -187,7 +195,7 @@ def _extract_in_processes(
         set_page_jobs(jobs if len(files) == 1 else 1)
         try:
             for path in files:
-                yield _extract_or_fail(path, None, checked, bodies)
+                yield _extract_or_fail(path, None, form, bodies)
         finally:
             set_page_jobs(1)
         return
@@ -196,13 +204,13 @@ def _extract_in_processes(
     with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint) as pool:
         pending: deque[Future] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(_extract_chunk, chunk, checked, bodies))
+            pending.append(pool.submit(_extract_chunk, chunk, form, bodies))
             if len(pending) >= ahead:
                 break
         while pending:
             yield from pending.popleft().result()
             for chunk in chunks:
-                pending.append(pool.submit(_extract_chunk, chunk, checked, bodies))
+                pending.append(pool.submit(_extract_chunk, chunk, form, bodies))
                 break
 
 
@@ -211,10 +219,8 @@ def _extract_in_processes(
 PROCESS_CHUNK = 8
 
 
-def _extract_chunk(
-    paths: list[Path], checked: bool, bodies: BodyDirectory | None
-) -> list[Report | CheckedReport | FailedInput]:
-    return [_extract_or_fail(path, None, checked, bodies) for path in paths]
+def _extract_chunk(paths: list[Path], form: Form, bodies: BodyDirectory | None) -> list[Item]:
+    return [_extract_or_fail(path, None, form, bodies) for path in paths]
 
 
 def _ignore_sigint() -> None:
@@ -224,17 +230,24 @@ def _ignore_sigint() -> None:
 
 
 def _extract_or_fail(
-    path: Path, llm: LlmConfig | None, checked: bool = False, bodies: BodyDirectory | None = None
-) -> Report | CheckedReport | FailedInput:
-    """One input read (and checked on its own, in the worker, when ``checked``), or why not."""
+    path: Path, llm: LlmConfig | None, form: Form = "report", bodies: BodyDirectory | None = None
+) -> Item:
+    """One input read and put in ``form`` (in the worker), or why not."""
     try:
-        report = extract(path, llm, bodies)
-        return check_one(report) if checked else report
+        return _in_form(extract(path, llm, bodies), form)
     except LoadError as err:
         return FailedInput(path=str(path), error=str(err))
     except Exception as err:  # a parser bug must not stop the batch; say what happened
         log.exception("unexpected error in %s", path)
         return FailedInput(path=str(path), error=f"内部错误 (internal error): {type(err).__name__}: {err}")
+
+
+def _in_form(report: Report, form: Form) -> Report | CheckedReport | RenderedReport:
+    if form == "checked":
+        return check_one(report)
+    if form == "rendered":
+        return RenderedReport.of(report)
+    return report
 
 
 @dataclass(slots=True)
@@ -275,7 +288,7 @@ def check_stream(
     done: list[CheckRun] = []
 
     def items() -> Iterator[CheckedReport | FailedInput]:
-        for index, item in enumerate(extract_many(files, llm, jobs, bodies, checked=True), start=1):
+        for index, item in enumerate(extract_many(files, llm, jobs, bodies, form="checked"), start=1):
             if isinstance(item, FailedInput):
                 run.failed.append(item)
             else:

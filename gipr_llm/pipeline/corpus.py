@@ -64,7 +64,7 @@ def ingest(
         plan.append((path, sha, skip))
         if not skip:
             todo.append((path, sha))
-    results = extract_many([p for p, _ in todo], llm, jobs, bodies, checked=True)
+    results = extract_many([p for p, _ in todo], llm, jobs, bodies, form="checked")
     rows = Rows()
     try:
         for path, sha, skip in plan:

@@ -3,21 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import BaseModel
 
-from gipr_llm.domain.models import FailedInput, Report
+from gipr_llm.domain.models import Agreement, FailedInput, Report
 
 
-def to_json(item: BaseModel, *, indent: int | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class RenderedReport:
+    """A report already written as its JSON object, with what a batch's progress line needs.
+
+    What a batch's worker processes send back when the consumer only writes JSON: a Report
+    crosses the process boundary as a pickle that costs the main process more to load
+    (about 110 µs) than rendering costs the worker (about 45 µs), and the main process is
+    the one every worker waits on.
+    """
+
+    path: str
+    json: str  # to_json(report)
+    errors: int  # findings of severity "error"
+    warnings: int
+    agreement: Agreement | None
+
+    @classmethod
+    def of(cls, report: Report) -> RenderedReport:
+        return cls(
+            path=report.source.path,
+            json=to_json(report),
+            errors=sum(f.severity == "error" for f in report.findings),
+            warnings=sum(f.severity == "warning" for f in report.findings),
+            agreement=report.extraction.agreement,
+        )
+
+
+def to_json(item: BaseModel | RenderedReport, *, indent: int | None = None) -> str:
     # pydantic writes JSON in Rust (about 4x faster than dump-then-json.dumps here) and
     # leaves Chinese unescaped, so the output stays readable in a terminal.
+    if isinstance(item, RenderedReport):
+        if indent is None:
+            return item.json
+        item = Report.model_validate_json(item.json)  # indented by the same writer
     return item.model_dump_json(indent=indent)
 
 
-def write_json(items: Iterable[Report | FailedInput], out: IO[str], path: Path | None) -> None:
+def write_json(items: Iterable[Report | RenderedReport | FailedInput], out: IO[str], path: Path | None) -> None:
     """One input: its object, indented; several: a JSON array of them."""
     items = list(items)
     if len(items) == 1:
@@ -26,7 +58,7 @@ def write_json(items: Iterable[Report | FailedInput], out: IO[str], path: Path |
     out.write("[\n" + ",\n".join(to_json(item) for item in items) + "\n]\n")
 
 
-def write_jsonl(items: Iterable[Report | FailedInput], out: IO[str], path: Path | None) -> None:
+def write_jsonl(items: Iterable[Report | RenderedReport | FailedInput], out: IO[str], path: Path | None) -> None:
     """One object per line, written as each input is done."""
     for item in items:
         out.write(to_json(item) + "\n")

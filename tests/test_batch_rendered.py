@@ -1,0 +1,80 @@
+"""A batch whose consumer only writes JSON gets each report rendered where it was read.
+
+Worker processes send back the JSON text and the counts the progress line needs, not the
+Report (whose pickle costs the main process more than the parse saved it). What a user
+sees must not change with ``-j``: the same lines, the same summary, failures in place.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gipr_llm.cli import app
+from gipr_llm.domain.models import FailedInput, Report
+from gipr_llm.pipeline.batch import extract_many
+from gipr_llm.pipeline.extract import extract
+from gipr_llm.render.json_output import RenderedReport, to_json, write_json
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+runner = CliRunner()
+
+
+def _batch(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "reports"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "broken.txt").write_bytes(b"")  # fails: an empty file, in the middle of the order
+    return sorted(folder.iterdir())
+
+
+def test_rendered_form_is_the_reports_own_json_and_counts(tmp_path):
+    paths = _batch(tmp_path)
+    items = list(extract_many(paths, jobs=2, form="rendered"))
+    assert [type(i) for i in items].count(FailedInput) == 1
+    for path, item in zip(paths, items, strict=True):
+        if isinstance(item, FailedInput):
+            assert item.path == str(path) and "空" in item.error
+            continue
+        report = extract(path)
+        assert isinstance(item, RenderedReport)
+        assert item.json == to_json(report)
+        assert item.path == report.source.path
+        assert item.errors == sum(f.severity == "error" for f in report.findings)
+        assert item.warnings == sum(f.severity == "warning" for f in report.findings)
+    assert any(i.errors or i.warnings for i in items if isinstance(i, RenderedReport)), "a sample has findings"
+
+
+def test_indented_json_of_a_rendered_report_is_the_reports(tmp_path):
+    path = sorted(SAMPLES.glob("*.txt"))[0]
+    report = extract(path)
+    rendered = RenderedReport.of(report)
+    assert to_json(rendered, indent=2) == to_json(report, indent=2)
+    one, other = _written([rendered]), _written([report])
+    assert one == other and json.loads(one)["source"]["path"] == str(path)
+
+
+def _written(items: list[Report | RenderedReport]) -> str:
+    import io
+
+    out = io.StringIO()
+    write_json(items, out, None)
+    return out.getvalue()
+
+
+def test_summary_and_lines_do_not_depend_on_jobs(tmp_path):
+    paths = _batch(tmp_path)
+    folder = paths[0].parent
+    results = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.jsonl"
+        result = runner.invoke(app, ["extract", str(folder), "-j", jobs, "-o", str(out)])
+        assert result.exit_code == 2  # the empty file failed
+        summary = [line for line in result.stderr.splitlines() if line.startswith("gipr: 共")]
+        results[jobs] = (out.read_text(encoding="utf-8"), summary[0].split("用时")[0])
+    assert results["1"] == results["2"]
+    lines = results["1"][0].splitlines()
+    assert [json.loads(x).get("status") for x in lines].count("failed") == 1
+    assert "失败1份；1份有错误，1份有警告" in results["1"][1]  # as the samples stand
