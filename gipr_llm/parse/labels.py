@@ -9,8 +9,6 @@ one is clearly closer than any other.
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Levenshtein
-
 from gipr_llm.domain import spec
 from gipr_llm.domain.textnorm import squash
 
@@ -33,6 +31,9 @@ def _forms(table: str, key: str) -> tuple[str, ...]:
 
 
 def similarity(text: str, table: str, key: str) -> float:
+    # imported here: only a damaged label needs it, and most runs read none
+    from rapidfuzz.distance import Levenshtein
+
     return max(Levenshtein.normalized_similarity(text, form) for form in _forms(table, key))
 
 

@@ -10,28 +10,12 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 PLAIN_EVERY_SECONDS = 5.0
-
-
-class _RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} 份/秒" if speed else "– 份/秒")
 
 
 @dataclass(slots=True)
@@ -81,18 +65,7 @@ class BatchProgress:
 
     def __enter__(self) -> BatchProgress:
         if self._live:
-            self._bar = Progress(
-                TextColumn("gipr"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                _RateColumn(),
-                TimeElapsedColumn(),
-                TextColumn("剩余"),
-                TimeRemainingColumn(),
-                TextColumn("[red]失败 {task.fields[failed]}"),
-                console=Console(file=self.stream),
-                transient=True,
-            )
+            self._bar = _live_bar(self.stream)
             self._bar.start()
             self._task = self._bar.add_task("files", total=self.tally.total, failed=0)
         return self
@@ -138,3 +111,38 @@ class BatchProgress:
         rate = t.done / max(now - t.started, 1e-9)
         left = (t.total - t.done) / rate if rate else 0
         return f"{t.done}/{t.total} 份，{rate:.1f} 份/秒，预计还需{left:.0f}秒，失败{t.failed}份"
+
+
+def _live_bar(stream: TextIO) -> Progress:
+    # rich is imported here, for a terminal only: a batch run from a script or CI never
+    # draws the bar, and the import is a twentieth of the command's start-up.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f} 份/秒" if speed else "– 份/秒")
+
+    return Progress(
+        TextColumn("gipr"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("剩余"),
+        TimeRemainingColumn(),
+        TextColumn("[red]失败 {task.fields[failed]}"),
+        console=Console(file=stream),
+        transient=True,
+    )
