@@ -226,12 +226,15 @@ def bench_formats(folder: Path, repeat: int) -> None:
 # --- 3. processes -------------------------------------------------------------------
 
 
-def bench_jobs(folder: Path, files: int) -> None:
+def bench_jobs(folder: Path, files: int, repeat: int) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     help_text = subprocess.run(
         [sys.executable, "-m", "gipr_llm.cli", "extract", "--help"], capture_output=True, text=True, env=env
     ).stdout
-    print(f"\n3. gipr extract on {files} files, whole process, wall time (both cores allowed)")
+    print(
+        f"\n3. gipr extract on {files} files, whole process (start-up included), wall time, both cores allowed;"
+        f" -j 1 and -j 2 alternated {repeat}x"
+    )
     if "--jobs" not in help_text:
         print("   skipped: this build has no --jobs option")
         return
@@ -240,27 +243,30 @@ def bench_jobs(folder: Path, files: int) -> None:
     inputs = folder / "inputs"
     inputs.mkdir()
     write_text_variants(inputs, files)
-    walls = {}
-    for jobs in (1, 2):
-        cmd = [
-            sys.executable,
-            "-m",
-            "gipr_llm.cli",
-            "extract",
-            str(inputs),
-            "-j",
-            str(jobs),
-            "-o",
-            str(folder / f"out{jobs}.jsonl"),
-        ]
-        start = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        walls[jobs] = time.perf_counter() - start
-        lines = (folder / f"out{jobs}.jsonl").read_text(encoding="utf-8").count("\n")
+    walls: dict[int, list[float]] = {1: [], 2: []}
+    outputs: dict[int, str] = {}
+    for _ in range(repeat):
+        for jobs in (1, 2):  # alternated, so a neighbour's burst falls on both
+            out = folder / f"out{jobs}.jsonl"
+            cmd = [sys.executable, "-m", "gipr_llm.cli", "-q", "extract", str(inputs), "-j", str(jobs), "-o", str(out)]
+            start = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            walls[jobs].append(time.perf_counter() - start)
+            if done.returncode:
+                print(f"   -j {jobs} failed (exit {done.returncode}): {done.stderr.strip()[-200:]}")
+                return
+            outputs[jobs] = out.read_text(encoding="utf-8")
+    for jobs, times in walls.items():
+        median = statistics.median(times)
         print(
-            f"   -j {jobs}: {walls[jobs]:6.2f} s  ({files / walls[jobs]:6.1f} files/s, {lines} lines, exit {done.returncode})"
+            f"   -j {jobs}: median {median:6.2f} s  best {min(times):6.2f} s  ({files / median:6.1f} files/s;"
+            f" runs {', '.join(f'{t:.2f}' for t in times)})"
         )
-    print(f"   -j 2 speed-up: {walls[1] / walls[2]:.2f}x")
+    same = "identical" if outputs[1] == outputs[2] else "DIFFERENT"
+    print(
+        f"   -j 2 speed-up: median {statistics.median(walls[1]) / statistics.median(walls[2]):.2f}x,"
+        f" best {min(walls[1]) / min(walls[2]):.2f}x; outputs {same} ({outputs[1].count(chr(10))} lines)"
+    )
 
 
 def main() -> None:
@@ -295,7 +301,7 @@ def main() -> None:
         if pinned:
             os.sched_setaffinity(0, cpus)
         if "jobs" not in skip and args.files:
-            bench_jobs(folder, args.files)
+            bench_jobs(folder, args.files, max(3, args.repeat))
 
 
 if __name__ == "__main__":
