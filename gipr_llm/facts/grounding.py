@@ -106,6 +106,17 @@ _LETTER = re.compile(r"[a-z]", re.IGNORECASE)
 _INSTRUCTION_START = re.compile(r"[忽填改写输提系]")
 
 
+def may_hold_instructions(section: str) -> bool:
+    """Whether any sentence of ``section`` (squashed) can be an instruction to a model. When
+    not, ``only_inside_instructions`` is False for every quote, so one search of the section
+    stands in for a search per quote: neither pattern has an anchor or a lookaround, so a
+    match inside a sentence is a match in the whole section."""
+    letter = _LETTER.search(section) is not None
+    if letter and _ADDRESSED_TO_MODEL.search(section):
+        return True
+    return bool((letter or _INSTRUCTION_START.search(section)) and _INSTRUCTION.search(section))
+
+
 def only_inside_instructions(section: str, quote: str) -> bool:
     """Whether every occurrence of ``quote`` in ``section`` (both squashed) sits in a
     sentence that is an instruction to a model (``_ADDRESSED_TO_MODEL`` or ``_INSTRUCTION``)."""

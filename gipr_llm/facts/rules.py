@@ -9,13 +9,13 @@ LLM extractor falls back on it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
 from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
 from gipr_llm.domain.textnorm import squash
-from gipr_llm.facts.grounding import FEE_CUE, only_inside_instructions
+from gipr_llm.facts.grounding import FEE_CUE, may_hold_instructions, only_inside_instructions
 from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_PATTERN, COUNT_UNITS, read_count
 
 _COUNT = re.compile(COUNT_PATTERN)  # 751条, 1,236条, 5500余条, 4.14万条, 四十余条, 约300条
@@ -166,9 +166,13 @@ class _Span:
 
 
 def _spans(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None) -> list[_Span]:
+    """The pattern's matches without leading and trailing whitespace, empty ones dropped."""
     out = []
     for m in pattern.finditer(text, start, len(text) if end is None else end):
-        s, e = m.start(), m.end()
+        s, e = m.span()
+        if s < e and not text[s].isspace() and not text[e - 1].isspace():
+            out.append(_Span(s, e))  # the common case: nothing to trim
+            continue
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
@@ -184,7 +188,7 @@ def _spans(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None 
 class _Counts:
     """Collects count facts of one text, each number used once."""
 
-    def __init__(self, text: str, original: str, where: list[int]) -> None:
+    def __init__(self, text: str, original: str, where: _Where) -> None:
         self.text = text  # wrapped lines joined: what the patterns read
         self.original = original  # what quotes are taken from
         self.where = where  # index in ``original`` of each character of ``text``
@@ -276,8 +280,8 @@ class _Counts:
                 m
                 for m in _COUNT.finditer(text, clause.start, clause.end)
                 if m["unit"] in _PROACTIVE_UNITS
-                and read_count(m) is not None
-                and read_count(m).number_start not in self.used  # type: ignore[union-attr]
+                and (count := read_count(m)) is not None
+                and count.number_start not in self.used
             ]
             # what may be the clause's total: not a count in brackets after 其中, not a 个 count
             candidates = [
@@ -361,7 +365,7 @@ def _ends_sentence(line: str) -> bool:
     return bool(end) and end[-1] in _LINE_END_CHARS
 
 
-def join_wrapped_lines(text: str) -> tuple[str, list[int]]:
+def join_wrapped_lines(text: str) -> tuple[str, _Where]:
     """The text with each line break inside a sentence removed, and for each character of the
     result its index in ``text`` (so a quote is still taken verbatim from the original)."""
     joined_text, where = _join_lines(text)
@@ -376,22 +380,40 @@ def _in_bold_mark(text: str, i: int) -> bool:
     return text[i] == "*" and ((i + 1 < len(text) and text[i + 1] == "*") or (i > 0 and text[i - 1] == "*"))
 
 
-def _join_lines(text: str) -> tuple[str, list[int]]:
+class _Removed:
+    """``where`` of a text with some characters taken out, computed per index when asked (only
+    quotes need it) rather than listed for every character: the original is the joined text
+    with the characters at ``removed`` (ascending indexes in the original) put back."""
+
+    __slots__ = ("_keys",)
+
+    def __init__(self, removed: list[int]) -> None:
+        # where in the joined text each removed character would stand, non-decreasing
+        self._keys = [r - t for t, r in enumerate(removed)]
+
+    def __getitem__(self, i: int) -> int:
+        # the characters removed before joined index i are those whose key is <= i
+        return i + bisect_right(self._keys, i)
+
+
+_Where = range | list[int] | _Removed  # index in the original of each joined character
+
+
+def _join_lines(text: str) -> tuple[str, _Where]:
     lines = text.split("\n")
     if len(lines) == 1:
-        return text, list(range(len(text)))
+        return text, range(len(text))
     # the nearest non-blank line after each line ("" for none), found in one backward pass
     following_of = [""] * len(lines)
     for i in range(len(lines) - 2, -1, -1):
         after = lines[i + 1]
         following_of[i] = after if after.strip() else following_of[i + 1]
     joined: list[str] = []
-    where: list[int] = []
+    removed: list[int] = []  # indexes in ``text`` of the line breaks taken out
     at = 0
     previous = ""  # the last non-blank line so far
     for i, line in enumerate(lines):
         joined.append(line)
-        where.extend(range(at, at + len(line)))
         at += len(line) + 1
         if line.strip():
             previous = line
@@ -406,10 +428,13 @@ def _join_lines(text: str) -> tuple[str, list[int]]:
             and not (_ITEM_START.match(previous) and not _CLAUSE_MARK.search(previous))
             and not _ITEM_START.match(following)
         )
-        if not soft:
+        if soft:
+            removed.append(at - 1)
+        else:
             joined.append("\n")
-            where.append(at - 1)
-    return "".join(joined), where
+    if not removed:
+        return text, range(len(text))
+    return "".join(joined), _Removed(removed)
 
 
 def _application_context(text: str, sentence_start: int, clause: _Span) -> bool:
@@ -446,6 +471,8 @@ def _count_facts(original: str) -> list[CountFact]:
     if not facts:
         return facts
     section = squash(original)
+    if not may_hold_instructions(section):
+        return facts  # no sentence of it speaks to a model (most sections)
     return [fact for fact in facts if not only_inside_instructions(section, squash(fact.quote))]
 
 
