@@ -101,9 +101,18 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _SENTENCE_ENDS = "。！？!?；;"  # the same characters, for rfind
 # Every alternative of _ADDRESSED_TO_MODEL starts with a letter (matched as it matches one,
 # IGNORECASE): a sentence without one is not searched with it (the search is slow).
-_LETTER = re.compile(r"[a-z]", re.IGNORECASE)
+# What [a-z] matches with IGNORECASE (the ASCII letters, İ ı ſ and the Kelvin sign), written
+# out case-sensitively: the same characters, searched several times faster.
+_LETTER = re.compile("[a-zA-Z\u0130\u0131\u017f\u212a]")
 # _INSTRUCTION's alternatives start with a letter or one of these.
 _INSTRUCTION_START = re.compile(r"[忽填改写输提系]")
+# _INSTRUCTION in a text without a letter: its Chinese alternatives, each led by its first
+# character through one class (then a lookbehind), so that the search skips to those
+# characters instead of trying every alternative at every position (several times faster).
+_INSTRUCTION_CHINESE = re.compile(
+    r"[忽填改写输提系](?:(?<=忽)略(?:以上|上述|前面|之前|此前|前述)"
+    r"|(?:(?<=填)[写入]|(?<=改)为|(?<=写)成|(?<=输)出)为?\d|(?<=提)示词|(?<=系)统提示)"
+)
 
 
 def may_hold_instructions(section: str) -> bool:
@@ -111,10 +120,9 @@ def may_hold_instructions(section: str) -> bool:
     not, ``only_inside_instructions`` is False for every quote, so one search of the section
     stands in for a search per quote: neither pattern has an anchor or a lookaround, so a
     match inside a sentence is a match in the whole section."""
-    letter = _LETTER.search(section) is not None
-    if letter and _ADDRESSED_TO_MODEL.search(section):
-        return True
-    return bool((letter or _INSTRUCTION_START.search(section)) and _INSTRUCTION.search(section))
+    if _LETTER.search(section) is not None:
+        return bool(_ADDRESSED_TO_MODEL.search(section) or _INSTRUCTION.search(section))
+    return _INSTRUCTION_CHINESE.search(section) is not None
 
 
 def only_inside_instructions(section: str, quote: str) -> bool:

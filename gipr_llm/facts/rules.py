@@ -16,9 +16,9 @@ from decimal import Decimal
 from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
 from gipr_llm.domain.textnorm import squash
 from gipr_llm.facts.grounding import FEE_CUE, may_hold_instructions, only_inside_instructions
-from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_PATTERN, COUNT_UNITS, read_count
+from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_SEARCH, COUNT_UNITS, read_count
 
-_COUNT = re.compile(COUNT_PATTERN)  # 751条, 1,236条, 5500余条, 4.14万条, 四十余条, 约300条
+_COUNT = re.compile(COUNT_SEARCH)  # 751条, 1,236条, 5500余条, 4.14万条, 四十余条, 约300条
 _GAP = r"[^，。；,;\d]"  # text between a cue and its number, within one clause
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")

@@ -1,0 +1,86 @@
+"""The rules narrative's fast paths give the slow forms' answers (issue 18: the same output,
+faster). Each is checked against the form it stands in for, on random strings built from
+the patterns' own pieces or on every code point."""
+
+from __future__ import annotations
+
+import random
+import re
+
+
+def test_letter_class_is_the_ignorecase_class() -> None:
+    from gipr_llm.facts.grounding import _LETTER
+
+    ignorecase = re.compile("[a-z]", re.IGNORECASE)
+    differ = [c for c in range(0x110000) if bool(ignorecase.match(chr(c))) != bool(_LETTER.match(chr(c)))]
+    assert differ == []
+
+
+def test_chinese_instruction_pattern_is_the_instruction_pattern_without_letters() -> None:
+    from gipr_llm.facts.grounding import _INSTRUCTION, _INSTRUCTION_CHINESE, _LETTER
+
+    rng = random.Random(21)
+    words = ["忽略", "以上", "上述", "前面", "之前", "此前", "前述", "填写", "填入", "改为", "写成", "输出"]
+    words += [*"忽略填写入改为成输出提示词系统上述前为9０中 。", "提示词", "系统提示", "忽略以上", "填写9"]
+    matched = 0
+    for _ in range(100_000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        assert not _LETTER.search(text)
+        slow, fast = _INSTRUCTION.search(text), _INSTRUCTION_CHINESE.search(text)
+        matched += slow is not None
+        assert (slow and slow.span()) == (fast and fast.span()), repr(text)
+    assert matched > 20_000
+
+
+def test_no_instruction_in_a_section_means_no_quote_is_inside_one() -> None:
+    from gipr_llm.facts.grounding import may_hold_instructions, only_inside_instructions
+
+    rng = random.Random(22)
+    pool = [*"。；;!中文9 :：_=aS", "忽略以上", "填写9", "提示词", "system:", "user：", "a_b=", "IGNORE", "previous"]
+    inside = 0
+    for _ in range(50_000):
+        section = "".join(rng.choice(pool) for _ in range(rng.randint(0, 14)))
+        start = rng.randint(0, len(section))
+        quote = section[start : start + rng.randint(1, 6)]
+        if only_inside_instructions(section, quote):
+            inside += 1
+            assert may_hold_instructions(section), (section, quote)
+    assert inside > 5_000
+
+
+def _where_listed(text: str) -> tuple[str, list[int]]:
+    """join_wrapped_lines' result with ``where`` listed for every character (its old form)."""
+    from gipr_llm.facts.rules import join_wrapped_lines
+
+    joined, where = join_wrapped_lines(text)
+    return joined, [where[i] for i in range(len(joined))]
+
+
+def test_joined_text_maps_every_character_to_its_original() -> None:
+    rng = random.Random(23)
+    pool = [*"全年受理申请件。，：\n\n  **", "主动公开", "情况", "（一）", "1.", "一是", "17件"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 16)))
+        joined, where = _where_listed(text)
+        assert where == sorted(set(where)) and len(where) == len(joined)
+        assert all(text[w] == ch for w, ch in zip(where, joined, strict=True)), repr(text)
+        # what was taken out is line breaks and bold marks only
+        kept = set(where)
+        assert all(ch in "\n*" for i, ch in enumerate(text) if i not in kept), repr(text)
+
+
+def test_count_search_finds_what_the_count_pattern_finds() -> None:
+    from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_PATTERN, COUNT_SEARCH, COUNT_UNITS
+
+    slow, fast = re.compile(COUNT_PATTERN), re.compile(COUNT_SEARCH)
+    rng = random.Random(24)
+    words = ["约", "近", "大约", "将近", "逾", "超过", "接近", "第", "几", "数", "若", "左右", "以上", "大", "将"]
+    pool = [*COUNT_NUMERALS, *COUNT_UNITS, *"0123456789０１２,，. \u00a0万千余多中", *words]
+    found = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 14)))
+        pos = rng.randint(0, len(text))
+        want = [(m.span(), m.groupdict()) for m in slow.finditer(text, pos)]
+        assert [(m.span(), m.groupdict()) for m in fast.finditer(text, pos)] == want, (text, pos)
+        found += len(want)
+    assert found > 5_000
