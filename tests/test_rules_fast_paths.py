@@ -29,7 +29,7 @@ def test_chinese_instruction_pattern_is_the_instruction_pattern_without_letters(
         slow, fast = _INSTRUCTION.search(text), _INSTRUCTION_CHINESE.search(text)
         matched += slow is not None
         assert (slow and slow.span()) == (fast and fast.span()), repr(text)
-    assert matched > 20_000
+    assert matched > 10_000
 
 
 def test_no_instruction_in_a_section_means_no_quote_is_inside_one() -> None:
@@ -84,3 +84,30 @@ def test_count_search_finds_what_the_count_pattern_finds() -> None:
         assert [(m.span(), m.groupdict()) for m in fast.finditer(text, pos)] == want, (text, pos)
         found += len(want)
     assert found > 5_000
+
+
+def test_instruction_patterns_led_by_a_lookahead_match_as_before() -> None:
+    from gipr_llm.facts.grounding import _ADDRESSED_TO_MODEL, _INSTRUCTION
+
+    before = {
+        _INSTRUCTION: re.compile(
+            r"忽略(?:以上|上述|前面|之前|此前|前述)|(?:填写|填入|改为|写成|输出)为?\d|提示词|系统提示"
+            r"|ignore(?:all|the)?(?:previous|above|prior)|systemprompt",
+            re.IGNORECASE,
+        ),
+        _ADDRESSED_TO_MODEL: re.compile(
+            r"(?:system|assistant|user|developer)[:：]|[a-z]+_[a-z_]+=|ignoreprevious", re.IGNORECASE
+        ),
+    }
+    rng = random.Random(25)
+    words = ["忽略以上", "忽略", "填写", "改为", "9", "提示词", "系统提示", "中", "ignore", "IGNORE", "all"]
+    words += ["previous", "Prior", "system", "SYSTEM", "prompt", "user", "Assistant", "developer", ":", "："]
+    words += ["a_b", "_", "=", "\u0131", "\u0130", "\u017f", "\u212a", "s", "K"]
+    matched = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        for fast, slow in before.items():
+            want = [m.span() for m in slow.finditer(text)]
+            assert [m.span() for m in fast.finditer(text)] == want, (fast.pattern, text)
+            matched += bool(want)
+    assert matched > 10_000
