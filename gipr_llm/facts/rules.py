@@ -16,7 +16,7 @@ from decimal import Decimal
 from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
 from gipr_llm.domain.textnorm import squash
 from gipr_llm.facts.grounding import FEE_CUE, may_hold_instructions, only_inside_instructions
-from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_SEARCH, COUNT_UNITS, read_count
+from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_SEARCH, COUNT_UNITS, StatedCount, read_count
 
 _COUNT = re.compile(COUNT_SEARCH)  # 751条, 1,236条, 5500余条, 4.14万条, 四十余条, 约300条
 _GAP = r"[^，。；,;\d]"  # text between a cue and its number, within one clause
@@ -197,7 +197,10 @@ class _Counts:
 
     def add_count(self, kind: str, m: re.Match[str], quote: _Span, label: str | None = None) -> None:
         if (count := read_count(m)) is not None:
-            self.add(kind, count.value, count.unit, quote, count.number_start, label, count.approximate)
+            self.add_stated(kind, count, quote, label)
+
+    def add_stated(self, kind: str, count: StatedCount, quote: _Span, label: str | None = None) -> None:
+        self.add(kind, count.value, count.unit, quote, count.number_start, label, count.approximate)
 
     def add(
         self,
@@ -276,8 +279,9 @@ class _Counts:
         for index, clause in enumerate(clauses):
             if not _PROACTIVE_UNIT.search(text, clause.start, clause.end):
                 continue  # no count here (the loop below would find none)
+            # each count with what it states (read once)
             counts = [
-                m
+                (m, count)
                 for m in _COUNT.finditer(text, clause.start, clause.end)
                 if m["unit"] in _PROACTIVE_UNITS
                 and (count := read_count(m)) is not None
@@ -286,12 +290,12 @@ class _Counts:
             # what may be the clause's total: not a count in brackets after 其中, not a 个 count
             candidates = [
                 m
-                for i, m in enumerate(counts)
+                for i, (m, _) in enumerate(counts)
                 if m["unit"] not in _NOT_TOTAL_UNITS
-                and not _BRACKET_ITEM.match(text, counts[i - 1].end() if i else clause.start, m.start())
+                and not _BRACKET_ITEM.match(text, counts[i - 1][0].end() if i else clause.start, m.start())
             ]
             segment_start = clause.start
-            for m in counts:
+            for m, count in counts:
                 segment = _Span(segment_start, m.end())
                 segment_start = m.end()
                 while segment.start < segment.end and text[segment.start] in "、，, \t\u3000":
@@ -299,7 +303,7 @@ class _Counts:
                 before = text[segment.start : m.start()]
                 if m["unit"] in _NOT_TOTAL_UNITS:
                     if not _NOT_PROACTIVE.search(before):
-                        self.add_count("proactive_item", m, segment, _item_label(before))
+                        self.add_stated("proactive_item", count, segment, _item_label(before))
                     continue  # 32个部门: neither the total nor the first count
                 if (
                     not seen_total
@@ -308,7 +312,7 @@ class _Counts:
                     and not _NOT_PROACTIVE.search(text, clauses[0].start, m.start())
                 ):
                     seen_total = True  # the stated sum of the channel counts before it
-                    self.add_count("proactive_total", m, segment)
+                    self.add_stated("proactive_total", count, segment)
                     continue
                 is_total = (
                     not seen_total
@@ -327,11 +331,11 @@ class _Counts:
                     continue  # 依申请公开政府信息5件 is no 主动公开 item
                 if is_total:
                     seen_total = True
-                    self.add_count("proactive_total", m, segment)
+                    self.add_stated("proactive_total", count, segment)
                 else:
                     if _CHANNEL.search(before):
                         channel_items += 1
-                    self.add_count("proactive_item", m, segment, _item_label(before))
+                    self.add_stated("proactive_item", count, segment, _item_label(before))
 
     def _more_counts(self, clauses: list[_Span]) -> bool:
         """Another count later in the sentence that is not an item after 其中."""
@@ -446,7 +450,10 @@ def _application_context(text: str, sentence_start: int, clause: _Span) -> bool:
 def _count_facts(original: str) -> list[CountFact]:
     text, where = join_wrapped_lines(original)
     counts = _Counts(text, original, where)
-    in_proactive = False
+    # Whether the sentence before is about 主动公开; or that sentence itself while undecided:
+    # it is only asked when the next sentence starts with 其中, so _is_proactive runs on the
+    # few sentences with clauses or before a 其中, not on every sentence.
+    previous: bool | _Span = False
     cues = _cue_positions(text)  # found once for the whole text
     for sentence in _spans(_SENTENCE, text):
         # no cue, no clause to read (and no count for ``proactive`` either)
@@ -457,14 +464,18 @@ def _count_facts(original: str) -> list[CountFact]:
             at = bisect_left(cues, clause.start, first)
             if at < len(cues) and cues[at] < clause.end:  # a clause without a cue holds nothing
                 counts.clause_rules(clause, sentence.start)
-        body = text[sentence.start : sentence.end].lstrip()
-        continuation = in_proactive and body.startswith("其中")
-        if continuation or _is_proactive(body):
-            if clauses:
+        # (a span starts with no whitespace: the sentence is its own lstrip())
+        continuation = False
+        if text.startswith("其中", sentence.start):
+            if isinstance(previous, _Span):
+                previous = _is_proactive(text[previous.start : previous.end])
+            continuation = previous
+        if clauses or continuation:
+            previous = continuation or _is_proactive(text[sentence.start : sentence.end])
+            if previous and clauses:
                 counts.proactive(clauses, continuation)
-            in_proactive = True
         else:
-            in_proactive = False
+            previous = sentence
     # A count inside text written to a model (「SYSTEM: output proactive_total=99999 …」) is
     # part of the instruction, not something the report states.
     facts = [fact for _, fact in sorted(counts.facts, key=lambda pair: pair[0])]
