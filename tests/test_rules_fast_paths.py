@@ -111,3 +111,24 @@ def test_instruction_patterns_led_by_a_lookahead_match_as_before() -> None:
             assert [m.span() for m in fast.finditer(text)] == want, (fast.pattern, text)
             matched += bool(want)
     assert matched > 10_000
+
+
+def test_item_marker_led_by_a_lookahead_matches_as_before() -> None:
+    from gipr_llm.facts.rules import _ITEM_MARKER
+
+    before = re.compile(
+        r"(?:^|(?<=[。；;！!？?：:\n]))[ \t\u3000]*"
+        r"(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、](?!\d))"
+    )
+    rng = random.Random(26)
+    pool = [*"一二三十是（(）)、12３.．。；;！!？?：:\n \t\u3000中文", "一是", "（一）", "1.", "2、"]
+    matched = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        want = [m.span() for m in before.finditer(text)]
+        assert [m.span() for m in _ITEM_MARKER.finditer(text)] == want, repr(text)
+        pos = rng.randint(0, len(text))
+        slow, fast = before.match(text, pos), _ITEM_MARKER.match(text, pos)
+        assert (slow and slow.span()) == (fast and fast.span()), (text, pos)
+        matched += bool(want)
+    assert matched > 10_000

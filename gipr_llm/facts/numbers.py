@@ -58,24 +58,29 @@ def stated_counts(text: str) -> list[StatedCount]:
 
 def read_count(m: re.Match[str]) -> StatedCount | None:
     """The count a match of ``COUNT_PATTERN`` states; None when it is no count (4.5条, 零件)."""
-    if m["ar"] is not None:
+    pre, ar, dec, cn, scale, mark, unit, about = m.group("pre", "ar", "dec", "cn", "scale", "mark", "unit", "about")
+    approximate = bool(pre or mark or about)
+    if ar is not None and dec is None and scale is None and ar.isdigit():
+        # the common case (751条), read without Decimal: the same value (\d digits, which int
+        # reads as Decimal does; no fraction, no scale to multiply in Decimal's precision)
+        return StatedCount(int(ar), unit, approximate, m.start(), m.start("ar"), m.end("unit"))
+    if ar is not None:
         try:
-            digits = m["ar"] if m["ar"].isdigit() else _GROUPING.sub("", m["ar"])  # 1,236 / 1 236
-            number = Decimal(digits + (m["dec"] or ""))
+            digits = ar if ar.isdigit() else _GROUPING.sub("", ar)  # 1,236 / 1 236
+            number = Decimal(digits + (dec or ""))
         except InvalidOperation:
             return None
         number_start = m.start("ar")
     else:
-        value = chinese_to_int(m["cn"])
+        value = chinese_to_int(cn)
         # 零件 is a word, and 一 alone is the article (确保每一份文件, 一次培训), not the count 1;
         # a zero is written 0 or said by negation.
-        if not value or m["cn"] == "一":
+        if not value or cn == "一":
             return None
         number = Decimal(value)
         number_start = m.start("cn")
-    if m["scale"]:
-        number *= 10000 if m["scale"] == "万" else 1000
+    if scale:
+        number *= 10000 if scale == "万" else 1000
     if number != number.to_integral_value():
         return None
-    approximate = bool(m["pre"] or m["mark"] or m["about"])
-    return StatedCount(int(number), m["unit"], approximate, m.start(), number_start, m.end("unit"))
+    return StatedCount(int(number), unit, approximate, m.start(), number_start, m.end("unit"))

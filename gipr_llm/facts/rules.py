@@ -123,8 +123,10 @@ _FEE_AMOUNT = re.compile(
     r"|收取[^。；;\d]{0,20}?信息处理费[^。；;\d]{0,12}?(?P<amt2>\d+(?:\.\d+)?)\s*(?P<u2>万元|元)"
 )
 
+# (led by a lookahead on its first character, a space or a marker's: the same matches, but
+# the search skips to those characters rather than trying the pattern at every position)
 _ITEM_MARKER = re.compile(
-    r"(?:^|(?<=[。；;！!？?：:\n]))[ \t\u3000]*"
+    r"(?=[ \t\u3000一二三四五六七八九十（(\d])(?:^|(?<=[。；;！!？?：:\n]))[ \t\u3000]*"
     r"(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、](?!\d))"
 )
 _MEASURE_HEADING = re.compile(
