@@ -155,7 +155,6 @@ _LABEL_PUBLISH_END = re.compile(r"(?:主动)?公开(?:政府|政务)?(?:信息)?
 _LABEL_PUBLISH_START = re.compile(r"^(?:主动)?公开")
 _LABEL_TAIL = re.compile(r"[的共计为：:\s]+$")
 _CLAUSE_MARK = re.compile(r"[，,。；;]")
-_SPACES = re.compile(r"\s+")
 _NEXT_STEP = re.compile(r"^(?:在)?(?:下一步|今后)(?:工作中)?[，,]?")
 _PROBLEM_LEAD = re.compile(r"^.{0,40}?问题[：:]")
 _SHORT_HEADING = re.compile(r"^(.{0,12}?)[：:]")
@@ -536,16 +535,19 @@ def _items(text: str) -> list[_Span]:
 
 def _text_fact(text: str, span: _Span) -> TextFact:
     quote = text[span.start : span.end]
-    shown = _LEAD_IN.sub("", _SPACES.sub("", quote))
+    # split() drops what \s matches (str.isspace), as _SPACES.sub("", quote), several times faster
+    shown = _LEAD_IN.sub("", "".join(quote.split()))
     shown = _NEXT_STEP.sub("", shown)
-    shown = _PROBLEM_LEAD.sub("", shown).strip("，,。；; ")  # "…存在一些主要问题：" lead-in
+    if "问题" in shown:  # "…存在一些主要问题：" lead-in
+        shown = _PROBLEM_LEAD.sub("", shown)
+    shown = shown.strip("，,。；; ")
     if len(shown) > _TEXT_MAX:
         shown = shown[:_TEXT_MAX] + "…"
     return TextFact(text=shown or quote.strip(), quote=quote, extractor="rules")
 
 
-def _classify(sentence: str, mode: str, after_measure: bool) -> str:
-    body = _LEAD_IN.sub("", sentence.strip())
+def _classify(body: str, mode: str, after_measure: bool) -> str:
+    """The class of a sentence, given without its lead-in (_LEAD_IN) and outer whitespace."""
     if mode == "measure" or after_measure or _MEASURE_START.search(body):
         return "measure"
     if _PROBLEM_CUES.search(body):
@@ -572,7 +574,7 @@ def _problems_and_measures(text: str) -> tuple[list[TextFact], list[TextFact]]:
             heading = _SHORT_HEADING.match(stripped)
             if heading and _MEASURE_HEADING.search(heading[0]):
                 mode = "measure"
-            kind = _classify(body, mode, after_measure)
+            kind = _classify(stripped, mode, after_measure)
             split = _MEASURE_SPLIT.search(text, sentence.start, sentence.end) if kind == "problem" else None
             if split:
                 pieces.append(("problem", _Span(sentence.start, split.start())))
