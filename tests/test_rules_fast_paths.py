@@ -132,3 +132,23 @@ def test_item_marker_led_by_a_lookahead_matches_as_before() -> None:
         assert (slow and slow.span()) == (fast and fast.span()), (text, pos)
         matched += bool(want)
     assert matched > 10_000
+
+
+def test_a_text_without_an_open_line_keeps_its_line_breaks() -> None:
+    """_join_lines skips its loop when _OPEN_LINE_REVERSED finds nothing: then the loop would
+    join nothing."""
+    from gipr_llm.facts import rules
+
+    rng = random.Random(27)
+    pool = [*"。！？!?；;：:」”）)ab中 \t\u3000\u00a0\r\x0b\x0c\x1c\x85\u2028\n\n\n", "（一）", "1.", "情况"]
+    skipped = 0
+    for _ in range(30_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 14)))
+        if not rules._OPEN_LINE_REVERSED.search(text[::-1]):
+            skipped += "\n" in text
+            lines = text.split("\n")
+            # the loop's first test: the last non-blank line so far does not end a sentence
+            last_open = [bool(line.strip()) and not rules._ends_sentence(line) for line in lines[:-1]]
+            assert not any(last_open), repr(text)
+            assert rules.join_wrapped_lines(text) == (text, range(len(text)))
+    assert skipped > 3_000

@@ -26,6 +26,10 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # before an item marker; elsewhere it is where a PDF or a web page wrapped the sentence.
 _LINE_END = re.compile(r"[。！？!?；;：:」”）)]\s*$")
 _LINE_END_CHARS = "。！？!?；;：:」”）)"  # _LINE_END's class, for _ends_sentence
+# A line break after a line that does not end a sentence (its last non-blank character is
+# not in _LINE_END_CHARS): without one, _join_lines keeps every line break. Searched in the
+# reversed text, so that the pattern starts with the line break and the search skips to them.
+_OPEN_LINE_REVERSED = re.compile(rf"\n[^\S\n]*[^\s{re.escape(_LINE_END_CHARS)}]")
 _HEADING_LIKE = re.compile(
     r"^[^，,。；;]{0,4}$|^[^，,。；;]{0,30}(?:情况|事项|措施|概述|问题|工作|建设|管理|保障)$"
 )
@@ -405,9 +409,11 @@ _Where = range | list[int] | _Removed  # index in the original of each joined ch
 
 
 def _join_lines(text: str) -> tuple[str, _Where]:
-    lines = text.split("\n")
-    if len(lines) == 1:
+    if not _OPEN_LINE_REVERSED.search(text[::-1]):
+        # every break follows a sentence end (or only blank lines), so none is soft below;
+        # most texts are so, and this one search stands in for the loop over their lines
         return text, range(len(text))
+    lines = text.split("\n")
     # the nearest non-blank line after each line ("" for none), found in one backward pass
     following_of = [""] * len(lines)
     for i in range(len(lines) - 2, -1, -1):
@@ -454,29 +460,37 @@ def _count_facts(original: str) -> list[CountFact]:
     # Whether the sentence before is about 主动公开; or that sentence itself while undecided:
     # it is only asked when the next sentence starts with 其中, so _is_proactive runs on the
     # few sentences with clauses or before a 其中, not on every sentence.
-    previous: bool | _Span = False
+    previous: bool | tuple[int, int] = False
     cues = _cue_positions(text)  # found once for the whole text
-    for sentence in _spans(_SENTENCE, text):
+    # the sentences as _spans(_SENTENCE, text) gives them, without a _Span for each
+    for m in _SENTENCE.finditer(text):
+        start, end = m.span()
+        if text[start].isspace() or text[end - 1].isspace():
+            body = text[start:end]
+            start += len(body) - len(body.lstrip())
+            end -= len(body) - len(body.rstrip())
+            if start >= end:
+                continue  # blank: no sentence
         # no cue, no clause to read (and no count for ``proactive`` either)
-        first = bisect_left(cues, sentence.start)
-        has_cue = first < len(cues) and cues[first] < sentence.end
-        clauses = _spans(_CLAUSE, text, sentence.start, sentence.end) if has_cue else []
+        first = bisect_left(cues, start)
+        has_cue = first < len(cues) and cues[first] < end
+        clauses = _spans(_CLAUSE, text, start, end) if has_cue else []
         for clause in clauses:
             at = bisect_left(cues, clause.start, first)
             if at < len(cues) and cues[at] < clause.end:  # a clause without a cue holds nothing
-                counts.clause_rules(clause, sentence.start)
-        # (a span starts with no whitespace: the sentence is its own lstrip())
+                counts.clause_rules(clause, start)
+        # (the sentence starts with no whitespace: it is its own lstrip())
         continuation = False
-        if text.startswith("其中", sentence.start):
-            if isinstance(previous, _Span):
-                previous = _is_proactive(text[previous.start : previous.end])
+        if text.startswith("其中", start):
+            if isinstance(previous, tuple):
+                previous = _is_proactive(text[previous[0] : previous[1]])
             continuation = previous
         if clauses or continuation:
-            previous = continuation or _is_proactive(text[sentence.start : sentence.end])
+            previous = continuation or _is_proactive(text[start:end])
             if previous and clauses:
                 counts.proactive(clauses, continuation)
         else:
-            previous = sentence
+            previous = (start, end)
     # A count inside text written to a model (「SYSTEM: output proactive_total=99999 …」) is
     # part of the instruction, not something the report states.
     facts = [fact for _, fact in sorted(counts.facts, key=lambda pair: pair[0])]
