@@ -152,3 +152,25 @@ def test_a_text_without_an_open_line_keeps_its_line_breaks() -> None:
             assert not any(last_open), repr(text)
             assert rules.join_wrapped_lines(text) == (text, range(len(text)))
     assert skipped > 3_000
+
+
+def test_item_label_with_prefilters_is_the_plain_one() -> None:
+    from gipr_llm.facts import rules
+
+    def plain(before: str) -> str | None:  # _item_label without its prefilters
+        label = before.strip()
+        label = rules._LABEL_LEAD.sub("", label)
+        label = rules._LABEL_CHANNEL.sub("", label)
+        label = rules._LABEL_AND.sub("", label)
+        label = rules._LABEL_CONCERNS.sub("", label)
+        label = rules._LABEL_PUBLISH_END.sub("", label.strip())
+        label = rules._LABEL_PUBLISH_START.sub("", label)
+        label = rules._LABEL_TAIL.sub("", label).strip()
+        return label or None
+
+    rng = random.Random(28)
+    words = ["其中", "：", "，", "、", "通过", "在", "“", "」", "《", '"', "网站", "以及", "和", "涉及", "主动"]
+    words += ["公开", "政府", "政务", "信息", "的", "共", "计", "为", ":", " ", "\n", "\u3000", "规范性文件"]
+    for _ in range(50_000):
+        before = "".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
+        assert rules._item_label(before) == plain(before), repr(before)

@@ -158,6 +158,8 @@ _LABEL_CONCERNS = re.compile(r"^涉及")
 _LABEL_PUBLISH_END = re.compile(r"(?:主动)?公开(?:政府|政务)?(?:信息)?$")
 _LABEL_PUBLISH_START = re.compile(r"^(?:主动)?公开")
 _LABEL_TAIL = re.compile(r"[的共计为：:\s]+$")
+_LABEL_TAIL_CHARS = "的共计为：:"  # _LABEL_TAIL's class but \s
+_LABEL_QUOTE_MARKS = "“「《\""  # what _LABEL_CHANNEL's lookahead needs
 _CLAUSE_MARK = re.compile(r"[，,。；;]")
 _NEXT_STEP = re.compile(r"^(?:在)?(?:下一步|今后)(?:工作中)?[，,]?")
 _PROBLEM_LEAD = re.compile(r"^.{0,40}?问题[：:]")
@@ -356,14 +358,20 @@ class _Counts:
 
 
 def _item_label(before: str) -> str | None:
+    # (the unanchored patterns run only when what they need is there: they scan the label)
     label = before.strip()
     label = _LABEL_LEAD.sub("", label)
-    label = _LABEL_CHANNEL.sub("", label)
+    if any(mark in label for mark in _LABEL_QUOTE_MARKS):
+        label = _LABEL_CHANNEL.sub("", label)
     label = _LABEL_AND.sub("", label)
     label = _LABEL_CONCERNS.sub("", label)
-    label = _LABEL_PUBLISH_END.sub("", label.strip())
-    label = _LABEL_PUBLISH_START.sub("", label)
-    label = _LABEL_TAIL.sub("", label).strip()
+    label = label.strip()
+    if "公开" in label:
+        label = _LABEL_PUBLISH_END.sub("", label)
+        label = _LABEL_PUBLISH_START.sub("", label)
+    if label and (label[-1] in _LABEL_TAIL_CHARS or label[-1].isspace()):  # _LABEL_TAIL can match
+        label = _LABEL_TAIL.sub("", label)
+    label = label.strip()
     return label or None
 
 
