@@ -239,14 +239,16 @@ class _Counts:
         if not _COUNT_UNIT.search(part) or not _COUNT.search(part):  # the first test is cheap
             if not _NEGATION.search(part):  # every zero below is said by a negation
                 return
-            if m := _NONE_APPLICATION.search(text, clause.start, clause.end):
+            # each pattern is searched only when the clause holds the word it needs
+            if "申请" in part and (m := _NONE_APPLICATION.search(text, clause.start, clause.end)):
                 self.add("applications_received", 0, None, clause, m.start())
-            if m := _NONE_BOTH.search(text, clause.start, clause.end):
+            review, lawsuit = "行政复议" in part, "行政诉讼" in part
+            if review and lawsuit and (m := _NONE_BOTH.search(text, clause.start, clause.end)):
                 self.add("reviews_and_lawsuits", 0, None, clause, m.start())
             else:
-                if m := _NONE_REVIEW.search(text, clause.start, clause.end):
+                if review and (m := _NONE_REVIEW.search(text, clause.start, clause.end)):
                     self.add("reviews", 0, None, clause, m.start())
-                if m := _NONE_LAWSUIT.search(text, clause.start, clause.end):
+                if lawsuit and (m := _NONE_LAWSUIT.search(text, clause.start, clause.end)):
                     self.add("lawsuits", 0, None, clause, m.start())
             return
         # Each pattern below needs its cue word; most clauses have none, so skip them cheaply.
@@ -321,26 +323,28 @@ class _Counts:
                     seen_total = True  # the stated sum of the channel counts before it
                     self.add_stated("proactive_total", count, segment)
                     continue
+                not_proactive = _NOT_PROACTIVE.search(before) is not None
+                channel = _CHANNEL.search(before) is not None
                 is_total = (
                     not seen_total
                     and first
                     and len(candidates) == 1
                     and candidates[0] is m
                     and not before.lstrip().startswith("其中")
-                    and not _NOT_PROACTIVE.search(before)
+                    and not not_proactive
                     and bool(
                         _TOTAL_BEFORE.search(before) or (_TOTAL_WORD.search(before) and "公开" in before)
                     )
-                    and not (_CHANNEL.search(before) and self._more_counts(clauses[index + 1 :]))
+                    and not (channel and self._more_counts(clauses[index + 1 :]))
                 )
                 first = False
-                if not is_total and _NOT_PROACTIVE.search(before):
+                if not is_total and not_proactive:
                     continue  # 依申请公开政府信息5件 is no 主动公开 item
                 if is_total:
                     seen_total = True
                     self.add_stated("proactive_total", count, segment)
                 else:
-                    if _CHANNEL.search(before):
+                    if channel:
                         channel_items += 1
                     self.add_stated("proactive_item", count, segment, _item_label(before))
 
