@@ -468,12 +468,14 @@ def _application_context(text: str, sentence_start: int, clause: _Span) -> bool:
 
 def _count_facts(original: str) -> list[CountFact]:
     text, where = join_wrapped_lines(original)
+    cues = _cue_positions(text)  # found once for the whole text
+    if not cues:
+        return []  # no sentence has a clause to read (most problems and other sections)
     counts = _Counts(text, original, where)
     # Whether the sentence before is about 主动公开; or that sentence itself while undecided:
     # it is only asked when the next sentence starts with 其中, so _is_proactive runs on the
     # few sentences with clauses or before a 其中, not on every sentence.
     previous: bool | tuple[int, int] = False
-    cues = _cue_positions(text)  # found once for the whole text
     # the sentences as _spans(_SENTENCE, text) gives them, without a _Span for each
     for m in _SENTENCE.finditer(text):
         start, end = m.span()
@@ -639,13 +641,16 @@ def _initiatives(text: str) -> list[TextFact]:
 
 def extract_facts_rules(narrative: dict[str, str]) -> NarrativeFacts:
     """Facts from the narrative sections (keys of ``spec.NARRATIVE_SECTIONS``) by regular expressions."""
-    facts = NarrativeFacts()
+    counts: list[CountFact] = []
+    fee: FeeFact | None = None
     for key in ("overview", "problems", "other"):
         text = narrative.get(key) or ""
-        facts.counts += _count_facts(text)
-        if facts.fee is None:
-            facts.fee = _fee(text)
+        counts += _count_facts(text)
+        if fee is None:
+            fee = _fee(text)
     problems, measures = _problems_and_measures(narrative.get("problems") or "")
-    facts.problems, facts.measures = problems, measures
-    facts.initiatives = _initiatives(narrative.get("other") or "")
-    return facts
+    initiatives = _initiatives(narrative.get("other") or "")
+    # built at once (each field set after construction is another pydantic __setattr__)
+    return NarrativeFacts(
+        counts=counts, problems=problems, measures=measures, initiatives=initiatives, fee=fee
+    )
