@@ -174,3 +174,13 @@ def test_item_label_with_prefilters_is_the_plain_one() -> None:
     for _ in range(50_000):
         before = "".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
         assert rules._item_label(before) == plain(before), repr(before)
+
+
+def test_lead_in_prefilter_is_the_pattern() -> None:
+    from gipr_llm.facts.rules import _LEAD_IN, _without_lead_in
+
+    rng = random.Random(29)
+    pool = [*"一二三十是（(）)、12３.．。 \t中文", "一是", "（一）", "1.", "2、", "十、"]
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+        assert _without_lead_in(text) == _LEAD_IN.sub("", text), repr(text)

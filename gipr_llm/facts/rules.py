@@ -149,6 +149,7 @@ _HIGHLIGHTS = re.compile(r"亮点|特色|创新做法|创新举措")
 _LEAD_IN = re.compile(
     r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、])\s*"
 )
+_LEAD_IN_START = "一二三四五六七八九十（("  # what a _LEAD_IN match starts with, but a digit
 _TEXT_MAX = 80
 # Patterns of the helpers below, compiled once (re.sub with a string looks each up per call).
 _LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[，,、；;：:\s])+")
@@ -561,11 +562,19 @@ def _items(text: str) -> list[_Span]:
     return [s for s in out if text[s.start : s.end].strip()]
 
 
+def _without_lead_in(text: str) -> str:
+    """``_LEAD_IN.sub("", text)``, the pattern tried only on a text that starts as it does."""
+    if text and (text[0] in _LEAD_IN_START or text[0].isdecimal()):  # isdecimal: \d
+        return _LEAD_IN.sub("", text)
+    return text
+
+
 def _text_fact(text: str, span: _Span) -> TextFact:
     quote = text[span.start : span.end]
     # split() drops what \s matches (str.isspace), as _SPACES.sub("", quote), several times faster
-    shown = _LEAD_IN.sub("", "".join(quote.split()))
-    shown = _NEXT_STEP.sub("", shown)
+    shown = _without_lead_in("".join(quote.split()))
+    if shown.startswith(("在", "下一步", "今后")):  # what _NEXT_STEP starts with
+        shown = _NEXT_STEP.sub("", shown)
     if "问题" in shown:  # "…存在一些主要问题：" lead-in
         shown = _PROBLEM_LEAD.sub("", shown)
     shown = shown.strip("，,。；; ")
@@ -592,14 +601,14 @@ def _problems_and_measures(text: str) -> tuple[list[TextFact], list[TextFact]]:
         after_measure = False
         for sentence in _spans(_SENTENCE, text, item.start, item.end):
             body = text[sentence.start : sentence.end].rstrip("。；;")
-            stripped = _LEAD_IN.sub("", body.strip())
+            stripped = _without_lead_in(body.strip())
             if len(stripped) <= 12 and _MEASURE_HEADING.search(stripped):
                 mode = "measure"
                 continue
             if len(stripped) <= 12 and _PROBLEM_HEADING.search(stripped):
                 mode = "problem"
                 continue
-            heading = _SHORT_HEADING.match(stripped)
+            heading = _SHORT_HEADING.match(stripped) if "：" in stripped or ":" in stripped else None
             if heading and _MEASURE_HEADING.search(heading[0]):
                 mode = "measure"
             kind = _classify(stripped, mode, after_measure)
