@@ -571,7 +571,7 @@ def _without_lead_in(text: str) -> str:
 
 def _text_fact(text: str, span: _Span) -> TextFact:
     quote = text[span.start : span.end]
-    # split() drops what \s matches (str.isspace), as _SPACES.sub("", quote), several times faster
+    # whitespace dropped: split() drops what \s matches (str.isspace), faster than re.sub(r"\s+", "", …)
     shown = _without_lead_in("".join(quote.split()))
     if shown.startswith(("在", "下一步", "今后")):  # what _NEXT_STEP starts with
         shown = _NEXT_STEP.sub("", shown)
