@@ -1,0 +1,186 @@
+"""The rules narrative's fast paths give the slow forms' answers (issue 18: the same output,
+faster). Each is checked against the form it stands in for, on random strings built from
+the patterns' own pieces or on every code point."""
+
+from __future__ import annotations
+
+import random
+import re
+
+
+def test_letter_class_is_the_ignorecase_class() -> None:
+    from gipr_llm.facts.grounding import _LETTER
+
+    ignorecase = re.compile("[a-z]", re.IGNORECASE)
+    differ = [c for c in range(0x110000) if bool(ignorecase.match(chr(c))) != bool(_LETTER.match(chr(c)))]
+    assert differ == []
+
+
+def test_chinese_instruction_pattern_is_the_instruction_pattern_without_letters() -> None:
+    from gipr_llm.facts.grounding import _INSTRUCTION, _INSTRUCTION_CHINESE, _LETTER
+
+    rng = random.Random(21)
+    words = ["忽略", "以上", "上述", "前面", "之前", "此前", "前述", "填写", "填入", "改为", "写成", "输出"]
+    words += [*"忽略填写入改为成输出提示词系统上述前为9０中 。", "提示词", "系统提示", "忽略以上", "填写9"]
+    matched = 0
+    for _ in range(100_000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        assert not _LETTER.search(text)
+        slow, fast = _INSTRUCTION.search(text), _INSTRUCTION_CHINESE.search(text)
+        matched += slow is not None
+        assert (slow and slow.span()) == (fast and fast.span()), repr(text)
+    assert matched > 10_000
+
+
+def test_no_instruction_in_a_section_means_no_quote_is_inside_one() -> None:
+    from gipr_llm.facts.grounding import may_hold_instructions, only_inside_instructions
+
+    rng = random.Random(22)
+    pool = [*"。；;!中文9 :：_=aS", "忽略以上", "填写9", "提示词", "system:", "user：", "a_b=", "IGNORE", "previous"]
+    inside = 0
+    for _ in range(50_000):
+        section = "".join(rng.choice(pool) for _ in range(rng.randint(0, 14)))
+        start = rng.randint(0, len(section))
+        quote = section[start : start + rng.randint(1, 6)]
+        if only_inside_instructions(section, quote):
+            inside += 1
+            assert may_hold_instructions(section), (section, quote)
+    assert inside > 5_000
+
+
+def _where_listed(text: str) -> tuple[str, list[int]]:
+    """join_wrapped_lines' result with ``where`` listed for every character (its old form)."""
+    from gipr_llm.facts.rules import join_wrapped_lines
+
+    joined, where = join_wrapped_lines(text)
+    return joined, [where[i] for i in range(len(joined))]
+
+
+def test_joined_text_maps_every_character_to_its_original() -> None:
+    rng = random.Random(23)
+    pool = [*"全年受理申请件。，：\n\n  **", "主动公开", "情况", "（一）", "1.", "一是", "17件"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 16)))
+        joined, where = _where_listed(text)
+        assert where == sorted(set(where)) and len(where) == len(joined)
+        assert all(text[w] == ch for w, ch in zip(where, joined, strict=True)), repr(text)
+        # what was taken out is line breaks and bold marks only
+        kept = set(where)
+        assert all(ch in "\n*" for i, ch in enumerate(text) if i not in kept), repr(text)
+
+
+def test_count_search_finds_what_the_count_pattern_finds() -> None:
+    from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_PATTERN, COUNT_SEARCH, COUNT_UNITS
+
+    slow, fast = re.compile(COUNT_PATTERN), re.compile(COUNT_SEARCH)
+    rng = random.Random(24)
+    words = ["约", "近", "大约", "将近", "逾", "超过", "接近", "第", "几", "数", "若", "左右", "以上", "大", "将"]
+    pool = [*COUNT_NUMERALS, *COUNT_UNITS, *"0123456789０１２,，. \u00a0万千余多中", *words]
+    found = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 14)))
+        pos = rng.randint(0, len(text))
+        want = [(m.span(), m.groupdict()) for m in slow.finditer(text, pos)]
+        assert [(m.span(), m.groupdict()) for m in fast.finditer(text, pos)] == want, (text, pos)
+        found += len(want)
+    assert found > 5_000
+
+
+def test_instruction_patterns_led_by_a_lookahead_match_as_before() -> None:
+    from gipr_llm.facts.grounding import _ADDRESSED_TO_MODEL, _INSTRUCTION
+
+    before = {
+        _INSTRUCTION: re.compile(
+            r"忽略(?:以上|上述|前面|之前|此前|前述)|(?:填写|填入|改为|写成|输出)为?\d|提示词|系统提示"
+            r"|ignore(?:all|the)?(?:previous|above|prior)|systemprompt",
+            re.IGNORECASE,
+        ),
+        _ADDRESSED_TO_MODEL: re.compile(
+            r"(?:system|assistant|user|developer)[:：]|[a-z]+_[a-z_]+=|ignoreprevious", re.IGNORECASE
+        ),
+    }
+    rng = random.Random(25)
+    words = ["忽略以上", "忽略", "填写", "改为", "9", "提示词", "系统提示", "中", "ignore", "IGNORE", "all"]
+    words += ["previous", "Prior", "system", "SYSTEM", "prompt", "user", "Assistant", "developer", ":", "："]
+    words += ["a_b", "_", "=", "\u0131", "\u0130", "\u017f", "\u212a", "s", "K"]
+    matched = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+        for fast, slow in before.items():
+            want = [m.span() for m in slow.finditer(text)]
+            assert [m.span() for m in fast.finditer(text)] == want, (fast.pattern, text)
+            matched += bool(want)
+    assert matched > 10_000
+
+
+def test_item_marker_led_by_a_lookahead_matches_as_before() -> None:
+    from gipr_llm.facts.rules import _ITEM_MARKER
+
+    before = re.compile(
+        r"(?:^|(?<=[。；;！!？?：:\n]))[ \t\u3000]*"
+        r"(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、](?!\d))"
+    )
+    rng = random.Random(26)
+    pool = [*"一二三十是（(）)、12３.．。；;！!？?：:\n \t\u3000中文", "一是", "（一）", "1.", "2、"]
+    matched = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        want = [m.span() for m in before.finditer(text)]
+        assert [m.span() for m in _ITEM_MARKER.finditer(text)] == want, repr(text)
+        pos = rng.randint(0, len(text))
+        slow, fast = before.match(text, pos), _ITEM_MARKER.match(text, pos)
+        assert (slow and slow.span()) == (fast and fast.span()), (text, pos)
+        matched += bool(want)
+    assert matched > 10_000
+
+
+def test_a_text_without_an_open_line_keeps_its_line_breaks() -> None:
+    """_join_lines skips its loop when _OPEN_LINE_REVERSED finds nothing: then the loop would
+    join nothing."""
+    from gipr_llm.facts import rules
+
+    rng = random.Random(27)
+    pool = [*"。！？!?；;：:」”）)ab中 \t\u3000\u00a0\r\x0b\x0c\x1c\x85\u2028\n\n\n", "（一）", "1.", "情况"]
+    skipped = 0
+    for _ in range(30_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 14)))
+        if not rules._OPEN_LINE_REVERSED.search(text[::-1]):
+            skipped += "\n" in text
+            lines = text.split("\n")
+            # the loop's first test: the last non-blank line so far does not end a sentence
+            last_open = [bool(line.strip()) and not rules._ends_sentence(line) for line in lines[:-1]]
+            assert not any(last_open), repr(text)
+            assert rules.join_wrapped_lines(text) == (text, range(len(text)))
+    assert skipped > 3_000
+
+
+def test_item_label_with_prefilters_is_the_plain_one() -> None:
+    from gipr_llm.facts import rules
+
+    def plain(before: str) -> str | None:  # _item_label without its prefilters
+        label = before.strip()
+        label = rules._LABEL_LEAD.sub("", label)
+        label = rules._LABEL_CHANNEL.sub("", label)
+        label = rules._LABEL_AND.sub("", label)
+        label = rules._LABEL_CONCERNS.sub("", label)
+        label = rules._LABEL_PUBLISH_END.sub("", label.strip())
+        label = rules._LABEL_PUBLISH_START.sub("", label)
+        label = rules._LABEL_TAIL.sub("", label).strip()
+        return label or None
+
+    rng = random.Random(28)
+    words = ["其中", "：", "，", "、", "通过", "在", "“", "」", "《", '"', "网站", "以及", "和", "涉及", "主动"]
+    words += ["公开", "政府", "政务", "信息", "的", "共", "计", "为", ":", " ", "\n", "\u3000", "规范性文件"]
+    for _ in range(50_000):
+        before = "".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
+        assert rules._item_label(before) == plain(before), repr(before)
+
+
+def test_lead_in_prefilter_is_the_pattern() -> None:
+    from gipr_llm.facts.rules import _LEAD_IN, _without_lead_in
+
+    rng = random.Random(29)
+    pool = [*"一二三十是（(）)、12３.．。 \t中文", "一是", "（一）", "1.", "2、", "十、"]
+    for _ in range(50_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+        assert _without_lead_in(text) == _LEAD_IN.sub("", text), repr(text)
