@@ -21,6 +21,7 @@ form is used. Nothing found: the field stays null with ``TITLE-AGENCY-MISSING`` 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,8 +214,16 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
         if "统计期限" in text and (match := _PERIOD.search(squash(text))) and match["a"] == match["b"]:
             out.append(Reading("period", None, int(match["a"])))
             break
-    out.append(Reading("filename", *named_text(Path(doc.path).name)))
+    out.append(Reading("filename", *named_text(_file_name(doc.path))))
     return [r for r in out if r.agency or r.year]
+
+
+def _file_name(path: str) -> str:
+    """``Path(path).name`` without building a Path (microseconds, once per report) when the
+    last part of the path is a plain name; "", ".", ".." and a trailing separator still go
+    through Path, which reads them its own way."""
+    name = os.path.basename(path)
+    return name if name not in ("", ".", "..") else Path(path).name
 
 
 _SOURCE_LABELS = {

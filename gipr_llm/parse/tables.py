@@ -756,7 +756,9 @@ def parse_tables(doc: Document, sections: Sections) -> ParsedTables:
         return doc.lines[start:end]
 
     t2_lines = region("table2")
-    t2_header = "".join(squash(line.text) for line in t2_lines)
+    # One squash of the region joined by newlines: the same text as the lines squashed one
+    # by one (a newline is whitespace, and NFKC never joins across it).
+    t2_header = squash("\n".join([line.text for line in t2_lines]))
     table2, f2 = parse_table2(build_rows(t2_lines, _names_t2_row, 3, _t2_blank_row), t2_header)
     table3, f3 = parse_table3(build_rows(region("table3"), _names_t3_row, 7, _names_t3_row))
     table4, f4 = parse_table4(build_rows(region("table4"), _names_no_row, 15))
