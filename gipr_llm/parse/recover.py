@@ -256,8 +256,9 @@ def _search(
                 lo, hi = lo + min(sums), hi + max(sums)
             per_depth[depth] = (lo, hi)
         spans.append(per_depth)
+    # zip(*shares): per reading, its share of each equation (every list has one per reading)
     deltas = [
-        [tuple(sums[index] for sums in shares[depth]) for index in range(len(open_rows[row]))]
+        list(zip(*shares[depth], strict=True)) if shares[depth] else [()] * len(open_rows[row])
         for depth, row in enumerate(order)
     ]
     # The equations to bound-check at each depth: those touched there that are not due there.
@@ -445,6 +446,7 @@ def recover_table3(
         # of whose readings do is opened to all of them.
         ranked = {key: summed[key] or list(every[key] or []) for key in glued if len(summed[key]) != 1}
         second = solve(fixed, ranked, equations, spec.T3_COLUMNS)
+        cost = second_cost(second)
         outcomes = {
             key: second.get(key)
             or Outcome(
@@ -452,7 +454,7 @@ def recover_table3(
                 summed[key],
                 outcomes[key].decided_by or describe(["T3-ROW-SUM"]),
                 [],
-                second_cost(second),
+                cost,
             )
             for key in glued
         }
