@@ -67,7 +67,11 @@ _MAX_RUN = 15 * 9
 
 def is_flattened(doc: Document) -> bool:
     """Few lines, one of them very long and holding 表三's first row with its numbers."""
-    return any(len(line.text) >= _LONG_LINE and _T3_FIRST_ROW.search(line.text) for line in doc.lines[:50])
+    for line in doc.lines[:50]:  # a loop, and Line.text inlined: runs for every report
+        text = line.raw if line.raw is not None else line.text
+        if len(text) >= _LONG_LINE and _T3_FIRST_ROW.search(text):
+            return True
+    return False
 
 
 def reline(doc: Document) -> None:
