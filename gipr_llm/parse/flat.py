@@ -151,9 +151,10 @@ def chunks(run: str) -> list[str]:
 def joined_run(cells: list[str]) -> str | None:
     """The one run of digits a row's cells hold: a single all-digit cell, or ``chunks``."""
     parts = [c.strip() for c in cells]
-    if not parts or not all(p.isdigit() and p.isascii() for p in parts):
-        return None
+    # the length test first: it ends at the first cell of an ordinary row of numbers
     if len(parts) > 1 and any(len(p) != MAX_DIGITS for p in parts[:-1]):
+        return None
+    if not parts or not all(p.isdigit() and p.isascii() for p in parts):
         return None
     return "".join(parts)
 
