@@ -155,3 +155,19 @@ def test_lookalike_inside_the_text_is_told_not_corrected() -> None:
     report = _read_text(text)
     assert report.meta.agency == "沐阳县发展和改革局"  # the opening is text too: no evidence
     assert any(f.rule == "META-AGENCY-CONFLICT" and "开头语作「沭阳县" in f.message for f in report.findings)
+
+
+def test_readings_prefilter_holds_for_every_character():
+    """readings() squashes only the head lines holding 来/信/发 (a source label) or 现 (现将):
+    sound only while no other character NFKC-normalises to text holding one of them."""
+    import unicodedata
+
+    wanted = set("来信发现")
+    others = [
+        hex(code)
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF
+        and chr(code) not in wanted
+        and wanted & set(unicodedata.normalize("NFKC", chr(code)))
+    ]
+    assert others == []

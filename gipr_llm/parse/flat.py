@@ -67,7 +67,11 @@ _MAX_RUN = 15 * 9
 
 def is_flattened(doc: Document) -> bool:
     """Few lines, one of them very long and holding 表三's first row with its numbers."""
-    return any(len(line.text) >= _LONG_LINE and _T3_FIRST_ROW.search(line.text) for line in doc.lines[:50])
+    for line in doc.lines[:50]:  # a loop, and Line.text inlined: runs for every report
+        text = line.raw if line.raw is not None else line.text
+        if len(text) >= _LONG_LINE and _T3_FIRST_ROW.search(text):
+            return True
+    return False
 
 
 def reline(doc: Document) -> None:
@@ -147,9 +151,10 @@ def chunks(run: str) -> list[str]:
 def joined_run(cells: list[str]) -> str | None:
     """The one run of digits a row's cells hold: a single all-digit cell, or ``chunks``."""
     parts = [c.strip() for c in cells]
-    if not parts or not all(p.isdigit() and p.isascii() for p in parts):
-        return None
+    # the length test first: it ends at the first cell of an ordinary row of numbers
     if len(parts) > 1 and any(len(p) != MAX_DIGITS for p in parts[:-1]):
+        return None
+    if not parts or not all(p.isdigit() and p.isascii() for p in parts):
         return None
     return "".join(parts)
 

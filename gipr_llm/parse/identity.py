@@ -21,6 +21,7 @@ form is used. Nothing found: the field stays null with ``TITLE-AGENCY-MISSING`` 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,13 +196,23 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
             agency = name if looks_like_body(name) else None
         out.append(Reading(source, agency, year))
     # Line.text inlined (raw when the loader kept it): the last loop sees every line.
-    head = [squash(line.raw if line.raw is not None else line.text) for line in doc.lines[:_OPENING_LINES]]
-    for text in head:
+    head = [line.raw if line.raw is not None else line.text for line in doc.lines[:_OPENING_LINES]]
+    # Only a line that can hold the words looked for is squashed (NFKC is the costly part,
+    # and these lines are mostly narrative, new in every report). No character but 来, 信,
+    # 发 and 现 themselves normalises to one of them, so a line whose squashed form starts
+    # with a source label holds 来, 信 or 发 as read, and one that says 现将 holds 现.
+    for raw in head:
+        if not ("来" in raw or "信" in raw or "发" in raw):
+            continue
+        text = squash(raw)
         match = _SOURCE_LINE.match(text) if text.startswith(_SOURCE_LABELS_AT_START) else None
         if match and looks_like_body(name := _clean(match.group("name"))):
             out.append(Reading("text:来源", name))
             break
-    for text in head:
+    for raw in head:
+        if "现" not in raw:
+            continue
+        text = squash(raw)
         match = _OPENING.search(text) if "现将" in text else None  # the pattern's first words
         if match:
             who = _clean(match.group("who"))
@@ -213,8 +224,16 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
         if "统计期限" in text and (match := _PERIOD.search(squash(text))) and match["a"] == match["b"]:
             out.append(Reading("period", None, int(match["a"])))
             break
-    out.append(Reading("filename", *named_text(Path(doc.path).name)))
+    out.append(Reading("filename", *named_text(_file_name(doc.path))))
     return [r for r in out if r.agency or r.year]
+
+
+def _file_name(path: str) -> str:
+    """``Path(path).name`` without building a Path (microseconds, once per report) when the
+    last part of the path is a plain name; "", ".", ".." and a trailing separator still go
+    through Path, which reads them its own way."""
+    name = os.path.basename(path)
+    return name if name not in ("", ".", "..") else Path(path).name
 
 
 _SOURCE_LABELS = {

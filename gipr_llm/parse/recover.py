@@ -189,19 +189,27 @@ def solve(
     usable: list[_Eq] = []
     single_eqs: dict[str, list[Equation]] = {r: [] for r in singles}
     for eq in equations:
-        terms = [(row, col_index[col], coef) for (_, row, col), coef in eq.terms]
-        if not all(
-            row in searched or (row in constant and constant[row][ci] is not None) for row, ci, _ in terms
-        ):
-            continue
-        for row in {r for r, _, _ in terms if r in singles}:
-            single_eqs[row].append(eq)
-        const = sum(coef * constant[row][ci] for row, ci, coef in terms if row not in searched)  # type: ignore[misc]
-        varying = [(row, ci, coef) for row, ci, coef in terms if row in searched]
-        if varying:
-            usable.append(_Eq(eq, varying, frozenset(r for r, _, _ in varying), const))
-        elif const and single_eqs.keys() & {r for r, _, _ in terms}:
-            base.append(eq)
+        # One pass over the terms: the searched ones, the constant part of the sum, and
+        # whether the equation can be used at all (a term in an unknown cell: not).
+        varying: list[tuple[str, int, int]] = []
+        const = 0
+        rows: set[str] = set()
+        for (_, row, col), coef in eq.terms:
+            ci = col_index[col]
+            rows.add(row)
+            if row in searched:
+                varying.append((row, ci, coef))
+            elif row in constant and (value := constant[row][ci]) is not None:
+                const += coef * value
+            else:
+                break
+        else:
+            for row in rows & singles.keys():
+                single_eqs[row].append(eq)
+            if varying:
+                usable.append(_Eq(eq, varying, frozenset(r for r, _, _ in varying), const))
+            elif const and single_eqs.keys() & rows:
+                base.append(eq)
     out, broken = _search(searched, usable, base)
     accepted = broken is not None
     for row, reading in singles.items():
@@ -229,7 +237,10 @@ def _search(
     # is broken as soon as the rows still open cannot bring its sum back to 0 (each row's
     # least and greatest contribution bound the rest), which prunes long before the last row.
     due: list[list[int]] = [[] for _ in order]
-    touching: list[list[tuple[int, int, int]]] = [[] for _ in order]  # (equation, column, coef)
+    # Per depth, the equations its row is in, and per reading the row's share of each
+    # equation's sum (summed over its columns once, here, not at every node).
+    touching: list[list[int]] = [[] for _ in order]
+    shares: list[list[list[int]]] = [[] for _ in order]  # per depth, per equation: per reading
     spans: list[list[tuple[int, int]]] = []  # per equation, per depth: bounds of the rows from there
     for i, e in enumerate(live):
         due[max(position[r] for r in e.rows)].append(i)
@@ -239,11 +250,19 @@ def _search(
             row = order[depth]
             if row in e.rows:
                 mine = [(ci, coef) for r, ci, coef in e.terms if r == row]
-                touching[depth].extend((i, ci, coef) for ci, coef in mine)
                 sums = [sum(coef * reading[ci] for ci, coef in mine) for reading in open_rows[row]]
+                touching[depth].append(i)
+                shares[depth].append(sums)
                 lo, hi = lo + min(sums), hi + max(sums)
             per_depth[depth] = (lo, hi)
         spans.append(per_depth)
+    # zip(*shares): per reading, its share of each equation (every list has one per reading)
+    deltas = [
+        list(zip(*shares[depth], strict=True)) if shares[depth] else [()] * len(open_rows[row])
+        for depth, row in enumerate(order)
+    ]
+    # The equations to bound-check at each depth: those touched there that are not due there.
+    bounded = [[i for i in touching[depth] if i not in due[depth]] for depth in range(len(order))]
     partial = [e.const for e in live]
     doomed = [False] * len(live)
     chosen: dict[str, Reading] = {}
@@ -267,16 +286,17 @@ def _search(
                 seen[r][reading] = None
             return True
         row = order[depth]
-        terms = touching[depth]
+        touched = touching[depth]
         ending = due[depth]
-        for reading in open_rows[row]:
+        checked = bounded[depth]
+        for reading, delta in zip(open_rows[row], deltas[depth], strict=True):
             nodes[0] += 1
             chosen[row] = reading
-            for i, ci, coef in terms:
-                partial[i] += coef * reading[ci]
+            for i, share in zip(touched, delta, strict=True):
+                partial[i] += share
             now: list[int] = [i for i in ending if partial[i] and not doomed[i]]
-            for i, _, _ in terms:
-                if not doomed[i] and i not in now and i not in ending:
+            for i in checked:
+                if not doomed[i]:
                     lo, hi = spans[i][depth + 1]
                     if not partial[i] + lo <= 0 <= partial[i] + hi:
                         now.append(i)
@@ -287,8 +307,8 @@ def _search(
                 ok = search(depth + 1, cost + len(now), broken + [live[i].eq for i in now])
                 for i in now:
                     doomed[i] = False
-            for i, ci, coef in terms:
-                partial[i] -= coef * reading[ci]
+            for i, share in zip(touched, delta, strict=True):
+                partial[i] -= share
             if not ok:
                 del chosen[row]
                 return False
@@ -426,6 +446,7 @@ def recover_table3(
         # of whose readings do is opened to all of them.
         ranked = {key: summed[key] or list(every[key] or []) for key in glued if len(summed[key]) != 1}
         second = solve(fixed, ranked, equations, spec.T3_COLUMNS)
+        cost = second_cost(second)
         outcomes = {
             key: second.get(key)
             or Outcome(
@@ -433,7 +454,7 @@ def recover_table3(
                 summed[key],
                 outcomes[key].decided_by or describe(["T3-ROW-SUM"]),
                 [],
-                second_cost(second),
+                cost,
             )
             for key in glued
         }

@@ -52,8 +52,10 @@ class Alignment:
     raw: list[str] = field(default_factory=list)
 
 
-# Not cached itself: only _line_parts (cached) calls it, so its own cache would only ever
-# miss (a line is split once per distinct cells, tables and options).
+# Cached by the cells alone (one argument: the call's own argument tuple is the key), so
+# build_rows' lookup per line builds no key of its own; the table-aware exceptions are
+# _line_parts'.
+@lru_cache(maxsize=1 << 16)
 def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
     if len(cells) == 1:  # one cell per line: most lines of a text copy
@@ -80,6 +82,7 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     return label, cells[last_label + 1 :], True
 
 
+@lru_cache(maxsize=1 << 16)  # keyed by the one cell: build_rows calls it for one-cell lines
 def _split_one(cell: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """``_split_cells`` of a one-cell line, without the list work of the general case."""
     kind = _cell_kind(cell)
@@ -182,11 +185,19 @@ def build_rows(
     cells are all empty is a row of blank cells rather than a label continued from the
     row above; plain text cannot tell the two apart, so there it is always a label.
     """
-    items = [
-        (line, parts)
-        for line in lines
-        if (parts := _line_parts(tuple(line.cells), line.in_table, is_row_label, blank_row))[0] or parts[2]
-    ]
+    items: list[tuple[Line, tuple[tuple[str, ...], tuple[str, ...], bool]]] = []
+    for line in lines:
+        cells = line.cells
+        # _split_one is cached by the string itself (no tuple built); the general case by
+        # the cells. Only a line _line_parts' exceptions may apply to goes the long way:
+        # several label cells before data, or a table grid's row without data.
+        parts = _split_one(cells[0]) if len(cells) == 1 else _split_cells(tuple(cells))
+        if (len(parts[0]) > 1 and parts[2]) or (
+            line.in_table and blank_row is not None and parts[0] and not parts[2]
+        ):
+            parts = _line_parts(tuple(cells), line.in_table, is_row_label, blank_row)
+        if parts[0] or parts[2]:
+            items.append((line, parts))
     rows: list[RawRow] = []
     pending: list[str] = []
     current: RawRow | None = None
@@ -223,7 +234,7 @@ def build_rows(
     return rows
 
 
-@lru_cache(maxsize=1 << 16)  # keyed by the line's cells: the same lines recur across reports
+@lru_cache(maxsize=1 << 14)  # the few lines build_rows sends here recur across reports
 def _line_parts(
     cells: tuple[str, ...],
     in_table: bool,

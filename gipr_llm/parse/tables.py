@@ -8,7 +8,7 @@ becomes null plus a finding naming table, row, column and the text found.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -239,8 +239,8 @@ def _read_row(
     columns: tuple[str, ...],
     row: RawRow,
     holds: Callable[[list[int]], bool] = lambda _: True,
-) -> list[Cell]:
-    if (parsed := _plain_row(row.cells, len(columns))) is not None:
+) -> Sequence[Cell]:
+    if (parsed := _plain_row(tuple(row.cells), len(columns))) is not None:
         return parsed
     if _is_glued(row, len(columns)):
         return _read_glued(col, key, label, columns, row, holds)
@@ -256,13 +256,14 @@ def _read_row(
     return al.cells
 
 
-def _plain_row(cells: list[str], k: int) -> list[Cell] | None:
+@lru_cache(maxsize=1 << 14)  # whole rows recur across reports (rows of zeros above all)
+def _plain_row(cells: tuple[str, ...], k: int) -> tuple[Cell, ...] | None:
     """The common cases, read without alignment: one number per column, maybe followed by
     empty cells (a row printed 「| 0 | 0 | … | ||」, which align drops in its one possible
-    way). None for any other row."""
+    way). None for any other row. Cached by the row: one lookup instead of k cell lookups."""
     if len(cells) < k:
         return None
-    parsed = [parse_cell(c) for c in cells[:k]]
+    parsed = tuple([parse_cell(c) for c in cells[:k]])
     # plain loops, not all()/any() over generators: this runs for every table row
     for cell in parsed:
         if cell.state != "value":
@@ -495,7 +496,7 @@ def _read_t3_row(
         glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
         return
     # A plain row has at most k cells that are not empty, so it is never set aside.
-    cells = _plain_row(row.cells, k)
+    cells = _plain_row(tuple(row.cells), k)
     if cells is None:
         if (
             surplus is not None
@@ -756,7 +757,9 @@ def parse_tables(doc: Document, sections: Sections) -> ParsedTables:
         return doc.lines[start:end]
 
     t2_lines = region("table2")
-    t2_header = "".join(squash(line.text) for line in t2_lines)
+    # One squash of the region joined by newlines: the same text as the lines squashed one
+    # by one (a newline is whitespace, and NFKC never joins across it).
+    t2_header = squash("\n".join([line.text for line in t2_lines]))
     table2, f2 = parse_table2(build_rows(t2_lines, _names_t2_row, 3, _t2_blank_row), t2_header)
     table3, f3 = parse_table3(build_rows(region("table3"), _names_t3_row, 7, _names_t3_row))
     table4, f4 = parse_table4(build_rows(region("table4"), _names_no_row, 15))
