@@ -52,8 +52,10 @@ def inputs(folder: Path, reports: int) -> dict[str, Path]:
 
 
 def hashes(reports: int) -> dict[str, str]:
-    # a fixed folder: the output names its input's path
-    folder = Path(tempfile.gettempdir()) / "gipr-check-same-output"
+    # a fixed folder per checkout (the output names its input's path, so record and check
+    # must read the same paths), so two checkouts' runs never delete each other's inputs
+    tree = hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
+    folder = Path(tempfile.gettempdir()) / f"gipr-check-same-output-{tree}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     try:
