@@ -60,10 +60,16 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
     if len(cells) == 1:  # one cell per line: most lines of a text copy
         return _split_one(cells[0])
-    if _is_furniture(cells):  # before _unspace: 「— 5 —」 would split into values
-        return (), (), False
-    cells = _unspace(cells)
-    kinds = [_cell_kind(c) for c in cells]
+    # One cached lookup per cell; cells repeat across reports where whole rows do not.
+    kinds = [_cell_class(c) for c in cells]
+    # A cell that is a value is never page furniture (no footer or rule parses as a
+    # number), so the furniture test is needed only for a line without a value.
+    if _VALUE not in kinds or _SPACED in kinds:
+        if _is_furniture(cells):  # before _unspace: 「— 5 —」 would split into values
+            return (), (), False
+        if _SPACED in kinds:
+            cells = _unspace(cells)
+            kinds = [_cell_kind(c) for c in cells]
     if _VALUE not in kinds:
         label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
         glued = _GLUED.match(squash(label[-1])) if label else None
@@ -159,6 +165,15 @@ def _is_furniture(cells: tuple[str, ...]) -> bool:
     if len(non_empty) == 1 and _PAGE_FOOTER.match(non_empty[0]):
         return True
     return all(_MARKDOWN_RULE.match(c) for c in non_empty)
+
+
+_SPACED = 3  # a cell holding several space-separated tokens (``_unspace`` splits it)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_class(raw: str) -> int:
+    """``_cell_kind`` of a cell, or ``_SPACED`` when ``_unspace`` would split it."""
+    return _SPACED if len(raw.split()) > 1 else _cell_kind(raw)
 
 
 @lru_cache(maxsize=1 << 16)
