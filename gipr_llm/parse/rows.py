@@ -61,7 +61,7 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     if len(cells) == 1:  # one cell per line: most lines of a text copy
         return _split_one(cells[0])
     # One cached lookup per cell; cells repeat across reports where whole rows do not.
-    kinds = [_cell_class(c) for c in cells]
+    kinds = list(map(_cell_class, cells))
     # A cell that is a value is never page furniture (no footer or rule parses as a
     # number), so the furniture test is needed only for a line without a value.
     if _VALUE not in kinds or _SPACED in kinds:

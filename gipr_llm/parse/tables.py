@@ -263,7 +263,7 @@ def _plain_row(cells: tuple[str, ...], k: int) -> tuple[Cell, ...] | None:
     way). None for any other row. Cached by the row: one lookup instead of k cell lookups."""
     if len(cells) < k:
         return None
-    parsed = tuple([parse_cell(c) for c in cells[:k]])
+    parsed = tuple(map(parse_cell, cells[:k]))
     # plain loops, not all()/any() over generators: this runs for every table row
     for cell in parsed:
         if cell.state != "value":
@@ -272,6 +272,20 @@ def _plain_row(cells: tuple[str, ...], k: int) -> tuple[Cell, ...] | None:
         if extra.strip(CELL_PADDING):
             return None
     return parsed
+
+
+@lru_cache(maxsize=1 << 14)  # keyed by the row's cells alone (one argument)
+def _plain_t3_counts(cells: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The 表三 row's counts when ``_plain_row`` reads it and every value is a whole number:
+    what ``_read_t3_row`` then stores, found with one lookup. None otherwise."""
+    parsed = _plain_row(cells, len(spec.T3_COLUMNS))
+    if parsed is None:
+        return None
+    values = tuple([cell.value for cell in parsed])
+    for value in values:
+        if type(value) is not int:
+            return None
+    return values  # type: ignore[return-value]
 
 
 def _is_glued(row: RawRow, k: int) -> bool:
@@ -491,11 +505,15 @@ def _read_t3_row(
     surplus cells (when ``surplus`` is given) for placement once every row is read."""
     label = spec.T3_ROW_LABELS[key]
     k = len(spec.T3_COLUMNS)
-    found[key] = [None] * k
     if _is_glued(row, k):  # decided table-wide later
+        found[key] = [None] * k
         glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
         return
     # A plain row has at most k cells that are not empty, so it is never set aside.
+    if (counts := _plain_t3_counts(tuple(row.cells))) is not None:  # the common case
+        found[key] = list(counts)
+        return
+    found[key] = [None] * k
     cells = _plain_row(tuple(row.cells), k)
     if cells is None:
         if (
