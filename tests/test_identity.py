@@ -201,3 +201,18 @@ def test_source_label_prefilter_agrees_with_squash():
     samples = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 8))) for _ in range(200_000)]
     assert [s for s in samples if not agrees(s)] == []
     assert sum(_may_start_with_source_label(s) for s in samples) < len(samples)  # it does filter
+
+
+def test_opening_prefilter_holds_for_every_character():
+    """readings() squashes a head line for 现将 only when it holds 将 or U+2F873: sound only
+    while no other character NFKC-normalises to text holding 将."""
+    import unicodedata
+
+    others = [
+        hex(code)
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF
+        and chr(code) not in ("将", "\U0002f873")
+        and "将" in unicodedata.normalize("NFKC", chr(code))
+    ]
+    assert others == []
