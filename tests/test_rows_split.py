@@ -32,3 +32,23 @@ def test_a_line_with_a_value_is_never_furniture():
         else:
             seen_furniture += _is_furniture(cells)
     assert seen_value > 10_000 and seen_furniture > 1_000
+
+
+def test_plain_t3_counts_equals_plain_row_of_whole_numbers():
+    from gipr_llm.parse.tables import _plain_row, _plain_t3_counts
+
+    def slow(cells: list[str]) -> list[int] | None:
+        parsed = _plain_row(tuple(cells), 7)
+        if parsed is None or any(type(c.value) is not int for c in parsed):
+            return None
+        return [c.value for c in parsed]
+
+    pool = ["0", "7", "12", "999", "1000", "007", "00", " 5", "5 ", "５", "1,234", "5.0", "5件", "-", "", "/", "x"]
+    rng = random.Random(18)
+    plain = 0
+    for _ in range(100_000):
+        cells = [rng.choice(pool) for _ in range(rng.randint(5, 10))]
+        expected = slow(cells)
+        plain += expected is not None
+        assert _plain_t3_counts(cells) == expected, cells
+    assert plain > 1_000

@@ -274,18 +274,30 @@ def _plain_row(cells: tuple[str, ...], k: int) -> tuple[Cell, ...] | None:
     return parsed
 
 
-@lru_cache(maxsize=1 << 14)  # keyed by the row's cells alone (one argument)
-def _plain_t3_counts(cells: tuple[str, ...]) -> tuple[int, ...] | None:
+# 「0」…「999」 as printed, to their values: what parse_cell reads them as (its fast path),
+# found by one dict lookup per cell (表三's rows are new in every report, its cells are not).
+_SMALL_COUNTS = {str(i): i for i in range(1000)}
+
+
+def _plain_t3_counts(cells: list[str]) -> list[int] | None:
     """The 表三 row's counts when ``_plain_row`` reads it and every value is a whole number:
-    what ``_read_t3_row`` then stores, found with one lookup. None otherwise."""
-    parsed = _plain_row(cells, len(spec.T3_COLUMNS))
-    if parsed is None:
+    what ``_read_t3_row`` then stores. None otherwise."""
+    k = len(spec.T3_COLUMNS)
+    if len(cells) < k:
         return None
-    values = tuple([cell.value for cell in parsed])
-    for value in values:
-        if type(value) is not int:
+    values: list[int] = []
+    for raw in cells[:k]:
+        value = _SMALL_COUNTS.get(raw)
+        if value is None:
+            cell = parse_cell(raw)
+            if cell.state != "value" or type(cell.value) is not int:
+                return None
+            value = cell.value
+        values.append(value)
+    for extra in cells[k:]:
+        if extra.strip(CELL_PADDING):
             return None
-    return values  # type: ignore[return-value]
+    return values
 
 
 def _is_glued(row: RawRow, k: int) -> bool:
@@ -510,8 +522,8 @@ def _read_t3_row(
         glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
         return
     # A plain row has at most k cells that are not empty, so it is never set aside.
-    if (counts := _plain_t3_counts(tuple(row.cells))) is not None:  # the common case
-        found[key] = list(counts)
+    if (counts := _plain_t3_counts(row.cells)) is not None:  # the common case
+        found[key] = counts
         return
     found[key] = [None] * k
     cells = _plain_row(tuple(row.cells), k)
