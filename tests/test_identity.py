@@ -171,3 +171,48 @@ def test_readings_prefilter_holds_for_every_character():
         and wanted & set(unicodedata.normalize("NFKC", chr(code)))
     ]
     assert others == []
+
+
+def test_source_label_prefilter_agrees_with_squash():
+    """_may_start_with_source_label lets through every line whose squash starts with 来, 信
+    or 发: every character in front of a label (and of a combining mark and a label), and
+    random strings of characters squash drops, composes or expands."""
+    import random
+
+    from gipr_llm.domain.textnorm import squash
+    from gipr_llm.parse.identity import _may_start_with_source_label
+
+    plain = squash.__wrapped__  # not the cache: a million one-off strings
+
+    def agrees(raw: str) -> bool:
+        return _may_start_with_source_label(raw) or not plain(raw).startswith(("来", "信", "发"))
+
+    tails = ("来源：某局", "\u0301信息来源", "")
+    failures = [
+        hex(code)
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF
+        for tail in tails
+        if not agrees(chr(code) + tail)
+    ]
+    assert failures == []
+    pool = " \t\u3000\u00a0\u200b\ufeff\u2028\u0301\u0308\u00a8\u3099来信发源息布机构文关：:㈱ａ１"
+    rng = random.Random(7)
+    samples = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 8))) for _ in range(200_000)]
+    assert [s for s in samples if not agrees(s)] == []
+    assert sum(_may_start_with_source_label(s) for s in samples) < len(samples)  # it does filter
+
+
+def test_opening_prefilter_holds_for_every_character():
+    """readings() squashes a head line for 现将 only when it holds 将 or U+2F873: sound only
+    while no other character NFKC-normalises to text holding 将."""
+    import unicodedata
+
+    others = [
+        hex(code)
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF
+        and chr(code) not in ("将", "\U0002f873")
+        and "将" in unicodedata.normalize("NFKC", chr(code))
+    ]
+    assert others == []

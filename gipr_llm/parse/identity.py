@@ -202,7 +202,7 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
     # 发 and 现 themselves normalises to one of them, so a line whose squashed form starts
     # with a source label holds 来, 信 or 发 as read, and one that says 现将 holds 现.
     for raw in head:
-        if not ("来" in raw or "信" in raw or "发" in raw):
+        if not ("来" in raw or "信" in raw or "发" in raw) or not _may_start_with_source_label(raw):
             continue
         text = squash(raw)
         match = _SOURCE_LINE.match(text) if text.startswith(_SOURCE_LABELS_AT_START) else None
@@ -210,7 +210,9 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
             out.append(Reading("text:来源", name))
             break
     for raw in head:
-        if "现" not in raw:
+        # 现将 squashed needs 现 and 将 as read, or U+2F873, the one other character whose
+        # NFKC holds 将 (tests/test_identity.py checks every character)
+        if "现" not in raw or not ("将" in raw or "\U0002f873" in raw):
             continue
         text = squash(raw)
         match = _OPENING.search(text) if "现将" in text else None  # the pattern's first words
@@ -226,6 +228,23 @@ def readings(doc: Document, title: tuple[str | None, str | None, int | None]) ->
             break
     out.append(Reading("filename", *named_text(_file_name(doc.path))))
     return [r for r in out if r.agency or r.year]
+
+
+def _may_start_with_source_label(raw: str) -> bool:
+    """False when ``squash(raw)`` cannot start with 来, 信 or 发 (every source label does),
+    told from the first character squash keeps, without normalising a whole narrative line.
+
+    Squash drops whitespace and the two zero-width characters; NFKC never puts a character
+    in front of what the first kept one normalises to, and 来, 信 and 发 are not composed
+    from anything, so a squashed line starts with one of them only if that character's own
+    squash does (or it squashes to nothing, and the next one decides: let it through)."""
+    text = raw.lstrip()
+    while text[:1] in ("\u200b", "\ufeff"):
+        text = text[1:].lstrip()
+    if not text:
+        return False
+    lead = squash(text[0])
+    return not lead or lead[0] in "来信发"
 
 
 def _file_name(path: str) -> str:

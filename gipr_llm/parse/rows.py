@@ -60,10 +60,16 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
     if len(cells) == 1:  # one cell per line: most lines of a text copy
         return _split_one(cells[0])
-    if _is_furniture(cells):  # before _unspace: 「— 5 —」 would split into values
-        return (), (), False
-    cells = _unspace(cells)
-    kinds = [_cell_kind(c) for c in cells]
+    # One cached lookup per cell; cells repeat across reports where whole rows do not.
+    kinds = list(map(_cell_class, cells))
+    # A cell that is a value is never page furniture (no footer or rule parses as a
+    # number), so the furniture test is needed only for a line without a value.
+    if _VALUE not in kinds or _SPACED in kinds:
+        if _is_furniture(cells):  # before _unspace: 「— 5 —」 would split into values
+            return (), (), False
+        if _SPACED in kinds:
+            cells = _unspace(cells)
+            kinds = [_cell_kind(c) for c in cells]
     if _VALUE not in kinds:
         label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
         glued = _GLUED.match(squash(label[-1])) if label else None
@@ -161,6 +167,15 @@ def _is_furniture(cells: tuple[str, ...]) -> bool:
     return all(_MARKDOWN_RULE.match(c) for c in non_empty)
 
 
+_SPACED = 3  # a cell holding several space-separated tokens (``_unspace`` splits it)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_class(raw: str) -> int:
+    """``_cell_kind`` of a cell, or ``_SPACED`` when ``_unspace`` would split it."""
+    return _SPACED if len(raw.split()) > 1 else _cell_kind(raw)
+
+
 @lru_cache(maxsize=1 << 16)
 def _cell_kind(raw: str) -> int:
     if is_empty(raw):
@@ -185,25 +200,51 @@ def build_rows(
     cells are all empty is a row of blank cells rather than a label continued from the
     row above; plain text cannot tell the two apart, so there it is always a label.
     """
-    items: list[tuple[Line, tuple[tuple[str, ...], tuple[str, ...], bool]]] = []
-    for line in lines:
-        cells = line.cells
-        # _split_one is cached by the string itself (no tuple built); the general case by
-        # the cells. Only a line _line_parts' exceptions may apply to goes the long way:
-        # several label cells before data, or a table grid's row without data.
-        parts = _split_one(cells[0]) if len(cells) == 1 else _split_cells(tuple(cells))
-        if (len(parts[0]) > 1 and parts[2]) or (
-            line.in_table and blank_row is not None and parts[0] and not parts[2]
-        ):
-            parts = _line_parts(tuple(cells), line.in_table, is_row_label, blank_row)
-        if parts[0] or parts[2]:
-            items.append((line, parts))
     rows: list[RawRow] = []
     pending: list[str] = []
     current: RawRow | None = None
     current_lines = 0
-    last = len(items) - 1
-    for index, (line, (label, data, has_data)) in enumerate(items):
+    # One pass over the lines. A lone label cell waits for the next line with content:
+    # what it is depends on whether that line has data (``held``, decided there or at the end).
+    held: str | None = None
+    held_number = 0
+    for line in (*lines, None):
+        if line is None:
+            if held is None:
+                break
+            label, data, has_data = (), (), False  # the end: nothing with data follows
+        else:
+            cells = line.cells
+            # _split_one is cached by the string itself (no tuple built); the general case by
+            # the cells. Only a line _line_parts' exceptions may apply to goes the long way:
+            # several label cells before data, or a table grid's row without data.
+            label, data, has_data = _split_one(cells[0]) if len(cells) == 1 else _split_cells(tuple(cells))
+            if (has_data and len(label) > 1) or (
+                line.in_table and blank_row is not None and label and not has_data
+            ):
+                label, data, has_data = _line_parts(tuple(cells), line.in_table, is_row_label, blank_row)
+            if not label and not has_data:
+                continue
+        if held is not None:
+            lone, held, handled = held, None, False
+            if has_data:  # the lone label cell sits right before data
+                text = squash(lone)
+                if current is not None and len(current.cells) < max_cells and not is_row_label(text):
+                    current.cells.append(lone)
+                    handled = True
+                elif current is None and pending and _GARBLED_NUMBER.match(text):
+                    pending_label = squash("".join(pending))
+                    if is_row_label(pending_label):
+                        current = RawRow(pending_label, [lone], held_number)
+                        current_lines = 1
+                        pending = []
+                        rows.append(current)
+                        handled = True
+            if not handled:
+                current = None
+                pending.append(lone)
+            if line is None:
+                break
         if has_data:
             if label or current is None:
                 current = RawRow(squash("".join(pending) + "".join(label)), list(data), line.number)
@@ -215,22 +256,11 @@ def build_rows(
                     current.cells = _trim(current.cells)
                 current.cells.extend(_trim(list(data)) if len(data) > 1 else data)
                 current_lines += 1
-            continue
-        if len(label) == 1 and index < last and items[index + 1][1][2]:
-            text = squash(label[0])
-            if current is not None and len(current.cells) < max_cells and not is_row_label(text):
-                current.cells.append(label[0])
-                continue
-            if current is None and pending and _GARBLED_NUMBER.match(text):
-                pending_label = squash("".join(pending))
-                if is_row_label(pending_label):
-                    current = RawRow(pending_label, [label[0]], line.number)
-                    current_lines = 1
-                    pending = []
-                    rows.append(current)
-                    continue
-        current = None
-        pending.extend(label)
+        elif len(label) == 1:
+            held, held_number = label[0], line.number
+        else:
+            current = None
+            pending.extend(label)
     return rows
 
 

@@ -8,6 +8,7 @@ heading 「四、政府信息公开行政复议、行政诉讼情况」.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from gipr_llm.domain.models import Document, Sections
 from gipr_llm.domain.textnorm import squash
@@ -76,13 +77,11 @@ def find_headings(doc: Document) -> dict[str, int]:
             "情况" in text or "事项" in text or "措施" in text or "概述" in text  # _HEADING_WORDS
         ):
             continue
-        norm = heading_text(text)
-        if not norm or len(norm) > _MAX_HEADING_CHARS:
-            continue
-        for key, pattern in _HEADINGS:
-            if key not in found and pattern.match(norm):
-                if numeral := _PARENTHESISED.match(norm):
-                    if numeral[1] == _ORDINALS[key]:
+        keys, numeral = _heading_keys(text)
+        for key in keys:
+            if key not in found:
+                if numeral is not None:
+                    if numeral == _ORDINALS[key]:
                         fallback.setdefault(key, index)
                     continue
                 found[key] = index
@@ -90,6 +89,18 @@ def find_headings(doc: Document) -> dict[str, int]:
     for key, index in fallback.items():
         found.setdefault(key, index)
     return dict(sorted(found.items(), key=lambda item: item[1]))
+
+
+@lru_cache(maxsize=1 << 14)  # the candidate lines are mostly table labels, the same in every report
+def _heading_keys(text: str) -> tuple[tuple[str, ...], str | None]:
+    """The sections whose heading pattern a line matches, in ``_HEADINGS`` order, and the
+    numeral it is numbered with in parentheses (None: not so numbered)."""
+    norm = heading_text(text)
+    if not norm or len(norm) > _MAX_HEADING_CHARS:
+        return (), None
+    keys = tuple(key for key, pattern in _HEADINGS if pattern.match(norm))
+    numeral = _PARENTHESISED.match(norm) if keys else None
+    return keys, numeral[1] if numeral else None
 
 
 def heading_text(text: str) -> str:
@@ -100,7 +111,6 @@ def heading_text(text: str) -> str:
 
 # _FOOTER's alternatives as plain string tests (the same answers): the pattern has no common
 # start, so its search tried every alternative at every position of every narrative line.
-_FOOTER_WORDS = ("主办:", "主办：", "承办:", "承办：", "ICP备", "公网安备", "网站标识码", "版权所有")
 _FOOTER_ENDS = (".doc", ".docx", ".pdf")
 _FOOTER_STARTS = ("打印本页", "关闭窗口")
 
@@ -109,10 +119,13 @@ def _is_footer(text: str) -> bool:
     """``_FOOTER.search(text)`` for a stripped line (no final newline for ``$`` to stop at)."""
     if text.endswith(_FOOTER_ENDS) or text.startswith(_FOOTER_STARTS):
         return True
-    for word in _FOOTER_WORDS:  # noqa: SIM110 - a loop, not any(genexpr): runs for every narrative line
-        if word in text:
-            return True
-    return False
+    # Each word holds one of four characters: one scan for each of those first, most
+    # narrative lines holding none of them.
+    if "办" in text and ("主办:" in text or "主办：" in text or "承办:" in text or "承办：" in text):
+        return True
+    if "备" in text and ("ICP备" in text or "公网安备" in text):
+        return True
+    return ("码" in text and "网站标识码" in text) or ("版" in text and "版权所有" in text)
 
 
 def _text_of(doc: Document, start: int, end: int) -> str:

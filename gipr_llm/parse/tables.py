@@ -263,7 +263,7 @@ def _plain_row(cells: tuple[str, ...], k: int) -> tuple[Cell, ...] | None:
     way). None for any other row. Cached by the row: one lookup instead of k cell lookups."""
     if len(cells) < k:
         return None
-    parsed = tuple([parse_cell(c) for c in cells[:k]])
+    parsed = tuple(map(parse_cell, cells[:k]))
     # plain loops, not all()/any() over generators: this runs for every table row
     for cell in parsed:
         if cell.state != "value":
@@ -272,6 +272,32 @@ def _plain_row(cells: tuple[str, ...], k: int) -> tuple[Cell, ...] | None:
         if extra.strip(CELL_PADDING):
             return None
     return parsed
+
+
+# 「0」…「999」 as printed, to their values: what parse_cell reads them as (its fast path),
+# found by one dict lookup per cell (表三's rows are new in every report, its cells are not).
+_SMALL_COUNTS = {str(i): i for i in range(1000)}
+
+
+def _plain_t3_counts(cells: list[str]) -> list[int] | None:
+    """The 表三 row's counts when ``_plain_row`` reads it and every value is a whole number:
+    what ``_read_t3_row`` then stores. None otherwise."""
+    k = len(spec.T3_COLUMNS)
+    if len(cells) < k:
+        return None
+    values: list[int] = []
+    for raw in cells[:k]:
+        value = _SMALL_COUNTS.get(raw)
+        if value is None:
+            cell = parse_cell(raw)
+            if cell.state != "value" or type(cell.value) is not int:
+                return None
+            value = cell.value
+        values.append(value)
+    for extra in cells[k:]:
+        if extra.strip(CELL_PADDING):
+            return None
+    return values
 
 
 def _is_glued(row: RawRow, k: int) -> bool:
@@ -491,11 +517,15 @@ def _read_t3_row(
     surplus cells (when ``surplus`` is given) for placement once every row is read."""
     label = spec.T3_ROW_LABELS[key]
     k = len(spec.T3_COLUMNS)
-    found[key] = [None] * k
     if _is_glued(row, k):  # decided table-wide later
+        found[key] = [None] * k
         glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
         return
     # A plain row has at most k cells that are not empty, so it is never set aside.
+    if (counts := _plain_t3_counts(row.cells)) is not None:  # the common case
+        found[key] = counts
+        return
+    found[key] = [None] * k
     cells = _plain_row(tuple(row.cells), k)
     if cells is None:
         if (

@@ -1,0 +1,54 @@
+"""build_rows' per-line split: the shortcuts agree with the tests they stand in for."""
+
+from __future__ import annotations
+
+import random
+
+from gipr_llm.parse.rows import _VALUE, _cell_kind, _is_furniture
+
+# Cells near the furniture patterns (footers, Markdown rules) and near numbers.
+_POOL = [
+    "", " ", "\u3000", "\u200b", "0", "5", "12", "-5", "+3", "1,234", "5.0", "５", "(5)", "5件", "5(注)",
+    "— 5 —", "-5-", "－5－", "—5—", "- 12 -", "第3页", "第 3 页 共 9 页", "---", ":--:", ":---", "--",
+    "—", "-", "/", "无", "规章", "予以公开", "5%", "约5", "O", "\u200b5", "5\u200b", "-5-\u200b", "\xa05\xa0",
+]
+
+
+def _random_cell(rng: random.Random) -> str:
+    if rng.random() < 0.7:
+        return rng.choice(_POOL)
+    return "".join(rng.choice("0123456789-—－–:第页共 \u3000\u200b") for _ in range(rng.randint(1, 6)))
+
+
+def test_a_line_with_a_value_is_never_furniture():
+    # _split_cells skips _is_furniture for a line with a value cell (and no spaced cell)
+    rng = random.Random(20261207)
+    seen_value = seen_furniture = 0
+    for _ in range(200_000):
+        cells = tuple(_random_cell(rng) for _ in range(rng.randint(1, 4)))
+        if any(_cell_kind(c) == _VALUE for c in cells):
+            seen_value += 1
+            assert not _is_furniture(cells), cells
+        else:
+            seen_furniture += _is_furniture(cells)
+    assert seen_value > 10_000 and seen_furniture > 1_000
+
+
+def test_plain_t3_counts_equals_plain_row_of_whole_numbers():
+    from gipr_llm.parse.tables import _plain_row, _plain_t3_counts
+
+    def slow(cells: list[str]) -> list[int] | None:
+        parsed = _plain_row(tuple(cells), 7)
+        if parsed is None or any(type(c.value) is not int for c in parsed):
+            return None
+        return [c.value for c in parsed]
+
+    pool = ["0", "7", "12", "999", "1000", "007", "00", " 5", "5 ", "５", "1,234", "5.0", "5件", "-", "", "/", "x"]
+    rng = random.Random(18)
+    plain = 0
+    for _ in range(100_000):
+        cells = [rng.choice(pool) for _ in range(rng.randint(5, 10))]
+        expected = slow(cells)
+        plain += expected is not None
+        assert _plain_t3_counts(cells) == expected, cells
+    assert plain > 1_000
