@@ -36,7 +36,9 @@ def load_text(text: str, encoding: str, path: str, sha256: str) -> Document:
     new = object.__new__
     for number, raw in enumerate(text.splitlines(), start=1):
         line = new(Line)
-        line.cells = tuple(raw.split("\t")) if "\t" in raw else (tuple(raw.split("|")) if "|" in raw else (raw,))
+        line.cells = (
+            tuple(raw.split("\t")) if "\t" in raw else (tuple(raw.split("|")) if "|" in raw else (raw,))
+        )
         line.number = number
         line.in_table = False
         line.raw = raw
