@@ -6,6 +6,7 @@ import pytest
 
 from gipr_llm.domain.models import Line, LoadError
 from gipr_llm.load import load
+from gipr_llm.load.formats import _looks_like_html
 from gipr_llm.load.text import load_text, split_cells
 
 _TEXT = "一、总体情况\r\n\t\n行政处罚\t12\t3\n| 规章 | 7 |\n\n政府信息<br>公开\rtab\tand|pipe\n"
@@ -50,3 +51,11 @@ def test_load_reads_a_file_larger_than_one_read(tmp_path):
     doc = load(report)
     assert doc.text == text
     assert len(doc.lines) == 40001
+
+
+def test_html_sniff_prefilter_keeps_every_html_text():
+    # The "<" prefilter only skips texts neither pattern can match.
+    assert _looks_like_html("<!DOCTYPE html><p>报告</p>")
+    assert _looks_like_html("一、总体情况\n" * 500 + "<TABLE border=1><tr><td>1</td></tr></TABLE>")
+    assert not _looks_like_html("一、总体情况\n行政处罚\t12\n| 规章 | 7 |\n")
+    assert not _looks_like_html("a < b，c > d")
