@@ -6,6 +6,7 @@ import pytest
 
 from gipr_llm.domain.models import Line, LoadError
 from gipr_llm.load import load
+from gipr_llm.load.decode import _C0_BYTES, has_c0
 from gipr_llm.load.formats import _looks_like_html
 from gipr_llm.load.text import load_text, split_cells
 
@@ -59,3 +60,11 @@ def test_html_sniff_prefilter_keeps_every_html_text():
     assert _looks_like_html("一、总体情况\n" * 500 + "<TABLE border=1><tr><td>1</td></tr></TABLE>")
     assert not _looks_like_html("一、总体情况\n行政处罚\t12\n| 规章 | 7 |\n")
     assert not _looks_like_html("a < b，c > d")
+
+
+def test_c0_test_agrees_with_deleting_the_control_bytes():
+    # has_c0 stands in for len(data.translate(None, _C0_BYTES)) != len(data).
+    for byte in range(256):
+        data = "报告".encode() + bytes([byte]) + b"12"
+        assert has_c0(data) == (len(data.translate(None, _C0_BYTES)) != len(data)), byte
+    assert not has_c0("一、总体情况\n\t行政处罚\r\n\f".encode())
