@@ -31,7 +31,7 @@ pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 
 
 def cells_of(lines: list[Line]) -> list[list[str]]:
-    return [line.cells for line in lines]
+    return [list(line.cells) for line in lines]  # text lines hold tuples, others lists
 
 
 def row_starting(lines: list[Line], label: str) -> list[str]:

@@ -46,7 +46,9 @@ class Line:
     leave it False.
     """
 
-    cells: list[str]
+    # A tuple from the text loader (cheaper to build and to garbage-collect), a list from
+    # the others; readers treat both as a read-only sequence.
+    cells: list[str] | tuple[str, ...]
     number: int  # 1-based line (or row) number in the source, for messages
     in_table: bool = False
     raw: str | None = None  # the line as read, when the loader has it (saves re-joining cells)

@@ -40,13 +40,18 @@ _NOT_FOUND_WINDOWS = (21, 123, 1921)  # not ready, invalid name, cannot resolve
 
 
 def load(path: str | Path) -> Document:
-    if str(path) == STDIN:
+    name = str(path)
+    if name == STDIN:
         return _load_stdin()
-    p = Path(path)
+    # The name as given, not a Path: building a Path costs more than the stat and the read
+    # together. Path(name) only rewrites what the system resolves the same way (a//b,
+    # a/./b, ./a) except an empty name (Path: ".") and a trailing separator (Path drops
+    # it), so only those still go through Path (tests/test_load_text.py).
+    p: str | Path = name if name and not name.endswith(("/", "\\")) else Path(name)
     try:
         # One stat for the four questions (Path.exists/is_dir/is_file/stat would make four).
         try:
-            st = p.stat()
+            st = os.stat(p)
         except ValueError:  # e.g. a NUL in the name: Path.exists() says "no such file"
             raise LoadError("文件不存在 (file not found)") from None
         except OSError as exc:
@@ -67,19 +72,21 @@ def load(path: str | Path) -> Document:
             raise LoadError(
                 f"文件过大：{size // (1024 * 1024)} MB，超过 {MAX_BYTES // (1024 * 1024)} MB 上限 (file too large)"
             )
-        with p.open("rb") as f:
+        with open(p, "rb", buffering=0) as f:
             # Ask for the size stat() gave plus one byte (read(MAX_BYTES + 1) allocates a
-            # 20 MB buffer per file); only a file that grew since stat() needs the rest.
+            # 20 MB buffer per file). Unbuffered: one read call, no buffer object. Only a
+            # file that grew or shrank since stat() (or a short read) reads on to the end.
             data = f.read(size + 1)
-            if len(data) > size:
-                data += f.read(MAX_BYTES + 1 - len(data))
+            if len(data) != size:
+                while len(data) <= MAX_BYTES and (more := f.read(MAX_BYTES + 1 - len(data))):
+                    data += more
     except OSError as exc:
         raise LoadError(f"无法读取：{exc.strerror or exc} (cannot read)") from exc
     if len(data) > MAX_BYTES:
         raise LoadError(f"文件过大，超过 {MAX_BYTES // (1024 * 1024)} MB 上限 (file too large)")
     if not data:
         raise LoadError("文件为空 (empty file)")
-    return load_bytes(data, str(path))
+    return load_bytes(data, name)
 
 
 def _load_stdin() -> Document:
