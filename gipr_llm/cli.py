@@ -371,8 +371,13 @@ def extract(
 
     with BatchProgress(len(files), quiet=_quiet, stdout_busy=output is None and db is None) as progress:
         if db is None:
-            # The workers write each report's JSON: the main process only copies it out.
-            results = ((i, ()) for i in extract_many(files, llm, jobs, bodies, form="rendered"))
+            # In a batch the workers write each report's JSON: the main process only copies it
+            # out. One report is written indented, from the Report itself.
+            form = "rendered" if len(files) > 1 else "report"
+            results = (
+                (i, i.findings if isinstance(i, Report) else ())
+                for i in extract_many(files, llm, jobs, bodies, form=form)
+            )
             write_or_exit("reports", reported(progress, results), output, fmt)
         else:
             _ingest(db, files, llm, jobs, bodies, lambda results: reported(progress, results), output, fmt)
