@@ -12,8 +12,9 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from gipr_llm.domain.models import CountFact, FeeFact, NarrativeFacts, TextFact
+from gipr_llm.domain.models import FeeFact, NarrativeFacts
 from gipr_llm.domain.textnorm import squash
 from gipr_llm.facts.grounding import FEE_CUE, may_hold_instructions, only_inside_instructions
 from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_SEARCH, COUNT_UNITS, StatedCount, read_count
@@ -167,6 +168,12 @@ _PROBLEM_LEAD = re.compile(r"^.{0,40}?问题[：:]")
 _SHORT_HEADING = re.compile(r"^(.{0,12}?)[：:]")
 
 
+# A CountFact's or TextFact's fields, every one given: NarrativeFacts validates them into the
+# model (the same model, each field set, as the model's own constructor makes), in one call
+# for the whole report rather than one BaseModel.__init__ per fact.
+_Fact = dict[str, Any]
+
+
 @dataclass(slots=True)
 class _Span:
     start: int
@@ -201,7 +208,7 @@ class _Counts:
         self.original = original  # what quotes are taken from
         self.where = where  # index in ``original`` of each character of ``text``
         self.used: set[int] = set()
-        self.facts: list[tuple[int, CountFact]] = []  # (position, fact) for source order
+        self.facts: list[tuple[int, _Fact]] = []  # (position, fact) for source order
 
     def add_count(self, kind: str, m: re.Match[str], quote: _Span, label: str | None = None) -> None:
         if (count := read_count(m)) is not None:
@@ -223,15 +230,15 @@ class _Counts:
         if at in self.used:
             return
         self.used.add(at)
-        fact = CountFact(
-            kind=kind,  # type: ignore[arg-type]
-            label=label,
-            value=value,
-            approximate=approximate,
-            unit=unit,
-            quote=self.original[self.where[quote.start] : self.where[quote.end - 1] + 1],
-            extractor="rules",
-        )
+        fact = {
+            "kind": kind,
+            "label": label,
+            "value": value,
+            "approximate": approximate,
+            "unit": unit,
+            "quote": self.original[self.where[quote.start] : self.where[quote.end - 1] + 1],
+            "extractor": "rules",
+        }
         self.facts.append((at, fact))
 
     def clause_rules(self, clause: _Span, sentence_start: int | None = None) -> None:
@@ -467,7 +474,7 @@ def _application_context(text: str, sentence_start: int, clause: _Span) -> bool:
     return bool(_APPLICATION_SENTENCE.search(before)) and "复议" not in before and "诉讼" not in before
 
 
-def _count_facts(original: str) -> list[CountFact]:
+def _count_facts(original: str) -> list[_Fact]:
     text, where = join_wrapped_lines(original)
     cues = _cue_positions(text)  # found once for the whole text
     if not cues:
@@ -514,7 +521,7 @@ def _count_facts(original: str) -> list[CountFact]:
     section = squash(original)
     if not may_hold_instructions(section):
         return facts  # no sentence of it speaks to a model (most sections)
-    return [fact for fact in facts if not only_inside_instructions(section, squash(fact.quote))]
+    return [fact for fact in facts if not only_inside_instructions(section, squash(fact["quote"]))]
 
 
 # --- fee ----------------------------------------------------------------------------------
@@ -569,7 +576,7 @@ def _without_lead_in(text: str) -> str:
     return text
 
 
-def _text_fact(text: str, span: _Span) -> TextFact:
+def _text_fact(text: str, span: _Span) -> _Fact:
     quote = text[span.start : span.end]
     # whitespace dropped: split() drops what \s matches (str.isspace), faster than re.sub(r"\s+", "", …)
     shown = _without_lead_in("".join(quote.split()))
@@ -580,7 +587,7 @@ def _text_fact(text: str, span: _Span) -> TextFact:
     shown = shown.strip("，,。；; ")
     if len(shown) > _TEXT_MAX:
         shown = shown[:_TEXT_MAX] + "…"
-    return TextFact(text=shown or quote.strip(), quote=quote, extractor="rules")
+    return {"text": shown or quote.strip(), "quote": quote, "extractor": "rules"}
 
 
 def _classify(body: str, mode: str, after_measure: bool) -> str:
@@ -592,9 +599,9 @@ def _classify(body: str, mode: str, after_measure: bool) -> str:
     return "measure" if _MEASURE_CUES.search(body) else "problem"
 
 
-def _problems_and_measures(text: str) -> tuple[list[TextFact], list[TextFact]]:
-    problems: list[TextFact] = []
-    measures: list[TextFact] = []
+def _problems_and_measures(text: str) -> tuple[list[_Fact], list[_Fact]]:
+    problems: list[_Fact] = []
+    measures: list[_Fact] = []
     mode = "problem"
     for item in _items(text):
         pieces: list[tuple[str, _Span]] = []  # (class, span) of sentences or half-sentences
@@ -636,7 +643,7 @@ def _merge(pieces: list[tuple[str, _Span]]) -> list[tuple[str, _Span]]:
     return out
 
 
-def _initiatives(text: str) -> list[TextFact]:
+def _initiatives(text: str) -> list[_Fact]:
     """Highlights listed in 六 (工作亮点如下：一是…二是…)."""
     m = _HIGHLIGHTS.search(text)
     if not m:
@@ -650,7 +657,7 @@ def _initiatives(text: str) -> list[TextFact]:
 
 def extract_facts_rules(narrative: dict[str, str]) -> NarrativeFacts:
     """Facts from the narrative sections (keys of ``spec.NARRATIVE_SECTIONS``) by regular expressions."""
-    counts: list[CountFact] = []
+    counts: list[_Fact] = []
     fee: FeeFact | None = None
     for key in ("overview", "problems", "other"):
         text = narrative.get(key) or ""
@@ -659,7 +666,8 @@ def extract_facts_rules(narrative: dict[str, str]) -> NarrativeFacts:
             fee = _fee(text)
     problems, measures = _problems_and_measures(narrative.get("problems") or "")
     initiatives = _initiatives(narrative.get("other") or "")
-    # built at once (each field set after construction is another pydantic __setattr__)
+    # built at once (each field set after construction is another pydantic __setattr__), its
+    # CountFacts and TextFacts validated from their fields there (see _Fact)
     return NarrativeFacts(
         counts=counts, problems=problems, measures=measures, initiatives=initiatives, fee=fee
     )
