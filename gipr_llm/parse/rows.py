@@ -78,13 +78,22 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
             return (*label[:-1], glued.group("label")), (glued.group("digits"),), True
         return label, (), False
     first_value = kinds.index(_VALUE)
-    label_at = [i for i in range(first_value) if kinds[i] == _TEXT]
-    label = tuple([cells[i] for i in label_at])
+    # The label cells: text cells before the first value. Most rows have one (or none),
+    # found by list methods; the loop only for several.
+    head = kinds[:first_value]
+    texts = head.count(_TEXT)
+    if texts == 0:
+        label, last_label = (), -1
+    elif texts == 1:
+        last_label = head.index(_TEXT)
+        label = (cells[last_label],)
+    else:
+        label_at = [i for i in range(first_value) if kinds[i] == _TEXT]
+        label, last_label = tuple([cells[i] for i in label_at]), label_at[-1]
     if len(kinds) - kinds.count(_EMPTY) == 1:  # one cell per line: indentation is not a blank cell
         return label, (cells[first_value],), True
     # Data start after the last label cell, so empty placeholders there stay in the data
     # and alignment decides about them.
-    last_label = label_at[-1] if label_at else -1
     return label, cells[last_label + 1 :], True
 
 
@@ -219,6 +228,14 @@ def build_rows(
             # the cells. Only a line _line_parts' exceptions may apply to goes the long way:
             # several label cells before data, or a table grid's row without data.
             label, data, has_data = _split_one(cells[0]) if len(cells) == 1 else _split_cells(tuple(cells))
+            if has_data and not label and current is not None and held is None:
+                # Most lines: data continuing the row being read (no label, so neither
+                # exception of _line_parts applies) -- the data branch below, tested first.
+                if current_lines == 1 and len(current.cells) > 1:
+                    current.cells = _trim(current.cells)
+                current.cells.extend(_trim(list(data)) if len(data) > 1 else data)
+                current_lines += 1
+                continue
             if (has_data and len(label) > 1) or (
                 line.in_table and blank_row is not None and label and not has_data
             ):

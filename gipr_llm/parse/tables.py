@@ -285,15 +285,15 @@ def _plain_t3_counts(cells: list[str]) -> list[int] | None:
     k = len(spec.T3_COLUMNS)
     if len(cells) < k:
         return None
-    values: list[int] = []
-    for raw in cells[:k]:
-        value = _SMALL_COUNTS.get(raw)
-        if value is None:
-            cell = parse_cell(raw)
-            if cell.state != "value" or type(cell.value) is not int:
-                return None
-            value = cell.value
-        values.append(value)
+    # One C pass for the usual row of small counts; a cell the dict lacks is read by parse_cell.
+    values: list[int] = list(map(_SMALL_COUNTS.get, cells[:k]))  # type: ignore[arg-type]
+    if None in values:
+        for i, raw in enumerate(cells[:k]):
+            if values[i] is None:
+                cell = parse_cell(raw)
+                if cell.state != "value" or type(cell.value) is not int:
+                    return None
+                values[i] = cell.value
     for extra in cells[k:]:
         if extra.strip(CELL_PADDING):
             return None
