@@ -68,8 +68,8 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
         if _is_furniture(cells):  # before _unspace: 「— 5 —」 would split into values
             return (), (), False
         if _SPACED in kinds:
-            cells = _unspace(cells)
-            kinds = [_cell_kind(c) for c in cells]
+            cells = _unspace(cells, kinds)
+            kinds = list(map(_cell_kind, cells))
     if _VALUE not in kinds:
         label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
         glued = _GLUED.match(squash(label[-1])) if label else None
@@ -147,13 +147,16 @@ def _spaced_values(cell: str) -> tuple[str, ...] | None:
     return (*((" ".join(label),) if label else ()), *tokens[len(tokens) - values :])
 
 
-def _unspace(cells: tuple[str, ...]) -> tuple[str, ...]:
-    """Cells of a delimited line with any space-separated cells inside them split apart."""
-    if not any(len(c.split()) > 1 for c in cells):
-        return cells
+def _unspace(cells: tuple[str, ...], kinds: list[int]) -> tuple[str, ...]:
+    """Cells of a delimited line with any space-separated cells inside them split apart.
+    ``kinds``: the cells' ``_cell_class``; only a ``_SPACED`` cell has several tokens, so
+    only those are tried (``_spaced_values`` of any other cell is None)."""
     out: list[str] = []
-    for cell in cells:
-        out.extend(_spaced_values(cell) or (cell,))
+    for cell, kind in zip(cells, kinds, strict=True):
+        if kind == _SPACED:
+            out.extend(_spaced_values(cell) or (cell,))
+        else:
+            out.append(cell)
     return tuple(out)
 
 
