@@ -52,3 +52,24 @@ def test_plain_t3_counts_equals_plain_row_of_whole_numbers():
         plain += expected is not None
         assert _plain_t3_counts(cells) == expected, cells
     assert plain > 1_000
+
+
+def test_split_cells_label_cells_as_the_index_list_found_them():
+    # _split_cells finds one or no label cell by list methods; the index list it replaced
+    # (every text cell before the first value, data from after the last of them) is the reference.
+    from gipr_llm.parse.rows import _EMPTY, _SPACED, _TEXT, _cell_class, _split_cells
+
+    pool = ["", " ", "0", "7", " 12 ", "规章", "予以公开 ", "(三) 不予公开", "5. 属于国家秘密", "O", "—", "5%"]
+    rng = random.Random(3)
+    checked = 0
+    for _ in range(50_000):
+        cells = tuple(rng.choice(pool) for _ in range(rng.randint(2, 11)))
+        kinds = [_cell_class(c) for c in cells]
+        if _VALUE not in kinds or _SPACED in kinds:  # no value, or a spaced cell: the other paths
+            continue
+        first = kinds.index(_VALUE)
+        label_at = [i for i in range(first) if kinds[i] == _TEXT]
+        data = (cells[first],) if len(kinds) - kinds.count(_EMPTY) == 1 else cells[(label_at[-1] if label_at else -1) + 1 :]
+        assert _split_cells.__wrapped__(cells) == (tuple(cells[i] for i in label_at), data, True), cells
+        checked += len(label_at) > 1
+    assert checked > 1_000

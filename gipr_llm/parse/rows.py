@@ -68,8 +68,8 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
         if _is_furniture(cells):  # before _unspace: 「— 5 —」 would split into values
             return (), (), False
         if _SPACED in kinds:
-            cells = _unspace(cells)
-            kinds = [_cell_kind(c) for c in cells]
+            cells = _unspace(cells, kinds)
+            kinds = list(map(_cell_kind, cells))
     if _VALUE not in kinds:
         label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
         glued = _GLUED.match(squash(label[-1])) if label else None
@@ -78,13 +78,22 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
             return (*label[:-1], glued.group("label")), (glued.group("digits"),), True
         return label, (), False
     first_value = kinds.index(_VALUE)
-    label_at = [i for i in range(first_value) if kinds[i] == _TEXT]
-    label = tuple([cells[i] for i in label_at])
+    # The label cells: text cells before the first value. Most rows have one (or none),
+    # found by list methods; the loop only for several.
+    head = kinds[:first_value]
+    texts = head.count(_TEXT)
+    if texts == 0:
+        label, last_label = (), -1
+    elif texts == 1:
+        last_label = head.index(_TEXT)
+        label = (cells[last_label],)
+    else:
+        label_at = [i for i in range(first_value) if kinds[i] == _TEXT]
+        label, last_label = tuple([cells[i] for i in label_at]), label_at[-1]
     if len(kinds) - kinds.count(_EMPTY) == 1:  # one cell per line: indentation is not a blank cell
         return label, (cells[first_value],), True
     # Data start after the last label cell, so empty placeholders there stay in the data
     # and alignment decides about them.
-    last_label = label_at[-1] if label_at else -1
     return label, cells[last_label + 1 :], True
 
 
@@ -138,13 +147,16 @@ def _spaced_values(cell: str) -> tuple[str, ...] | None:
     return (*((" ".join(label),) if label else ()), *tokens[len(tokens) - values :])
 
 
-def _unspace(cells: tuple[str, ...]) -> tuple[str, ...]:
-    """Cells of a delimited line with any space-separated cells inside them split apart."""
-    if not any(len(c.split()) > 1 for c in cells):
-        return cells
+def _unspace(cells: tuple[str, ...], kinds: list[int]) -> tuple[str, ...]:
+    """Cells of a delimited line with any space-separated cells inside them split apart.
+    ``kinds``: the cells' ``_cell_class``; only a ``_SPACED`` cell has several tokens, so
+    only those are tried (``_spaced_values`` of any other cell is None)."""
     out: list[str] = []
-    for cell in cells:
-        out.extend(_spaced_values(cell) or (cell,))
+    for cell, kind in zip(cells, kinds, strict=True):
+        if kind == _SPACED:
+            out.extend(_spaced_values(cell) or (cell,))
+        else:
+            out.append(cell)
     return tuple(out)
 
 
@@ -219,6 +231,14 @@ def build_rows(
             # the cells. Only a line _line_parts' exceptions may apply to goes the long way:
             # several label cells before data, or a table grid's row without data.
             label, data, has_data = _split_one(cells[0]) if len(cells) == 1 else _split_cells(tuple(cells))
+            if has_data and not label and current is not None and held is None:
+                # Most lines: data continuing the row being read (no label, so neither
+                # exception of _line_parts applies) -- the data branch below, tested first.
+                if current_lines == 1 and len(current.cells) > 1:
+                    current.cells = _trim(current.cells)
+                current.cells.extend(_trim(list(data)) if len(data) > 1 else data)
+                current_lines += 1
+                continue
             if (has_data and len(label) > 1) or (
                 line.in_table and blank_row is not None and label and not has_data
             ):

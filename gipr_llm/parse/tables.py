@@ -285,15 +285,15 @@ def _plain_t3_counts(cells: list[str]) -> list[int] | None:
     k = len(spec.T3_COLUMNS)
     if len(cells) < k:
         return None
-    values: list[int] = []
-    for raw in cells[:k]:
-        value = _SMALL_COUNTS.get(raw)
-        if value is None:
-            cell = parse_cell(raw)
-            if cell.state != "value" or type(cell.value) is not int:
-                return None
-            value = cell.value
-        values.append(value)
+    # One C pass for the usual row of small counts; a cell the dict lacks is read by parse_cell.
+    values: list[int] = list(map(_SMALL_COUNTS.get, cells[:k]))  # type: ignore[arg-type]
+    if None in values:
+        for i, raw in enumerate(cells[:k]):
+            if values[i] is None:
+                cell = parse_cell(raw)
+                if cell.state != "value" or type(cell.value) is not int:
+                    return None
+                values[i] = cell.value
     for extra in cells[k:]:
         if extra.strip(CELL_PADDING):
             return None
@@ -515,16 +515,18 @@ def _read_t3_row(
 ) -> None:
     """Read one 表三 row, or set it aside: a glued run for the table-wide cut, a row with
     surplus cells (when ``surplus`` is given) for placement once every row is read."""
-    label = spec.T3_ROW_LABELS[key]
     k = len(spec.T3_COLUMNS)
-    if _is_glued(row, k):  # decided table-wide later
-        found[key] = [None] * k
-        glued[key] = GluedRow(key, label, joined_run(row.cells) or "", row.line)
+    # _is_glued's own first test inlined: a row of several cells whose first is not a
+    # full chunk is not glued (most rows; saves a call per row).
+    if (len(row.cells) < 2 or len(row.cells[0].strip()) == MAX_DIGITS) and _is_glued(row, k):
+        found[key] = [None] * k  # decided table-wide later
+        glued[key] = GluedRow(key, spec.T3_ROW_LABELS[key], joined_run(row.cells) or "", row.line)
         return
     # A plain row has at most k cells that are not empty, so it is never set aside.
     if (counts := _plain_t3_counts(row.cells)) is not None:  # the common case
         found[key] = counts
         return
+    label = spec.T3_ROW_LABELS[key]
     found[key] = [None] * k
     cells = _plain_row(tuple(row.cells), k)
     if cells is None:
