@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gipr_llm.domain.bodies import BodyDirectory
-from gipr_llm.domain.models import Agreement, FailedInput, Report
+from gipr_llm.domain.models import Agreement, FailedInput, Report, severity_counts
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.render.cli_help import GiprCommand, GiprGroup
 
@@ -363,11 +363,9 @@ def extract(
             run_agreement = rendered.agreement if rendered else item.extraction.agreement
             if run_agreement is not None:
                 agreement += run_agreement
+            errors, warnings = (rendered.errors, rendered.warnings) if rendered else severity_counts(findings)
             yield item
-            progress.advance(
-                errors=rendered.errors if rendered else sum(f.severity == "error" for f in findings),
-                warnings=rendered.warnings if rendered else sum(f.severity == "warning" for f in findings),
-            )
+            progress.advance(errors=errors, warnings=warnings)
 
     with BatchProgress(len(files), quiet=_quiet, stdout_busy=output is None and db is None) as progress:
         if db is None:
@@ -462,13 +460,9 @@ def check(
             for item in stream.items:
                 if isinstance(item, CheckedReport):
                     filter_rules(CheckRun(reports=[item]), select or (), ignore or ())
-                findings = [] if isinstance(item, FailedInput) else item.findings
+                errors, warnings = severity_counts([] if isinstance(item, FailedInput) else item.findings)
                 yield item
-                progress.advance(
-                    failed=isinstance(item, FailedInput),
-                    errors=sum(f.severity == "error" for f in findings),
-                    warnings=sum(f.severity == "warning" for f in findings),
-                )
+                progress.advance(failed=isinstance(item, FailedInput), errors=errors, warnings=warnings)
 
         if statistics:
             for _ in counted():

@@ -16,6 +16,7 @@ thousands of times a second; everything a user sees is a pydantic model, and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -194,6 +195,12 @@ class Finding(StrictModel):
         description="Who is at fault: the report (an error the body must correct) or the reading "
         "(the tool could not read or place something); None when neither (info)",
     )
+
+
+def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings) among ``findings``: what a batch's progress line and the store count."""
+    severities = [f.severity for f in findings]
+    return severities.count("error"), severities.count("warning")
 
 
 Number = int | Decimal

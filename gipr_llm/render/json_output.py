@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
-from gipr_llm.domain.models import Agreement, FailedInput, Report
+from gipr_llm.domain.models import Agreement, FailedInput, Report, severity_counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +30,8 @@ class RenderedReport:
 
     @classmethod
     def of(cls, report: Report) -> RenderedReport:
-        return cls(
-            path=report.source.path,
-            json=to_json(report),
-            errors=sum(f.severity == "error" for f in report.findings),
-            warnings=sum(f.severity == "warning" for f in report.findings),
-            agreement=report.extraction.agreement,
-        )
+        errors, warnings = severity_counts(report.findings)
+        return cls(report.source.path, to_json(report), errors, warnings, report.extraction.agreement)
 
 
 def to_json(item: BaseModel | RenderedReport, *, indent: int | None = None) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gipr_llm.domain.models import FailedInput, Finding, Report
+from gipr_llm.domain.models import FailedInput, Finding, Report, severity_counts
 from gipr_llm.domain.spec import T3_COLUMNS, column_label, row_label
 
 CELL_STATE_RULES = {
@@ -156,7 +156,7 @@ def add_report(rows: Rows, report: Report, findings: list[Finding], version: str
             meta.year, meta.template, run.extractor, run.model, run.prompt_sha256,
             usage.prompt_tokens if usage else None, usage.completion_tokens if usage else None,
             usage.total_tokens if usage else None, version,
-            sum(f.severity == "error" for f in findings), sum(f.severity == "warning" for f in findings),
+            *severity_counts(findings),
         )
     )  # fmt: skip
     by_cell = {(f.table, f.row, f.column): f for f in findings if f.rule in CELL_STATE_RULES}
