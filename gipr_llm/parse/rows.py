@@ -231,14 +231,6 @@ def build_rows(
             # the cells. Only a line _line_parts' exceptions may apply to goes the long way:
             # several label cells before data, or a table grid's row without data.
             label, data, has_data = _split_one(cells[0]) if len(cells) == 1 else _split_cells(tuple(cells))
-            if has_data and not label and current is not None and held is None:
-                # Most lines: data continuing the row being read (no label, so neither
-                # exception of _line_parts applies) -- the data branch below, tested first.
-                if current_lines == 1 and len(current.cells) > 1:
-                    current.cells = _trim(current.cells)
-                current.cells.extend(_trim(list(data)) if len(data) > 1 else data)
-                current_lines += 1
-                continue
             if (has_data and len(label) > 1) or (
                 line.in_table and blank_row is not None and label and not has_data
             ):

@@ -516,9 +516,7 @@ def _read_t3_row(
     """Read one 表三 row, or set it aside: a glued run for the table-wide cut, a row with
     surplus cells (when ``surplus`` is given) for placement once every row is read."""
     k = len(spec.T3_COLUMNS)
-    # _is_glued's own first test inlined: a row of several cells whose first is not a
-    # full chunk is not glued (most rows; saves a call per row).
-    if (len(row.cells) < 2 or len(row.cells[0].strip()) == MAX_DIGITS) and _is_glued(row, k):
+    if _is_glued(row, k):
         found[key] = [None] * k  # decided table-wide later
         glued[key] = GluedRow(key, spec.T3_ROW_LABELS[key], joined_run(row.cells) or "", row.line)
         return
