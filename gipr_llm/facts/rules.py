@@ -484,15 +484,8 @@ def _count_facts(original: str) -> list[_Fact]:
     # it is only asked when the next sentence starts with 其中, so _is_proactive runs on the
     # few sentences with clauses or before a 其中, not on every sentence.
     previous: bool | tuple[int, int] = False
-    # the sentences as _spans(_SENTENCE, text) gives them, without a _Span for each
-    for m in _SENTENCE.finditer(text):
-        start, end = m.span()
-        if text[start].isspace() or text[end - 1].isspace():
-            body = text[start:end]
-            start += len(body) - len(body.lstrip())
-            end -= len(body) - len(body.rstrip())
-            if start >= end:
-                continue  # blank: no sentence
+    for sentence in _spans(_SENTENCE, text):
+        start, end = sentence.start, sentence.end
         # no cue, no clause to read (and no count for ``proactive`` either)
         first = bisect_left(cues, start)
         has_cue = first < len(cues) and cues[first] < end
