@@ -18,16 +18,32 @@ from gipr_llm.domain.models import FailedInput, Report
 from gipr_llm.pipeline.batch import extract_many
 from gipr_llm.pipeline.extract import extract
 from gipr_llm.render.json_output import RenderedReport, to_json, write_json
+from tests.conftest import seed_text
+from tests.devsets import flattened, ocr_markdown, page_break
+from tests.fixture_docs import report_to_docx, report_to_html
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 runner = CliRunner()
 
 
 def _batch(tmp_path: Path) -> list[Path]:
+    """The samples, messy copies of one as users bring them (flattened web text, OCR
+    Markdown, a PDF page break, DOCX, HTML) and an empty file that fails."""
     folder = tmp_path / "reports"
     shutil.copytree(SAMPLES, folder)
+    seed = "001"
+    (folder / "copy_flattened.txt").write_text(flattened(seed_text(seed)), encoding="utf-8")
+    (folder / "copy_ocr.md").write_text(ocr_markdown(seed), encoding="utf-8")
+    (folder / "copy_page_break.txt").write_text(page_break(seed), encoding="utf-8")
+    clean = extract(seed_paths_of(seed))
+    report_to_docx(clean, folder / "copy.docx")
+    (folder / "copy.html").write_text(report_to_html(clean), encoding="utf-8")
     (folder / "broken.txt").write_bytes(b"")  # fails: an empty file, in the middle of the order
     return sorted(folder.iterdir())
+
+
+def seed_paths_of(seed: str) -> Path:
+    return next(SAMPLES.glob(f"{seed}_*.txt"))
 
 
 def test_rendered_form_is_the_reports_own_json_and_counts(tmp_path):
@@ -45,6 +61,8 @@ def test_rendered_form_is_the_reports_own_json_and_counts(tmp_path):
         assert item.errors == sum(f.severity == "error" for f in report.findings)
         assert item.warnings == sum(f.severity == "warning" for f in report.findings)
     assert any(i.errors or i.warnings for i in items if isinstance(i, RenderedReport)), "a sample has findings"
+    recovered = [i for i in items if isinstance(i, RenderedReport) and '"PARSE-RECOVERED"' in i.json]
+    assert recovered, "a messy copy's recovered reading (and its finding) crosses over as rendered"
 
 
 def test_indented_json_of_a_rendered_report_is_the_reports(tmp_path):
@@ -77,4 +95,6 @@ def test_summary_and_lines_do_not_depend_on_jobs(tmp_path):
     assert results["1"] == results["2"]
     lines = results["1"][0].splitlines()
     assert [json.loads(x).get("status") for x in lines].count("failed") == 1
-    assert "失败1份；1份有错误，1份有警告" in results["1"][1]  # as the samples stand
+    # as this batch stands: sample 004 has errors and a warning; the three text copies whose
+    # rows were recovered warn (PARSE-RECOVERED: the reading's doing, not the report's)
+    assert "失败1份；1份有错误，4份有警告" in results["1"][1]
