@@ -74,3 +74,27 @@ def test_llm_flags(seed_paths, tmp_path, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY")
     missing = runner.invoke(app, ["extract", "--llm", str(seed_paths["001"])])
     assert missing.exit_code == 2 and "OPENAI_API_KEY" in missing.stderr
+
+
+def test_llm_batch_sums_the_agreement_of_every_report(seed_paths, tmp_path, monkeypatch):
+    # A batch is written from each report's rendered JSON: the agreement line must still
+    # add up every report's own agreement (scripted replies, real client over HTTP).
+    reply = {
+        "counts": [{"kind": "proactive_total", "value": 21, "unit": "条", "quote": "主动公开政府信息21条"}]
+    }
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    text = seed_paths["001"].read_text(encoding="utf-8")
+    for name, body in (("a.txt", text), ("b.txt", "第二份\n" + text)):
+        (folder / name).write_text(body, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    with ScriptedServer(Script([Reply(reply), Reply(reply)])) as server:
+        for name, value in llm_env(server, tmp_path).items():
+            monkeypatch.setenv(name, value)
+        done = CliRunner().invoke(app, ["extract", "--llm", str(folder), "-o", str(out)])
+    assert done.exit_code == 0, done.stderr
+    reports = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["extraction"]["extractor"] for r in reports] == ["llm", "llm"]
+    agreed = sum(r["extraction"]["agreement"]["agreed"] for r in reports)
+    assert agreed >= 2  # each report agrees on its 21条
+    assert f"（一致 {agreed}，" in done.stderr
