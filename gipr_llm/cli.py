@@ -65,9 +65,9 @@ def _report_failures(failed: list[FailedInput], total: int) -> None:
 
 
 def refuse_output_among_inputs(output: Path | None, paths: list[Path]) -> None:
-    from gipr_llm.pipeline.batch import expand_paths, output_among_inputs
+    from gipr_llm.pipeline.batch import output_among_inputs
 
-    if output_among_inputs(output, expand_paths(paths)):
+    if output_among_inputs(output, paths):
         err(f"{output}: 输出文件是输入文件之一，已拒绝以免覆盖 (output is one of the inputs)")
         raise typer.Exit(2)
 

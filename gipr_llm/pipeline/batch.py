@@ -9,6 +9,7 @@ import glob
 import logging
 import os
 import signal
+import stat
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -46,14 +47,15 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """
     out: list[Path] = []
     for raw in paths:
-        p = Path(raw)
-        if _is_dir(p):
+        p = raw if isinstance(raw, Path) else Path(raw)
+        kind = _kind(p)
+        if kind == "dir":
             out.extend(_report_files(p))
-        elif not _exists(p) and any(c in str(raw) for c in "*?["):
+        elif kind == "missing" and any(c in str(raw) for c in "*?["):
             matches = sorted(glob.glob(str(raw), recursive=True))
             for match in matches:
                 m = Path(match)
-                out.extend(_report_files(m) if _is_dir(m) else [m])
+                out.extend(_report_files(m) if _kind(m) == "dir" else [m])
             if not matches:
                 out.append(p)  # nothing matched: reported as a missing file, not dropped
         else:
@@ -61,18 +63,16 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def _is_dir(p: Path) -> bool:
+def _kind(p: Path) -> Literal["dir", "other", "missing"]:
+    """One stat answers both questions ``expand_paths`` asks of a path (Path.is_dir and
+    Path.exists would make two); a batch asks them of every file it is given. A path that
+    cannot even be examined (name too long, no permission on a parent) counts as missing,
+    as Path.exists says: it stays an input, for ``load`` to name the problem."""
     try:
-        return p.is_dir()
-    except OSError:  # name too long, no permission on a parent: load names the problem
-        return False
-
-
-def _exists(p: Path) -> bool:
-    try:
-        return p.exists()
-    except OSError:
-        return False
+        st = os.stat(p)
+    except (OSError, ValueError):  # ValueError: e.g. a NUL in the name
+        return "missing"
+    return "dir" if stat.S_ISDIR(st.st_mode) else "other"
 
 
 def _report_files(directory: Path) -> list[Path]:
@@ -80,17 +80,26 @@ def _report_files(directory: Path) -> list[Path]:
     found: list[Path] = []
     unlisted: list[Path] = []
     for folder, _dirs, files in os.walk(directory, onerror=lambda exc: unlisted.append(Path(exc.filename))):
-        found.extend(Path(folder, name) for name in files if Path(name).suffix.lower() in SUPPORTED_SUFFIXES)
+        found.extend(Path(folder, name) for name in files if is_report_name(name))
     return sorted(found + unlisted)
 
 
-def output_among_inputs(output: Path | None, inputs: Iterable[Path]) -> bool:
-    """Whether ``output`` is one of the input files (same file, whatever the spelling):
-    ``gipr extract r.txt -o r.txt`` would replace the report with its failure record."""
+def is_report_name(name: str) -> bool:
+    """``Path(name).suffix.lower() in SUPPORTED_SUFFIXES`` without a Path per file: the
+    name ends with a known suffix and is more than the suffix (「.txt」 alone has none)."""
+    lowered = name.lower()
+    return lowered.endswith(SUPPORTED_SUFFIXES) and lowered not in SUPPORTED_SUFFIXES
+
+
+def output_among_inputs(output: Path | None, paths: Iterable[str | Path]) -> bool:
+    """Whether ``output`` is one of the input files ``paths`` name (same file, whatever the
+    spelling): ``gipr extract r.txt -o r.txt`` would replace the report with its failure
+    record. The inputs are listed only when the output exists: a file not yet written
+    cannot be one of them."""
     if output is None:
         return False
     target = _file_identity(output)
-    return target is not None and any(_file_identity(p) == target for p in inputs)
+    return target is not None and any(_file_identity(p) == target for p in expand_paths(paths))
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:
