@@ -184,3 +184,25 @@ def test_lead_in_prefilter_is_the_pattern() -> None:
     for _ in range(50_000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
         assert _without_lead_in(text) == _LEAD_IN.sub("", text), repr(text)
+
+
+def test_sentences_found_from_inside_are_the_listed_sentences() -> None:
+    """_count_facts visits a sentence from a cue inside it (and the sentence before a 其中)
+    instead of listing them all: the same sentences as _spans(_SENTENCE)."""
+    from gipr_llm.facts.rules import _SENTENCE, _sentence_around, _sentence_before, _spans
+
+    rng = random.Random(25)
+    pool = [*"。！？!?\n \t\u3000\u00a0甲乙1条", "其中", "。 。", " \n "]
+    compared = 0
+    for _ in range(30_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 14)))
+        reversed_text = text[::-1]
+        sentences = _spans(_SENTENCE, text)
+        for index, sentence in enumerate(sentences):
+            expected_before = sentences[index - 1] if index else None
+            assert _sentence_before(text, reversed_text, sentence) == expected_before, repr(text)
+            for at in range(sentence.start, sentence.end):
+                if text[at] not in "。！？!?\n" and not text[at].isspace():
+                    assert _sentence_around(text, reversed_text, at) == sentence, (repr(text), at)
+                    compared += 1
+    assert compared > 50_000
