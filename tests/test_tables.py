@@ -319,3 +319,40 @@ def test_label_glued_to_its_digits_in_table2():
     }
     by_row = {f.row: (f.rule, f.severity) for f in report.findings if f.rule in ("PARSE-GLUED", "PARSE-RECOVERED")}
     assert by_row == {"rules": ("PARSE-RECOVERED", "warning"), "normative_documents": ("PARSE-GLUED", "error")}
+
+
+def test_small_count_lookup_reads_every_key_as_parse_cell_does():
+    # _plain_t3_counts reads a cell by this dict instead of parse_cell: every printed form
+    # it holds (padded too) must be the whole number parse_cell reads.
+    from gipr_llm.parse.cells import parse_cell
+    from gipr_llm.parse.tables import _SMALL_COUNTS, _plain_t3_counts
+
+    assert len(_SMALL_COUNTS) == 4000
+    for printed, value in _SMALL_COUNTS.items():
+        cell = parse_cell(printed)
+        assert (cell.state, cell.value, type(cell.value)) == ("value", value, int), printed
+    # a row of padded and unpadded cells (and one the dict lacks) reads as parse_cell reads it
+    row = [" 3 ", "4\u00a0", "\u00a05", "12", " 1,234 ", "\u30000", "7 "]
+    assert _plain_t3_counts(row) == [parse_cell(c).value for c in row]
+    assert _plain_t3_counts([" 3 ", "x", "1", "1", "1", "1", "1"]) is None
+
+
+def test_leftmost_item_numeral_search_agrees_with_match_then_search():
+    # _reattach_label_tails finds a label's numeral with one search; a numeral at 0 must be
+    # exactly the labels the former match() test skipped.
+    import itertools
+
+    from gipr_llm.domain.spec import T3_ROW_LABELS
+    from gipr_llm.domain.textnorm import squash
+    from gipr_llm.parse.tables import _ITEM_NUMERAL
+
+    pieces = ["", "三、", "(二)", "5.", "12、", "法规禁止公开", "其他", "3.5", "一", "(", "x"]
+    labels = {squash(v) for v in T3_ROW_LABELS.values()}
+    labels |= {a + b + c for a, b, c in itertools.product(pieces, repeat=3)}
+    labels |= {tail + squash(v) for tail in pieces for v in T3_ROW_LABELS.values()}
+    for label in labels:
+        found = _ITEM_NUMERAL.search(label)
+        skipped_before = _ITEM_NUMERAL.match(label) is not None or found is None
+        assert (found is None or found.start() == 0) == skipped_before, label
+        if found is not None and not skipped_before:
+            assert found.start() > 0

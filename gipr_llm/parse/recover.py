@@ -242,6 +242,9 @@ def _search(
     touching: list[list[int]] = [[] for _ in order]
     shares: list[list[list[int]]] = [[] for _ in order]  # per depth, per equation: per reading
     spans: list[list[tuple[int, int]]] = []  # per equation, per depth: bounds of the rows from there
+    # Each searched row's readings column by column (built once, not once per equation), so a
+    # reading's share of an equation is summed by map/zip in C rather than a generator per reading.
+    by_column = {row: list(zip(*open_rows[row], strict=True)) for row in order}
     for i, e in enumerate(live):
         due[max(position[r] for r in e.rows)].append(i)
         per_depth = [(0, 0)] * (len(order) + 1)
@@ -249,8 +252,9 @@ def _search(
         for depth in range(len(order) - 1, -1, -1):
             row = order[depth]
             if row in e.rows:
-                mine = [(ci, coef) for r, ci, coef in e.terms if r == row]
-                sums = [sum(coef * reading[ci] for ci, coef in mine) for reading in open_rows[row]]
+                columns = by_column[row]
+                terms = [[coef * v for v in columns[ci]] for r, ci, coef in e.terms if r == row]
+                sums = list(map(sum, zip(*terms, strict=True)))
                 touching[depth].append(i)
                 shares[depth].append(sums)
                 lo, hi = lo + min(sums), hi + max(sums)

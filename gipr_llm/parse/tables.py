@@ -276,7 +276,11 @@ def _plain_row(cells: tuple[str, ...], k: int) -> tuple[Cell, ...] | None:
 
 # 「0」…「999」 as printed, to their values: what parse_cell reads them as (its fast path),
 # found by one dict lookup per cell (表三's rows are new in every report, its cells are not).
-_SMALL_COUNTS = {str(i): i for i in range(1000)}
+# Also with the padding most cells carry: 「 3 」 between a Markdown table's pipes, a
+# non-breaking space on one side from web and Word copies (parse_cell strips all of it).
+_SMALL_COUNTS = {
+    printed: i for i in range(1000) for printed in (str(i), f" {i} ", f"{i}\u00a0", f"\u00a0{i}")
+}
 
 
 def _plain_t3_counts(cells: list[str]) -> list[int] | None:
@@ -419,10 +423,9 @@ def _reattach_label_tails(rows: list[RawRow]) -> None:
     that does not start with a numeral goes back to the row above, when that row's label then
     names the same row (or names one at all)."""
     for prev, cur in pairwise(rows):
-        if _ITEM_NUMERAL.match(cur.label):
-            continue
+        # one search: its leftmost numeral at 0 is the label's own (what match would find)
         numeral = _ITEM_NUMERAL.search(cur.label)
-        if numeral is None:
+        if numeral is None or numeral.start() == 0:
             continue
         tail = cur.label[: numeral.start()]
         prev_key = _match_t3_row(prev.label)[0]
@@ -576,6 +579,10 @@ def _place_damaged_labels(
 # --- 表四 ---------------------------------------------------------------------------
 
 
+# 表四's fifteen cells in print order, (group, column): fixed by the spec, built once.
+_T4_KEYS: tuple[tuple[str, str], ...] = tuple((g, c) for g in spec.T4_GROUPS for c in spec.T4_COLUMNS)
+
+
 def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
     col = _Collector("table4")
     cells: list[str] = []
@@ -584,7 +591,7 @@ def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
         cells.extend(row.cells)
     if not cells:
         return None, col.findings
-    keys = [(g, c) for g in spec.T4_GROUPS for c in spec.T4_COLUMNS]
+    keys = _T4_KEYS
     title = "行政复议、行政诉讼"
     run = joined_run(cells)
     if run is not None and len(run) >= len(keys) and (len(cells) == 1 or len(run) > MAX_DIGITS):
