@@ -47,6 +47,7 @@ _PARENTHESISED = re.compile(r"^\(([一二三四五六七八九十]+)\)")
 # Markdown copies: 「## 一、总体情况」, 「**二、主动公开政府信息情况**」.
 _MARKDOWN = re.compile(r"^#{1,6}|^\*\*|\*\*$")
 _MAX_HEADING_CHARS = 40
+_MAX_RAW_HEADING_CHARS = _MAX_HEADING_CHARS * 3  # a line as read: padding and Markdown marks
 # Every heading ends in one of these words: a cheap filter before normalising a line.
 _HEADING_WORDS = re.compile(r"情况|事项|措施|概述")  # tested as `in` in find_headings (faster)
 
@@ -71,9 +72,11 @@ def find_headings(doc: Document) -> dict[str, int]:
     """
     found: dict[str, int] = {}
     fallback: dict[str, int] = {}
-    for index, line in enumerate(doc.lines):
-        text = line.raw if line.raw is not None else line.text  # hot loop: skip the property call
-        if not 3 < len(text) <= _MAX_HEADING_CHARS * 3 or not (
+    index = -1
+    for line in doc.lines:  # hot loop (every line of every report): no enumerate tuples
+        index += 1
+        text = line.raw if line.raw is not None else line.text  # skip the property call
+        if not 3 < len(text) <= _MAX_RAW_HEADING_CHARS or not (
             "情况" in text or "事项" in text or "措施" in text or "概述" in text  # _HEADING_WORDS
         ):
             continue
