@@ -16,20 +16,30 @@ def test_letter_class_is_the_ignorecase_class() -> None:
     assert differ == []
 
 
-def test_chinese_instruction_pattern_is_the_instruction_pattern_without_letters() -> None:
-    from gipr_llm.facts.grounding import _INSTRUCTION, _INSTRUCTION_CHINESE, _LETTER
+def test_one_scan_is_a_letter_or_the_instruction_pattern() -> None:
+    """may_hold_instructions' one search: in a text without a letter it finds what
+    _INSTRUCTION finds, and in any text it finds something when a letter or _INSTRUCTION
+    does (and only then)."""
+    from gipr_llm.facts.grounding import _INSTRUCTION, _LETTER, _LETTER_OR_CHINESE_INSTRUCTION
 
     rng = random.Random(21)
     words = ["忽略", "以上", "上述", "前面", "之前", "此前", "前述", "填写", "填入", "改为", "写成", "输出"]
     words += [*"忽略填写入改为成输出提示词系统上述前为9０中 。", "提示词", "系统提示", "忽略以上", "填写9"]
-    matched = 0
+    letters = [*"aZıſK\u212a\u0130", "ignore", "previous", "system"]
+    matched = with_letters = 0
     for _ in range(100_000):
         text = "".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
         assert not _LETTER.search(text)
-        slow, fast = _INSTRUCTION.search(text), _INSTRUCTION_CHINESE.search(text)
+        slow, fast = _INSTRUCTION.search(text), _LETTER_OR_CHINESE_INSTRUCTION.search(text)
         matched += slow is not None
         assert (slow and slow.span()) == (fast and fast.span()), repr(text)
-    assert matched > 10_000
+        # the same text with letters put in: a letter is found first or an instruction is
+        at = rng.randint(0, len(text))
+        mixed = text[:at] + rng.choice(letters) * rng.randint(0, 1) + text[at:]
+        expected = _LETTER.search(mixed) is not None or _INSTRUCTION.search(mixed) is not None
+        with_letters += _LETTER.search(mixed) is not None
+        assert (_LETTER_OR_CHINESE_INSTRUCTION.search(mixed) is not None) == expected, repr(mixed)
+    assert matched > 10_000 and with_letters > 10_000
 
 
 def test_no_instruction_in_a_section_means_no_quote_is_inside_one() -> None:
