@@ -166,12 +166,14 @@ _FEE_AMOUNT = re.compile(
     r"|收取[^。；;\d]{0,20}?信息处理费[^。；;\d]{0,12}?(?P<amt2>\d+(?:\.\d+)?)\s*(?P<u2>万元|元)"
 )
 
-# (led by a lookahead on its first character, a space or a marker's: the same matches, but
-# the search skips to those characters rather than trying the pattern at every position)
+# An ordinal marker (一是, （一）, 一、, 1.) after spaces; an item starts with one at the start
+# of the text or just after a sentence or clause end (_item_marks).
 _ITEM_MARKER = re.compile(
-    r"(?=[ \t\u3000一二三四五六七八九十（(\d])(?:^|(?<=[。；;！!？?：:\n]))[ \t\u3000]*"
-    r"(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、](?!\d))"
+    r"[ \t\u3000]*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、](?!\d))"
 )
+# One after the end it follows, led by a class of those ends: the search skips to them in C
+# (a lookbehind or lookahead in front would have the pattern tried at every position).
+_ITEM_MARKER_AFTER_END = re.compile(rf"[。；;！!？?：:\n]({_ITEM_MARKER.pattern})")
 _MEASURE_HEADING = re.compile(
     r"(?:改进情况|改进措施|整改措施|整改情况|改进方向|下一步(?:工作)?(?:打算|计划|措施|安排)?)\s*[：:]?\s*$"
 )
@@ -585,9 +587,17 @@ def _fee(text: str) -> FeeFact | None:
 # --- problems and measures ----------------------------------------------------------------
 
 
+def _item_marks(text: str) -> list[int]:
+    """Where each item marker starts, ascending: at 0 or just after a sentence or clause end.
+    (No marker hides another's start: the only end one can hold is a line break in 「1\\n.」,
+    followed by nothing a marker starts with.)"""
+    first = [0] if _ITEM_MARKER.match(text) else []
+    return first + [m.start(1) for m in _ITEM_MARKER_AFTER_END.finditer(text)]
+
+
 def _items(text: str) -> list[_Span]:
     """Items of a list section: from each ordinal marker to the next one or the end of its line."""
-    marks = [m.start() for m in _ITEM_MARKER.finditer(text)]
+    marks = _item_marks(text)
     cuts = sorted({0, *marks})
     out: list[_Span] = []
     for i, start in enumerate(cuts):
@@ -682,8 +692,8 @@ def _initiatives(text: str) -> list[_Fact]:
     m = _HIGHLIGHTS.search(text)
     if not m:
         return []
-    marks = [s for s in _items(text) if s.start >= m.end() and _ITEM_MARKER.match(text, s.start)]
-    return [_text_fact(text, s) for s in marks]
+    marks = set(_item_marks(text))
+    return [_text_fact(text, s) for s in _items(text) if s.start >= m.end() and s.start in marks]
 
 
 # --- entry ----------------------------------------------------------------------------------
