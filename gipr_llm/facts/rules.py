@@ -434,10 +434,11 @@ def _ends_sentence(line: str) -> bool:
     return bool(end) and end[-1] in _LINE_END_CHARS
 
 
-def join_wrapped_lines(text: str) -> tuple[str, _Where]:
+def join_wrapped_lines(text: str, reversed_text: str | None = None) -> tuple[str, _Where]:
     """The text with each line break inside a sentence removed, and for each character of the
-    result its index in ``text`` (so a quote is still taken verbatim from the original)."""
-    joined_text, where = _join_lines(text)
+    result its index in ``text`` (so a quote is still taken verbatim from the original).
+    ``reversed_text`` is ``text[::-1]`` when the caller has it (else it is made here)."""
+    joined_text, where = _join_lines(text, text[::-1] if reversed_text is None else reversed_text)
     if "**" not in joined_text:
         return joined_text, where
     # Markdown bold (主动公开政府信息**782**条) read without its marks; quotes keep them.
@@ -468,8 +469,8 @@ class _Removed:
 _Where = range | list[int] | _Removed  # index in the original of each joined character
 
 
-def _join_lines(text: str) -> tuple[str, _Where]:
-    if not _OPEN_LINE_REVERSED.search(text[::-1]):
+def _join_lines(text: str, reversed_text: str) -> tuple[str, _Where]:
+    if not _OPEN_LINE_REVERSED.search(reversed_text):
         # every break follows a sentence end (or only blank lines), so none is soft below;
         # most texts are so, and this one search stands in for the loop over their lines
         return text, range(len(text))
@@ -527,8 +528,10 @@ def _application_context(text: str, sentence_start: int, clause: _Span) -> bool:
 
 
 def _count_facts(original: str) -> list[_Fact]:
-    text, where = join_wrapped_lines(original)
-    reversed_text = text[::-1]
+    reversed_original = original[::-1]
+    text, where = join_wrapped_lines(original, reversed_original)
+    # (the very text when no line break was joined and no bold mark dropped: reversed already)
+    reversed_text = reversed_original if text is original else text[::-1]
     cues = _cue_positions(reversed_text)  # found once for the whole text
     if not cues:
         return []  # no sentence has a clause to read (most problems and other sections)
