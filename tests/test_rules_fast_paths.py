@@ -164,6 +164,61 @@ def test_a_text_without_an_open_line_keeps_its_line_breaks() -> None:
     assert skipped > 3_000
 
 
+def _join_lines_line_by_line(text: str) -> tuple[str, list[int]]:
+    """_join_lines as it was: every line break looked at, with the last non-blank line before
+    it and the next one after it."""
+    from gipr_llm.facts import rules
+
+    lines = text.split("\n")
+    joined: list[str] = []
+    removed: list[int] = []
+    at = 0
+    previous = ""
+    for i, line in enumerate(lines):
+        joined.append(line)
+        at += len(line) + 1
+        if line.strip():
+            previous = line
+        if i == len(lines) - 1:
+            break
+        following = next((after for after in lines[i + 1 :] if after.strip()), "")
+        soft = (
+            previous.strip()
+            and following
+            and not rules._ends_sentence(previous)
+            and not rules._HEADING_LIKE.match(previous.strip())
+            and not (rules._ITEM_START.match(previous) and not rules._CLAUSE_MARK.search(previous))
+            and not rules._ITEM_START.match(following)
+        )
+        if soft:
+            removed.append(at - 1)
+        else:
+            joined.append("\n")
+    return "".join(joined), removed
+
+
+def test_joining_from_the_open_lines_is_joining_line_by_line() -> None:
+    """_join_lines looks only at the breaks after open lines (and the blank lines after
+    them): it takes out the same breaks as the loop over every line."""
+    from gipr_llm.facts import rules
+
+    rng = random.Random(28)
+    pool = [*"。；：」)ab中，, \t\u3000\r\x0b\x85\u2028\n\n\n\n", "（一）", "1.", "一是", "情况", "主动公开政府信息"]
+    pool += ["全年受理申请", "12条", "\n  \n", "工作措施"]
+    joined_some = 0
+    for _ in range(40_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 16)))
+        want, removed = _join_lines_line_by_line(text)
+        got, where = rules._join_lines(text, text[::-1])
+        assert got == want, repr(text)
+        if removed:
+            joined_some += 1
+            assert [where[i] for i in range(len(got))] == [i for i in range(len(text)) if i not in removed]
+        else:
+            assert got is text and where == range(len(text)), repr(text)
+    assert joined_some > 5_000
+
+
 def test_item_label_with_prefilters_is_the_plain_one() -> None:
     from gipr_llm.facts import rules
 

@@ -470,43 +470,44 @@ _Where = range | list[int] | _Removed  # index in the original of each joined ch
 
 
 def _join_lines(text: str, reversed_text: str) -> tuple[str, _Where]:
-    if not _OPEN_LINE_REVERSED.search(reversed_text):
-        # every break follows a sentence end (or only blank lines), so none is soft below;
-        # most texts are so, and this one search stands in for the loop over their lines
-        return text, range(len(text))
-    lines = text.split("\n")
-    # the nearest non-blank line after each line ("" for none), found in one backward pass
-    following_of = [""] * len(lines)
-    for i in range(len(lines) - 2, -1, -1):
-        after = lines[i + 1]
-        following_of[i] = after if after.strip() else following_of[i + 1]
-    joined: list[str] = []
+    # A break is soft only after an open line (non-blank, its last non-blank character no
+    # sentence end), and so are the breaks of the blank lines after it, up to the next
+    # non-blank line: each has the same line before it and the same line after. So only the
+    # breaks after open lines are looked at (found by one search; most texts have none),
+    # not every line of the text.
+    last = len(text) - 1
     removed: list[int] = []  # indexes in ``text`` of the line breaks taken out
-    at = 0
-    previous = ""  # the last non-blank line so far
-    for i, line in enumerate(lines):
-        joined.append(line)
-        at += len(line) + 1
-        if line.strip():
-            previous = line
-        if i == len(lines) - 1:
-            break
-        following = following_of[i]
-        soft = (
-            previous.strip()
-            and following
-            and not _ends_sentence(previous)
-            and not _HEADING_LIKE.match(previous.strip())
-            and not (_ITEM_START.match(previous) and not _CLAUSE_MARK.search(previous))
-            and not _ITEM_START.match(following)
-        )
-        if soft:
-            removed.append(at - 1)
-        else:
-            joined.append("\n")
+    for m in _OPEN_LINE_REVERSED.finditer(reversed_text):
+        first_break = last - m.start()
+        previous = text[text.rfind("\n", 0, first_break) + 1 : first_break]
+        breaks = [first_break]  # its break and those of the blank lines after it
+        following = ""  # the next non-blank line, if any
+        while True:
+            end = text.find("\n", breaks[-1] + 1)
+            line = text[breaks[-1] + 1 : end if end >= 0 else len(text)]
+            if line.strip():
+                following = line
+                break
+            if end < 0:
+                break
+            breaks.append(end)
+        if following and _soft_break(previous, following):
+            removed += breaks
     if not removed:
         return text, range(len(text))
-    return "".join(joined), _Removed(removed)
+    removed.sort()
+    pieces = [text[start + 1 : end] for start, end in zip([-1, *removed], [*removed, len(text)], strict=True)]
+    return "".join(pieces), _Removed(removed)
+
+
+def _soft_break(previous: str, following: str) -> bool:
+    """Whether the line break between two non-blank lines (``previous`` open) is where a PDF or
+    a web page wrapped a sentence."""
+    return not (
+        _HEADING_LIKE.match(previous.strip())
+        or (_ITEM_START.match(previous) and not _CLAUSE_MARK.search(previous))
+        or _ITEM_START.match(following)
+    )
 
 
 def _about_proactive(text: str, reversed_text: str, sentence: _Span | None) -> bool:
