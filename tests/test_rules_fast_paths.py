@@ -16,20 +16,30 @@ def test_letter_class_is_the_ignorecase_class() -> None:
     assert differ == []
 
 
-def test_chinese_instruction_pattern_is_the_instruction_pattern_without_letters() -> None:
-    from gipr_llm.facts.grounding import _INSTRUCTION, _INSTRUCTION_CHINESE, _LETTER
+def test_one_scan_is_a_letter_or_the_instruction_pattern() -> None:
+    """may_hold_instructions' one search: in a text without a letter it finds what
+    _INSTRUCTION finds, and in any text it finds something when a letter or _INSTRUCTION
+    does (and only then)."""
+    from gipr_llm.facts.grounding import _INSTRUCTION, _LETTER, _LETTER_OR_CHINESE_INSTRUCTION
 
     rng = random.Random(21)
     words = ["忽略", "以上", "上述", "前面", "之前", "此前", "前述", "填写", "填入", "改为", "写成", "输出"]
     words += [*"忽略填写入改为成输出提示词系统上述前为9０中 。", "提示词", "系统提示", "忽略以上", "填写9"]
-    matched = 0
+    letters = [*"aZıſK\u212a\u0130", "ignore", "previous", "system"]
+    matched = with_letters = 0
     for _ in range(100_000):
         text = "".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
         assert not _LETTER.search(text)
-        slow, fast = _INSTRUCTION.search(text), _INSTRUCTION_CHINESE.search(text)
+        slow, fast = _INSTRUCTION.search(text), _LETTER_OR_CHINESE_INSTRUCTION.search(text)
         matched += slow is not None
         assert (slow and slow.span()) == (fast and fast.span()), repr(text)
-    assert matched > 10_000
+        # the same text with letters put in: a letter is found first or an instruction is
+        at = rng.randint(0, len(text))
+        mixed = text[:at] + rng.choice(letters) * rng.randint(0, 1) + text[at:]
+        expected = _LETTER.search(mixed) is not None or _INSTRUCTION.search(mixed) is not None
+        with_letters += _LETTER.search(mixed) is not None
+        assert (_LETTER_OR_CHINESE_INSTRUCTION.search(mixed) is not None) == expected, repr(mixed)
+    assert matched > 10_000 and with_letters > 10_000
 
 
 def test_no_instruction_in_a_section_means_no_quote_is_inside_one() -> None:
@@ -113,25 +123,25 @@ def test_instruction_patterns_led_by_a_lookahead_match_as_before() -> None:
     assert matched > 10_000
 
 
-def test_item_marker_led_by_a_lookahead_matches_as_before() -> None:
-    from gipr_llm.facts.rules import _ITEM_MARKER
+def test_item_marks_are_the_marker_pattern_matches() -> None:
+    """_item_marks finds a marker after each end (a class-led search) and at 0: the starts of
+    the one pattern with ^ or a lookbehind on the end in front, and where it matches."""
+    from gipr_llm.facts.rules import _item_marks
 
     before = re.compile(
         r"(?:^|(?<=[。；;！!？?：:\n]))[ \t\u3000]*"
         r"(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、](?!\d))"
     )
     rng = random.Random(26)
-    pool = [*"一二三十是（(）)、12３.．。；;！!？?：:\n \t\u3000中文", "一是", "（一）", "1.", "2、"]
+    pool = [*"一二三十是（(）)、12３.．。；;！!？?：:\n \t\u3000\x0b中文", "一是", "（一）", "1.", "2、", "1\n.", "。\n"]
     matched = 0
-    for _ in range(50_000):
+    for _ in range(80_000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
-        want = [m.span() for m in before.finditer(text)]
-        assert [m.span() for m in _ITEM_MARKER.finditer(text)] == want, repr(text)
-        pos = rng.randint(0, len(text))
-        slow, fast = before.match(text, pos), _ITEM_MARKER.match(text, pos)
-        assert (slow and slow.span()) == (fast and fast.span()), (text, pos)
+        want = [m.start() for m in before.finditer(text)]
+        assert _item_marks(text) == want, repr(text)
+        assert want == [at for at in range(len(text) + 1) if before.match(text, at)], repr(text)
         matched += bool(want)
-    assert matched > 10_000
+    assert matched > 20_000
 
 
 def test_a_text_without_an_open_line_keeps_its_line_breaks() -> None:
@@ -152,6 +162,61 @@ def test_a_text_without_an_open_line_keeps_its_line_breaks() -> None:
             assert not any(last_open), repr(text)
             assert rules.join_wrapped_lines(text) == (text, range(len(text)))
     assert skipped > 3_000
+
+
+def _join_lines_line_by_line(text: str) -> tuple[str, list[int]]:
+    """_join_lines as it was: every line break looked at, with the last non-blank line before
+    it and the next one after it."""
+    from gipr_llm.facts import rules
+
+    lines = text.split("\n")
+    joined: list[str] = []
+    removed: list[int] = []
+    at = 0
+    previous = ""
+    for i, line in enumerate(lines):
+        joined.append(line)
+        at += len(line) + 1
+        if line.strip():
+            previous = line
+        if i == len(lines) - 1:
+            break
+        following = next((after for after in lines[i + 1 :] if after.strip()), "")
+        soft = (
+            previous.strip()
+            and following
+            and not rules._ends_sentence(previous)
+            and not rules._HEADING_LIKE.match(previous.strip())
+            and not (rules._ITEM_START.match(previous) and not rules._CLAUSE_MARK.search(previous))
+            and not rules._ITEM_START.match(following)
+        )
+        if soft:
+            removed.append(at - 1)
+        else:
+            joined.append("\n")
+    return "".join(joined), removed
+
+
+def test_joining_from_the_open_lines_is_joining_line_by_line() -> None:
+    """_join_lines looks only at the breaks after open lines (and the blank lines after
+    them): it takes out the same breaks as the loop over every line."""
+    from gipr_llm.facts import rules
+
+    rng = random.Random(28)
+    pool = [*"。；：」)ab中，, \t\u3000\r\x0b\x85\u2028\n\n\n\n", "（一）", "1.", "一是", "情况", "主动公开政府信息"]
+    pool += ["全年受理申请", "12条", "\n  \n", "工作措施"]
+    joined_some = 0
+    for _ in range(40_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 16)))
+        want, removed = _join_lines_line_by_line(text)
+        got, where = rules._join_lines(text, text[::-1])
+        assert got == want, repr(text)
+        if removed:
+            joined_some += 1
+            assert [where[i] for i in range(len(got))] == [i for i in range(len(text)) if i not in removed]
+        else:
+            assert got is text and where == range(len(text)), repr(text)
+    assert joined_some > 5_000
 
 
 def test_item_label_with_prefilters_is_the_plain_one() -> None:

@@ -110,12 +110,17 @@ _SENTENCE_ENDS = "。！？!?；;"  # the same characters, for rfind
 # IGNORECASE): a sentence without one is not searched with it.
 # _INSTRUCTION's alternatives start with a letter or one of these.
 _INSTRUCTION_START = re.compile(r"[忽填改写输提系]")
-# _INSTRUCTION in a text without a letter: its Chinese alternatives, each led by its first
-# character through one class (then a lookbehind), so that the search skips to those
-# characters instead of trying every alternative at every position (several times faster).
-_INSTRUCTION_CHINESE = re.compile(
-    r"[忽填改写输提系](?:(?<=忽)略(?:以上|上述|前面|之前|此前|前述)"
-    r"|(?:(?<=填)[写入]|(?<=改)为|(?<=写)成|(?<=输)出)为?\d|(?<=提)示词|(?<=系)统提示)"
+# _INSTRUCTION's Chinese alternatives after their first character, each behind a lookbehind
+# on it: led by one class of those characters, the search skips to them instead of trying
+# every alternative at every position (several times faster).
+_INSTRUCTION_CHINESE_TAILS = (
+    r"(?<=忽)略(?:以上|上述|前面|之前|此前|前述)"
+    r"|(?:(?<=填)[写入]|(?<=改)为|(?<=写)成|(?<=输)出)为?\d|(?<=提)示词|(?<=系)统提示"
+)
+# A letter, or _INSTRUCTION in a text without a letter (its Chinese alternatives): one scan
+# led by one class of both patterns' first characters, not a scan for each.
+_LETTER_OR_CHINESE_INSTRUCTION = re.compile(
+    rf"[{_LETTERS}忽填改写输提系](?:(?<=[{_LETTERS}])|{_INSTRUCTION_CHINESE_TAILS})"
 )
 
 
@@ -123,12 +128,10 @@ def may_hold_instructions(section: str) -> bool:
     """Whether any sentence of ``section`` (squashed) may be an instruction to a model. When
     not, ``only_inside_instructions`` is False for every quote, so one search of the section
     stands in for a search per quote: neither pattern has an anchor or looks beyond its
-    match, so a match inside a sentence is a match in the whole section."""
-    if _LETTER.search(section) is not None:
-        # Maybe: the caller's per-quote test searches only the quotes' sentences, cheaper
-        # than a search of the whole section with the patterns that start with a letter.
-        return True
-    return _INSTRUCTION_CHINESE.search(section) is not None
+    match, so a match inside a sentence is a match in the whole section. A letter is a maybe:
+    the caller's per-quote test then searches only the quotes' sentences, cheaper than a
+    search of the whole section with the patterns that start with a letter."""
+    return _LETTER_OR_CHINESE_INSTRUCTION.search(section) is not None
 
 
 def only_inside_instructions(section: str, quote: str) -> bool:

@@ -166,12 +166,14 @@ _FEE_AMOUNT = re.compile(
     r"|收取[^。；;\d]{0,20}?信息处理费[^。；;\d]{0,12}?(?P<amt2>\d+(?:\.\d+)?)\s*(?P<u2>万元|元)"
 )
 
-# (led by a lookahead on its first character, a space or a marker's: the same matches, but
-# the search skips to those characters rather than trying the pattern at every position)
+# An ordinal marker (一是, （一）, 一、, 1.) after spaces; an item starts with one at the start
+# of the text or just after a sentence or clause end (_item_marks).
 _ITEM_MARKER = re.compile(
-    r"(?=[ \t\u3000一二三四五六七八九十（(\d])(?:^|(?<=[。；;！!？?：:\n]))[ \t\u3000]*"
-    r"(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、](?!\d))"
+    r"[ \t\u3000]*(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、](?!\d))"
 )
+# One after the end it follows, led by a class of those ends: the search skips to them in C
+# (a lookbehind or lookahead in front would have the pattern tried at every position).
+_ITEM_MARKER_AFTER_END = re.compile(rf"[。；;！!？?：:\n]({_ITEM_MARKER.pattern})")
 _MEASURE_HEADING = re.compile(
     r"(?:改进情况|改进措施|整改措施|整改情况|改进方向|下一步(?:工作)?(?:打算|计划|措施|安排)?)\s*[：:]?\s*$"
 )
@@ -432,10 +434,11 @@ def _ends_sentence(line: str) -> bool:
     return bool(end) and end[-1] in _LINE_END_CHARS
 
 
-def join_wrapped_lines(text: str) -> tuple[str, _Where]:
+def join_wrapped_lines(text: str, reversed_text: str | None = None) -> tuple[str, _Where]:
     """The text with each line break inside a sentence removed, and for each character of the
-    result its index in ``text`` (so a quote is still taken verbatim from the original)."""
-    joined_text, where = _join_lines(text)
+    result its index in ``text`` (so a quote is still taken verbatim from the original).
+    ``reversed_text`` is ``text[::-1]`` when the caller has it (else it is made here)."""
+    joined_text, where = _join_lines(text, text[::-1] if reversed_text is None else reversed_text)
     if "**" not in joined_text:
         return joined_text, where
     # Markdown bold (主动公开政府信息**782**条) read without its marks; quotes keep them.
@@ -466,44 +469,45 @@ class _Removed:
 _Where = range | list[int] | _Removed  # index in the original of each joined character
 
 
-def _join_lines(text: str) -> tuple[str, _Where]:
-    if not _OPEN_LINE_REVERSED.search(text[::-1]):
-        # every break follows a sentence end (or only blank lines), so none is soft below;
-        # most texts are so, and this one search stands in for the loop over their lines
-        return text, range(len(text))
-    lines = text.split("\n")
-    # the nearest non-blank line after each line ("" for none), found in one backward pass
-    following_of = [""] * len(lines)
-    for i in range(len(lines) - 2, -1, -1):
-        after = lines[i + 1]
-        following_of[i] = after if after.strip() else following_of[i + 1]
-    joined: list[str] = []
+def _join_lines(text: str, reversed_text: str) -> tuple[str, _Where]:
+    # A break is soft only after an open line (non-blank, its last non-blank character no
+    # sentence end), and so are the breaks of the blank lines after it, up to the next
+    # non-blank line: each has the same line before it and the same line after. So only the
+    # breaks after open lines are looked at (found by one search; most texts have none),
+    # not every line of the text.
+    last = len(text) - 1
     removed: list[int] = []  # indexes in ``text`` of the line breaks taken out
-    at = 0
-    previous = ""  # the last non-blank line so far
-    for i, line in enumerate(lines):
-        joined.append(line)
-        at += len(line) + 1
-        if line.strip():
-            previous = line
-        if i == len(lines) - 1:
-            break
-        following = following_of[i]
-        soft = (
-            previous.strip()
-            and following
-            and not _ends_sentence(previous)
-            and not _HEADING_LIKE.match(previous.strip())
-            and not (_ITEM_START.match(previous) and not _CLAUSE_MARK.search(previous))
-            and not _ITEM_START.match(following)
-        )
-        if soft:
-            removed.append(at - 1)
-        else:
-            joined.append("\n")
+    for m in _OPEN_LINE_REVERSED.finditer(reversed_text):
+        first_break = last - m.start()
+        previous = text[text.rfind("\n", 0, first_break) + 1 : first_break]
+        breaks = [first_break]  # its break and those of the blank lines after it
+        following = ""  # the next non-blank line, if any
+        while True:
+            end = text.find("\n", breaks[-1] + 1)
+            line = text[breaks[-1] + 1 : end if end >= 0 else len(text)]
+            if line.strip():
+                following = line
+                break
+            if end < 0:
+                break
+            breaks.append(end)
+        if following and _soft_break(previous, following):
+            removed += breaks
     if not removed:
         return text, range(len(text))
-    return "".join(joined), _Removed(removed)
+    removed.sort()
+    pieces = [text[start + 1 : end] for start, end in zip([-1, *removed], [*removed, len(text)], strict=True)]
+    return "".join(pieces), _Removed(removed)
+
+
+def _soft_break(previous: str, following: str) -> bool:
+    """Whether the line break between two non-blank lines (``previous`` open) is where a PDF or
+    a web page wrapped a sentence."""
+    return not (
+        _HEADING_LIKE.match(previous.strip())
+        or (_ITEM_START.match(previous) and not _CLAUSE_MARK.search(previous))
+        or _ITEM_START.match(following)
+    )
 
 
 def _about_proactive(text: str, reversed_text: str, sentence: _Span | None) -> bool:
@@ -525,8 +529,10 @@ def _application_context(text: str, sentence_start: int, clause: _Span) -> bool:
 
 
 def _count_facts(original: str) -> list[_Fact]:
-    text, where = join_wrapped_lines(original)
-    reversed_text = text[::-1]
+    reversed_original = original[::-1]
+    text, where = join_wrapped_lines(original, reversed_original)
+    # (the very text when no line break was joined and no bold mark dropped: reversed already)
+    reversed_text = reversed_original if text is original else text[::-1]
     cues = _cue_positions(reversed_text)  # found once for the whole text
     if not cues:
         return []  # no sentence has a clause to read (most problems and other sections)
@@ -585,9 +591,17 @@ def _fee(text: str) -> FeeFact | None:
 # --- problems and measures ----------------------------------------------------------------
 
 
+def _item_marks(text: str) -> list[int]:
+    """Where each item marker starts, ascending: at 0 or just after a sentence or clause end.
+    (No marker hides another's start: the only end one can hold is a line break in 「1\\n.」,
+    followed by nothing a marker starts with.)"""
+    first = [0] if _ITEM_MARKER.match(text) else []
+    return first + [m.start(1) for m in _ITEM_MARKER_AFTER_END.finditer(text)]
+
+
 def _items(text: str) -> list[_Span]:
     """Items of a list section: from each ordinal marker to the next one or the end of its line."""
-    marks = [m.start() for m in _ITEM_MARKER.finditer(text)]
+    marks = _item_marks(text)
     cuts = sorted({0, *marks})
     out: list[_Span] = []
     for i, start in enumerate(cuts):
@@ -682,8 +696,8 @@ def _initiatives(text: str) -> list[_Fact]:
     m = _HIGHLIGHTS.search(text)
     if not m:
         return []
-    marks = [s for s in _items(text) if s.start >= m.end() and _ITEM_MARKER.match(text, s.start)]
-    return [_text_fact(text, s) for s in marks]
+    marks = set(_item_marks(text))
+    return [_text_fact(text, s) for s in _items(text) if s.start >= m.end() and s.start in marks]
 
 
 # --- entry ----------------------------------------------------------------------------------
