@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from gipr_llm.domain.models import ExtractionRun, Finding, NarrativeFacts
+from gipr_llm.facts.rules import extract_facts_rules  # at import: every report runs the rules
 from gipr_llm.llm.config import LlmConfig
 from gipr_llm.llm.protocol import CallStats, LlmCallError
 
@@ -89,6 +90,4 @@ def _reconciled(
 def _rules(narrative: dict[str, str]) -> NarrativeFacts:
     # the rules drop counts stated only inside instructions to a model themselves
     # (facts/rules.py, with grounding's only_inside_instructions)
-    from gipr_llm.facts.rules import extract_facts_rules
-
     return extract_facts_rules(narrative)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gipr_llm.domain.models import Document, Finding, Report, Sections, Table3, TokenUsage
+from gipr_llm.facts.narrative import extract_narrative  # at import: every extract() calls it
 from gipr_llm.load import load
 from gipr_llm.parse.document import parse, set_templates, table3_failed, table_text
 
@@ -31,8 +32,6 @@ def read_report(path: str | Path, bodies: BodyDirectory | None = None) -> Report
 def extract(path: str | Path, llm: LlmConfig | None = None, bodies: BodyDirectory | None = None) -> Report:
     """One report, with its narrative facts (rules unless an LLM is configured); ``bodies``
     is the user's directory that pins body identities."""
-    from gipr_llm.facts.narrative import extract_narrative
-
     doc = load(path)
     report, sections = parse(doc, bodies)
     table_stats = None
