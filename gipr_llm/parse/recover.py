@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from math import comb
+from operator import and_, ne
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.arithmetic import Equation, table3_equations, table4_equations
@@ -289,6 +290,8 @@ def _search(
             for r, reading in chosen.items():
                 seen[r][reading] = None
             return True
+        if depth == len(order) - 1:
+            return last_row(cost, broken)
         row = order[depth]
         touched = touching[depth]
         ending = due[depth]
@@ -316,6 +319,32 @@ def _search(
             if not ok:
                 del chosen[row]
                 return False
+        chosen.pop(row, None)
+        return True
+
+    def last_row(cost: int, broken: list[Equation]) -> bool:
+        """The last row's readings, where most nodes are: every equation this row is in is
+        due here (none is bound-checked), and a reading breaks those its share does not bring
+        to 0. Counted by map in C against what each sum still needs, not by adding each share
+        into ``partial`` and taking it out again; the same nodes counted, in the same order."""
+        depth = len(order) - 1
+        row = order[depth]
+        touched = touching[depth]
+        need = [-partial[i] for i in touched]
+        undoomed = [not doomed[i] for i in touched]
+        start = nodes[0]
+        for n, (reading, delta) in enumerate(zip(open_rows[row], deltas[depth], strict=True), start + 1):
+            misses = sum(map(and_, map(ne, delta, need), undoomed))
+            if cost + misses > best_cost[0]:
+                continue
+            nodes[0] = n
+            pairs = zip(touched, delta, need, undoomed, strict=True)
+            now = [i for i, share, want, o in pairs if o and share != want]
+            chosen[row] = reading
+            if not search(depth + 1, cost + misses, broken + [live[i].eq for i in now]):
+                del chosen[row]
+                return False
+        nodes[0] = start + len(open_rows[row])
         chosen.pop(row, None)
         return True
 
