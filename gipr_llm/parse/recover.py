@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from math import comb
+from operator import and_, ne
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.arithmetic import Equation, table3_equations, table4_equations
@@ -229,10 +230,13 @@ def _search(
 ) -> tuple[dict[str, Outcome], list[Equation] | None]:
     """Branch and bound over the rows with several readings. Returns the outcomes and the
     equations the kept reading breaks (None when no reading is kept)."""
-    empty = {row: Outcome(None, []) for row, cands in open_rows.items() if not cands}
-    order = sorted((r for r in open_rows if open_rows[r]), key=lambda r: len(open_rows[r]))
+    if not all(open_rows.values()):
+        # A row with no reading leaves the table with no reading to keep, whatever the other
+        # rows' readings: searching them would decide nothing (recover_table3 then opens that
+        # row to every cut, in a second pass).
+        return {row: Outcome(None, []) for row in open_rows}, None
+    order = sorted(open_rows, key=lambda r: len(open_rows[r]))
     position = {row: i for i, row in enumerate(order)}
-    live = [e for e in usable if not any(r in empty for r in e.rows)]
     # Each equation is evaluated when the last of its open rows is assigned; before that, it
     # is broken as soon as the rows still open cannot bring its sum back to 0 (each row's
     # least and greatest contribution bound the rest), which prunes long before the last row.
@@ -245,7 +249,7 @@ def _search(
     # Each searched row's readings column by column (built once, not once per equation), so a
     # reading's share of an equation is summed by map/zip in C rather than a generator per reading.
     by_column = {row: list(zip(*open_rows[row], strict=True)) for row in order}
-    for i, e in enumerate(live):
+    for i, e in enumerate(usable):
         due[max(position[r] for r in e.rows)].append(i)
         per_depth = [(0, 0)] * (len(order) + 1)
         lo = hi = 0
@@ -267,8 +271,8 @@ def _search(
     ]
     # The equations to bound-check at each depth: those touched there that are not due there.
     bounded = [[i for i in touching[depth] if i not in due[depth]] for depth in range(len(order))]
-    partial = [e.const for e in live]
-    doomed = [False] * len(live)
+    partial = [e.const for e in usable]
+    doomed = [False] * len(usable)
     chosen: dict[str, Reading] = {}
     best: list[tuple[dict[str, Reading], list[Equation]]] = []
     seen: dict[str, dict[Reading, None]] = {row: {} for row in order}  # every best reading, per row
@@ -289,6 +293,8 @@ def _search(
             for r, reading in chosen.items():
                 seen[r][reading] = None
             return True
+        if depth == len(order) - 1:
+            return last_row(cost, broken)
         row = order[depth]
         touched = touching[depth]
         ending = due[depth]
@@ -308,7 +314,7 @@ def _search(
             if cost + len(now) <= best_cost[0]:
                 for i in now:
                     doomed[i] = True
-                ok = search(depth + 1, cost + len(now), broken + [live[i].eq for i in now])
+                ok = search(depth + 1, cost + len(now), broken + [usable[i].eq for i in now])
                 for i in now:
                     doomed[i] = False
             for i, share in zip(touched, delta, strict=True):
@@ -319,14 +325,40 @@ def _search(
         chosen.pop(row, None)
         return True
 
+    def last_row(cost: int, broken: list[Equation]) -> bool:
+        """The last row's readings, where most nodes are: every equation this row is in is
+        due here (none is bound-checked), and a reading breaks those its share does not bring
+        to 0. Counted by map in C against what each sum still needs, not by adding each share
+        into ``partial`` and taking it out again; the same nodes counted, in the same order."""
+        depth = len(order) - 1
+        row = order[depth]
+        touched = touching[depth]
+        need = [-partial[i] for i in touched]
+        undoomed = [not doomed[i] for i in touched]
+        start = nodes[0]
+        for n, (reading, delta) in enumerate(zip(open_rows[row], deltas[depth], strict=True), start + 1):
+            misses = sum(map(and_, map(ne, delta, need), undoomed))
+            if cost + misses > best_cost[0]:
+                continue
+            nodes[0] = n
+            pairs = zip(touched, delta, need, undoomed, strict=True)
+            now = [i for i, share, want, o in pairs if o and share != want]
+            chosen[row] = reading
+            if not search(depth + 1, cost + misses, broken + [usable[i].eq for i in now]):
+                del chosen[row]
+                return False
+        nodes[0] = start + len(open_rows[row])
+        chosen.pop(row, None)
+        return True
+
     finished = search(0, len(base), list(base))
-    out: dict[str, Outcome] = dict(empty)
+    out: dict[str, Outcome] = {}
     for row in order:
         values = list(seen[row])
         out[row] = Outcome(
             None, values[:MAX_SHOWN] if finished else [], cost=best_cost[0], every=values if finished else []
         )
-    if not finished or not best or empty:
+    if not finished or not best:
         return out, None
     cost = best_cost[0]
     if cost and not all(_one_cell(b[1]) for b in best):
