@@ -8,6 +8,7 @@ heading 「四、政府信息公开行政复议、行政诉讼情况」.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from gipr_llm.domain.models import Document, Sections
@@ -166,7 +167,9 @@ def split_sections(doc: Document) -> Sections:
     boundaries = sorted({*headings.values(), *anchored})
 
     def end_of(start: int) -> int:
-        return next((b for b in boundaries if b > start), n)
+        # The first boundary after start, found by bisection (no generator per call).
+        after = bisect_right(boundaries, start)
+        return boundaries[after] if after < len(boundaries) else n
 
     spans = {key: (index, end_of(index)) for key, index in headings.items()}
     table_regions = {table: (start, end_of(start)) for table, start in table_starts.items()}
