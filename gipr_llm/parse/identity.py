@@ -134,8 +134,8 @@ def title_in_text(lines: list[Line]) -> tuple[str | None, str | None, int | None
                 start -= 1
                 agency, year = parse_title("".join(parts[start:]))
             return "".join(parts[start:]), agency, year
-    title = "".join(parts)
-    return (title, *parse_title(title))
+    # No body named: the last try read every part, so its year is the whole title's.
+    return "".join(parts), agency, year
 
 
 def parse_title(text: str) -> tuple[str | None, int | None]:
