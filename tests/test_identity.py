@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gipr_llm.domain.models import Report
+from gipr_llm.parse.identity import _BRACKETS
 from gipr_llm.pipeline import read_report
 from tests.identity_devset import Case, build
 
@@ -216,3 +217,12 @@ def test_opening_prefilter_holds_for_every_character():
         and "将" in unicodedata.normalize("NFKC", chr(code))
     ]
     assert others == []
+
+
+def test_bracket_removal_equals_deleting_the_bracket_characters():
+    # _clean removes brackets by a regex search: the same characters str.translate deleted,
+    # for every code point.
+    table = str.maketrans("", "", "【】[]「」『』《》")
+    for code in range(0x110000):
+        text = f"a{chr(code)}b{chr(code)}"
+        assert _BRACKETS.sub("", text) == text.translate(table), hex(code)

@@ -68,3 +68,12 @@ def test_c0_test_agrees_with_deleting_the_control_bytes():
         data = "报告".encode() + bytes([byte]) + b"12"
         assert has_c0(data) == (len(data.translate(None, _C0_BYTES)) != len(data)), byte
     assert not has_c0("一、总体情况\n\t行政处罚\r\n\f".encode())
+
+
+def test_blank_text_test_agrees_with_strip():
+    # load_bytes refuses text whose strip() is empty by `not text or text.isspace()`:
+    # the same characters must count as whitespace to both, for every code point.
+    for code in range(0x110000):
+        text = chr(code) * 2
+        assert (not text.strip()) == (not text or text.isspace()), hex(code)
+    assert not "".strip() and not ""

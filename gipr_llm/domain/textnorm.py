@@ -55,6 +55,10 @@ def _nfkc_long(text: str) -> str:
         # split on them (a capturing group keeps each at the odd places): one C pass, no
         # Python call per character as sub() with a function would make
         _compat = (re.compile("([" + "".join(map(re.escape, forms)) + "])"), forms)
+    # Text already in NFKC (a line without full-width punctuation) is its own NFKC: the
+    # check is C and stops at the first character that may change, most often the first few.
+    if unicodedata.is_normalized("NFKC", text):
+        return text
     pattern, forms = _compat
     parts = pattern.split(text)
     parts[1::2] = [forms[ch] for ch in parts[1::2]]

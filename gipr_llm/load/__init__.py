@@ -117,15 +117,19 @@ def load_bytes(data: bytes, path: str) -> Document:
             "RTF 格式不受支持，请先转换为 .docx，例如 soffice --headless --convert-to docx (RTF: convert to .docx first)"
         )
     text, encoding = decode_text(data)
-    if not text.strip():
+    # isspace() is strip()'s whitespace and stops at the first other character (no copy).
+    if not text or text.isspace():
         raise LoadError("文件没有文字内容 (no text content)")
-    head = text[:_SNIFF_CHARS]
-    if "w:wordDocument" in head or 'progid="Word.Document"' in head:
+    # The start is searched in place (find and match with an end), not copied out.
+    if (
+        text.find("w:wordDocument", 0, _SNIFF_CHARS) >= 0
+        or text.find('progid="Word.Document"', 0, _SNIFF_CHARS) >= 0
+    ):
         raise LoadError(
             "Word 2003 XML 格式不受支持，请先转换为 .docx，例如 soffice --headless --convert-to docx "
             "(Word 2003 XML: convert to .docx first)"
         )
-    if _MHT.match(head):
+    if _MHT.match(text, 0, _SNIFF_CHARS):
         raise LoadError(
             "MHT 单个网页文件不受支持，请另存为 .html 或 .docx (MHT web archive: save as .html or .docx)"
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
 from typing import Any
 
@@ -31,8 +32,13 @@ class InputFormat:
     sniff_text: Callable[[str], bool] | None = None  # a text format
 
     def load(self, *args: Any) -> Document:
-        module, _, name = self.loader.partition(":")
-        return getattr(import_module(module), name)(*args)
+        return _function(self.loader)(*args)
+
+
+@cache  # import_module runs Python-level import machinery on every call, even for a loaded module
+def _function(loader: str) -> Callable[..., Document]:
+    module, _, name = loader.partition(":")
+    return getattr(import_module(module), name)
 
 
 def _is_pdf(data: bytes) -> bool:

@@ -38,7 +38,9 @@ _TITLE_NO_YEAR = re.compile(r"^(?P<before>.+?)" + _REPORT)
 _BREADCRUMB = re.compile(r"当前位置|您的位置|首页[>＞»]|[>＞»›]")
 # Field prefixes of crawlers, Markdown and OCR output, stripped from a title line.
 _PREFIX = re.compile(r"^(?:#+|>+|(?:文章)?标题[:：]|题名[:：]|名称[:：]|正文[:：])+")
-_BRACKETS = str.maketrans("", "", "【】[]「」『』《》")
+# Removed by a search (str.translate with a table looks up every character in a dict: ten
+# times the cost on Chinese text).
+_BRACKETS = re.compile(r"[【】\[\]「」『』《》]")
 # Page labels and crawler fields that are never the title.
 _LABEL = re.compile(
     r"^(?:正文|字号|字体|【?字体|打印|分享|发布时间|发布日期|成文日期|索引号|文号|浏览次数|点击|作者|"
@@ -90,7 +92,7 @@ _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789
 
 
 def _clean(text: str) -> str:
-    text = squash(text).translate(_BRACKETS)
+    text = _BRACKETS.sub("", squash(text))
     if "年" in text:
         text = _CN_YEAR.sub(lambda m: m.group().translate(_CN_DIGITS), text)
     return _PREFIX.sub("", text)
@@ -132,8 +134,8 @@ def title_in_text(lines: list[Line]) -> tuple[str | None, str | None, int | None
                 start -= 1
                 agency, year = parse_title("".join(parts[start:]))
             return "".join(parts[start:]), agency, year
-    title = "".join(parts)
-    return (title, *parse_title(title))
+    # No body named: the last try read every part, so its year is the whole title's.
+    return "".join(parts), agency, year
 
 
 def parse_title(text: str) -> tuple[str | None, int | None]:
