@@ -144,6 +144,11 @@ def test_item_marks_are_the_marker_pattern_matches() -> None:
     assert matched > 20_000
 
 
+# The sentence end at the end of a line, as _join_lines tested it line by line before it
+# searched for open lines.
+_LINE_END = re.compile(r"[。！？!?；;：:」”）)]\s*$")
+
+
 def test_a_text_without_an_open_line_keeps_its_line_breaks() -> None:
     """_join_lines skips its loop when _OPEN_LINE_REVERSED finds nothing: then the loop would
     join nothing."""
@@ -158,7 +163,7 @@ def test_a_text_without_an_open_line_keeps_its_line_breaks() -> None:
             skipped += "\n" in text
             lines = text.split("\n")
             # the loop's first test: the last non-blank line so far does not end a sentence
-            last_open = [bool(line.strip()) and not rules._ends_sentence(line) for line in lines[:-1]]
+            last_open = [bool(line.strip()) and not _LINE_END.search(line) for line in lines[:-1]]
             assert not any(last_open), repr(text)
             assert rules.join_wrapped_lines(text) == (text, range(len(text)))
     assert skipped > 3_000
@@ -185,7 +190,7 @@ def _join_lines_line_by_line(text: str) -> tuple[str, list[int]]:
         soft = (
             previous.strip()
             and following
-            and not rules._ends_sentence(previous)
+            and not _LINE_END.search(previous)
             and not rules._HEADING_LIKE.match(previous.strip())
             and not (rules._ITEM_START.match(previous) and not rules._CLAUSE_MARK.search(previous))
             and not rules._ITEM_START.match(following)

@@ -25,8 +25,7 @@ _GAP = r"[^，。；,;\d]"  # text between a cue and its number, within one clau
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 # A line break is a sentence break only after a sentence end, after a heading-like line, or
 # before an item marker; elsewhere it is where a PDF or a web page wrapped the sentence.
-_LINE_END = re.compile(r"[。！？!?；;：:」”）)]\s*$")
-_LINE_END_CHARS = "。！？!?；;：:」”）)"  # _LINE_END's class, for _ends_sentence
+_LINE_END_CHARS = "。！？!?；;：:」”）)"  # what ends a sentence at the end of a line
 # A line break after a line that does not end a sentence (its last non-blank character is
 # not in _LINE_END_CHARS): without one, _join_lines keeps every line break. Searched in the
 # reversed text, so that the pattern starts with the line break and the search skips to them.
@@ -425,13 +424,6 @@ def _item_label(before: str) -> str | None:
         label = _LABEL_TAIL.sub("", label)
     label = label.strip()
     return label or None
-
-
-def _ends_sentence(line: str) -> bool:
-    """``_LINE_END.search(line)``: the last character before trailing whitespace (str.isspace,
-    as \\s) is a sentence end. Looked at directly: the search tries every position of a line."""
-    end = line.rstrip()
-    return bool(end) and end[-1] in _LINE_END_CHARS
 
 
 def join_wrapped_lines(text: str, reversed_text: str | None = None) -> tuple[str, _Where]:
