@@ -84,6 +84,10 @@ _NOT_COLLECTED = re.compile(r"未收取|没有收取|不收取|均为0(?![\d.])|
 _LETTERS = "a-zA-Z\u0130\u0131\u017f\u212a"
 _LETTER = re.compile(f"[{_LETTERS}]")
 
+# The first characters of _INSTRUCTION's Chinese phrases (its other alternatives start with
+# a letter): each pattern below that skips ahead to a phrase is led by them.
+_INSTRUCTION_FIRSTS = "忽填改写输提系"
+
 # Phrases that address whoever processes the text, not the report's reader. Narrow on
 # purpose: 「填写」 alone occurs in real reports (规范填写审查单), and so does 「按照上述要求」;
 # 「忽略以上」 and 「填写99999」 do not.
@@ -91,7 +95,7 @@ _LETTER = re.compile(f"[{_LETTERS}]")
 # IGNORECASE scoped after it: the same matches, but the search skips to those characters
 # instead of trying every alternative at every position (about 5x faster).
 _INSTRUCTION = re.compile(
-    rf"(?=[{_LETTERS}忽填改写输提系])(?i:"
+    rf"(?=[{_LETTERS}{_INSTRUCTION_FIRSTS}])(?i:"
     r"忽略(?:以上|上述|前面|之前|此前|前述)|(?:填写|填入|改为|写成|输出)为?\d|提示词|系统提示"
     r"|ignore(?:all|the)?(?:previous|above|prior)|systemprompt)"
 )
@@ -109,7 +113,7 @@ _SENTENCE_ENDS = "。！？!?；;"  # the same characters, for rfind
 # Every alternative of _ADDRESSED_TO_MODEL starts with a letter (matched as it matches one,
 # IGNORECASE): a sentence without one is not searched with it.
 # _INSTRUCTION's alternatives start with a letter or one of these.
-_INSTRUCTION_START = re.compile(r"[忽填改写输提系]")
+_INSTRUCTION_START = re.compile(f"[{_INSTRUCTION_FIRSTS}]")
 # _INSTRUCTION's Chinese alternatives after their first character, each behind a lookbehind
 # on it: led by one class of those characters, the search skips to them instead of trying
 # every alternative at every position (several times faster).
@@ -120,7 +124,7 @@ _INSTRUCTION_CHINESE_TAILS = (
 # A letter, or _INSTRUCTION in a text without a letter (its Chinese alternatives): one scan
 # led by one class of both patterns' first characters, not a scan for each.
 _LETTER_OR_CHINESE_INSTRUCTION = re.compile(
-    rf"[{_LETTERS}忽填改写输提系](?:(?<=[{_LETTERS}])|{_INSTRUCTION_CHINESE_TAILS})"
+    rf"[{_LETTERS}{_INSTRUCTION_FIRSTS}](?:(?<=[{_LETTERS}])|{_INSTRUCTION_CHINESE_TAILS})"
 )
 
 
