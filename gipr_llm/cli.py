@@ -331,9 +331,10 @@ def extract(
     from gipr_llm.pipeline.progress import BatchProgress
     from gipr_llm.render.json_output import RenderedReport
 
-    refuse_output_among_inputs(output, paths)
+    listed = expand_paths(paths)  # once: the output check and the batch read the same list
+    refuse_output_among_inputs(output, listed)
     try:
-        files = shard(expand_paths(paths), shard_spec)
+        files = shard(listed, shard_spec)
     except ValueError as problem:
         err(str(problem))
         raise typer.Exit(2) from None
