@@ -73,3 +73,57 @@ def test_split_cells_label_cells_as_the_index_list_found_them():
         assert _split_cells.__wrapped__(cells) == (tuple(cells[i] for i in label_at), data, True), cells
         checked += len(label_at) > 1
     assert checked > 1_000
+
+
+def _split_cells_reference(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """_split_cells as it was before its fast path for a label-then-values row and its cached
+    _unspace of one spaced cell: every cell looked up, furniture tested on any spaced line."""
+    from gipr_llm.domain.textnorm import squash
+    from gipr_llm.parse.rows import _CJK, _EMPTY, _GLUED, _SPACED, _TEXT, _cell_class, _spaced_values
+
+    kinds = [_cell_class(c) for c in cells]
+    if _VALUE not in kinds or _SPACED in kinds:
+        if _is_furniture(cells):
+            return (), (), False
+        if _SPACED in kinds:
+            out: list[str] = []
+            for cell, kind in zip(cells, kinds, strict=True):
+                out.extend((_spaced_values(cell) or (cell,)) if kind == _SPACED else (cell,))
+            cells = tuple(out)
+            kinds = [_cell_kind(c) for c in cells]
+    if _VALUE not in kinds:
+        label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
+        glued = _GLUED.match(squash(label[-1])) if label else None
+        if glued and _CJK.search(glued.group("label")):
+            return (*label[:-1], glued.group("label")), (glued.group("digits"),), True
+        return label, (), False
+    first = kinds.index(_VALUE)
+    label_at = [i for i in range(first) if kinds[i] == _TEXT]
+    if len(kinds) - kinds.count(_EMPTY) == 1:
+        return tuple(cells[i] for i in label_at), (cells[first],), True
+    return tuple(cells[i] for i in label_at), cells[(label_at[-1] if label_at else -1) + 1 :], True
+
+
+def test_split_cells_equals_the_reference_on_varied_rows():
+    # The label-then-values fast path (_none_spaced: string methods on the joined cells) and
+    # the cached split of a spaced cell give what looking up every cell gave.
+    from gipr_llm.parse.rows import _TEXT, _cell_class, _none_spaced, _split_cells
+
+    pads = ["", " ", "  ", "\t", "\u3000", "\xa0", "\x00"]
+    words = ["0", "7", "12", "1,234", "5件", "5 件", "—", "/", "无", "O", "5%", "— 5 —", "---", "1 2"]
+    words += ["规章", "予以公开", "(三) 不予公开", "1. 没有现成信息需要另行制作", "予以公开 31 2 0"]
+    words += ["0  0", "a\x00 b", "行政规范性文件8855698", "第 3 页", "x y z 4 5", ""]
+    rng = random.Random(24)
+    fast = 0
+    for _ in range(100_000):
+        # Half the rows shaped as a delimited table's (one padding space, a label first).
+        shaped = rng.random() < 0.5
+        cells = tuple(
+            (" " if shaped else rng.choice(pads)) + rng.choice(words) + (" " if shaped else rng.choice(pads))
+            for _ in range(rng.randint(2, 11))
+        )
+        if shaped:
+            cells = (rng.choice(["规章", "(三) 不予公开 ", "一、新收"]), *cells)
+        assert _split_cells.__wrapped__(cells) == _split_cells_reference(cells), cells
+        fast += _cell_class(cells[0]) == _TEXT and _cell_class(cells[1]) == _VALUE and _none_spaced(cells[2:])
+    assert fast > 1_000

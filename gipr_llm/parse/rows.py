@@ -60,16 +60,19 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
     if len(cells) == 1:  # one cell per line: most lines of a text copy
         return _split_one(cells[0])
+    if _cell_class(cells[0]) == _TEXT and _cell_class(cells[1]) == _VALUE and _none_spaced(cells[2:]):
+        # The common row of a delimited table: its label, then its values (what the general
+        # path below gives such a row, without a lookup per cell; the two looked up are not
+        # _SPACED, being of another class).
+        return cells[:1], cells[1:], True
     # One cached lookup per cell; cells repeat across reports where whole rows do not.
     kinds = list(map(_cell_class, cells))
     # A cell that is a value is never page furniture (no footer or rule parses as a
     # number), so the furniture test is needed only for a line without a value.
-    if _VALUE not in kinds or _SPACED in kinds:
-        if _is_furniture(cells):  # before _unspace: 「— 5 —」 would split into values
-            return (), (), False
-        if _SPACED in kinds:
-            cells = _unspace(cells, kinds)
-            kinds = list(map(_cell_kind, cells))
+    if _VALUE not in kinds and _is_furniture(cells):  # before _unspace: 「— 5 —」 would split
+        return (), (), False
+    if _SPACED in kinds:
+        cells, kinds = _unspace(cells, kinds)
     if _VALUE not in kinds:
         label = tuple(c for c, k in zip(cells, kinds, strict=True) if k == _TEXT)
         glued = _GLUED.match(squash(label[-1])) if label else None
@@ -147,17 +150,42 @@ def _spaced_values(cell: str) -> tuple[str, ...] | None:
     return (*((" ".join(label),) if label else ()), *tokens[len(tokens) - values :])
 
 
-def _unspace(cells: tuple[str, ...], kinds: list[int]) -> tuple[str, ...]:
-    """Cells of a delimited line with any space-separated cells inside them split apart.
-    ``kinds``: the cells' ``_cell_class``; only a ``_SPACED`` cell has several tokens, so
-    only those are tried (``_spaced_values`` of any other cell is None)."""
+def _unspace(cells: tuple[str, ...], kinds: list[int]) -> tuple[tuple[str, ...], list[int]]:
+    """Cells of a delimited line with any space-separated cells inside them split apart, and
+    their ``_cell_kind``. ``kinds``: the cells' ``_cell_class``; only a ``_SPACED`` cell has
+    several tokens, so only those are tried (``_spaced_values`` of any other cell is None,
+    and its class is its kind)."""
     out: list[str] = []
+    out_kinds: list[int] = []
     for cell, kind in zip(cells, kinds, strict=True):
         if kind == _SPACED:
-            out.extend(_spaced_values(cell) or (cell,))
+            parts, part_kinds = _spaced_parts(cell)
+            out.extend(parts)
+            out_kinds.extend(part_kinds)
         else:
             out.append(cell)
-    return tuple(out)
+            out_kinds.append(kind)
+    return tuple(out), out_kinds
+
+
+@lru_cache(maxsize=1 << 14)  # mostly labels holding a space (「1. 没有现成信息需要另行制作」): they recur
+def _spaced_parts(cell: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """What ``_unspace`` makes of one ``_SPACED`` cell: its cells, and their kinds."""
+    parts = _spaced_values(cell) or (cell,)
+    return parts, tuple(map(_cell_kind, parts))
+
+
+def _none_spaced(cells: tuple[str, ...]) -> bool:
+    """True only if no cell holds two space-separated tokens (none is ``_SPACED``), found by
+    string methods on the joined cells instead of a lookup per cell. False when it cannot
+    tell so cheaply: a cell holding the joiner, padding other than one space each side."""
+    joined = "\x00".join(cells)
+    if joined.count("\x00") != len(cells) - 1:
+        return False
+    # Without one padding space either side of each cell, a space left between two
+    # characters is inside a cell (split's leading and trailing whitespace is the first
+    # cell's and the last one's padding).
+    return len(joined.replace(" \x00", "\x00").replace("\x00 ", "\x00").split(None, 1)) < 2
 
 
 _EMPTY, _VALUE, _TEXT = 0, 1, 2
