@@ -245,26 +245,22 @@ def build_rows(
     current: RawRow | None = None
     current_lines = 0
     # One pass over the lines. A lone label cell waits for the next line with content:
-    # what it is depends on whether that line has data (``held``, decided there or at the end).
+    # what it is depends on whether that line has data (``held``, decided there). One still
+    # held after the last line would only join the pending label, which no row takes.
     held: str | None = None
     held_number = 0
-    for line in (*lines, None):
-        if line is None:
-            if held is None:
-                break
-            label, data, has_data = (), (), False  # the end: nothing with data follows
-        else:
-            cells = line.cells
-            # _split_one is cached by the string itself (no tuple built); the general case by
-            # the cells. Only a line _line_parts' exceptions may apply to goes the long way:
-            # several label cells before data, or a table grid's row without data.
-            label, data, has_data = _split_one(cells[0]) if len(cells) == 1 else _split_cells(tuple(cells))
-            if (has_data and len(label) > 1) or (
-                line.in_table and blank_row is not None and label and not has_data
-            ):
-                label, data, has_data = _line_parts(tuple(cells), line.in_table, is_row_label, blank_row)
-            if not label and not has_data:
-                continue
+    for line in lines:
+        cells = line.cells
+        # _split_one is cached by the string itself (no tuple built); the general case by
+        # the cells. Only a line _line_parts' exceptions may apply to goes the long way:
+        # several label cells before data, or a table grid's row without data.
+        label, data, has_data = _split_one(cells[0]) if len(cells) == 1 else _split_cells(tuple(cells))
+        if (has_data and len(label) > 1) or (
+            line.in_table and blank_row is not None and label and not has_data
+        ):
+            label, data, has_data = _line_parts(tuple(cells), line.in_table, is_row_label, blank_row)
+        if not label and not has_data:
+            continue
         if held is not None:
             lone, held, handled = held, None, False
             if has_data:  # the lone label cell sits right before data
@@ -283,8 +279,6 @@ def build_rows(
             if not handled:
                 current = None
                 pending.append(lone)
-            if line is None:
-                break
         if has_data:
             if label or current is None:
                 current = RawRow(squash("".join(pending) + "".join(label)), list(data), line.number)
