@@ -105,7 +105,7 @@ def _split_cells_reference(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tup
 
 
 def test_split_cells_equals_the_reference_on_varied_rows():
-    # The label-then-values fast path (_none_spaced: string methods on the joined cells) and
+    # The label(s)-then-values fast path (_none_spaced: string methods on the joined cells) and
     # the cached split of a spaced cell give what looking up every cell gave.
     from gipr_llm.parse.rows import _TEXT, _cell_class, _none_spaced, _split_cells
 

@@ -60,11 +60,15 @@ def _split_cells(cells: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     """(label cells, data cells, has_data) of one line; nothing for page furniture."""
     if len(cells) == 1:  # one cell per line: most lines of a text copy
         return _split_one(cells[0])
-    if _cell_class(cells[0]) == _TEXT and _cell_class(cells[1]) == _VALUE and _none_spaced(cells[2:]):
-        # The common row of a delimited table: its label, then its values (what the general
-        # path below gives such a row, without a lookup per cell; the two looked up are not
-        # _SPACED, being of another class).
-        return cells[:1], cells[1:], True
+    if _cell_class(cells[0]) == _TEXT:
+        # The common rows of a delimited table: a label cell (or two: 「(三)不予公开」 then
+        # 「1.属于国家秘密」), then values. What the general path below gives them, without a
+        # lookup per cell; those looked up are not _SPACED, being of another class.
+        second = _cell_class(cells[1])
+        if second == _VALUE and _none_spaced(cells[2:]):
+            return cells[:1], cells[1:], True
+        if second == _TEXT and len(cells) > 2 and _cell_class(cells[2]) == _VALUE and _none_spaced(cells[3:]):
+            return cells[:2], cells[2:], True
     # One cached lookup per cell; cells repeat across reports where whole rows do not.
     kinds = list(map(_cell_class, cells))
     # A cell that is a value is never page furniture (no footer or rule parses as a
