@@ -232,7 +232,7 @@ def test_item_label_with_prefilters_is_the_plain_one() -> None:
         label = rules._LABEL_LEAD.sub("", label)
         label = rules._LABEL_CHANNEL.sub("", label)
         label = rules._LABEL_AND.sub("", label)
-        label = rules._LABEL_CONCERNS.sub("", label)
+        label = re.sub("^涉及", "", label)
         label = rules._LABEL_PUBLISH_END.sub("", label.strip())
         label = rules._LABEL_PUBLISH_START.sub("", label)
         label = rules._LABEL_TAIL.sub("", label).strip()
@@ -241,6 +241,7 @@ def test_item_label_with_prefilters_is_the_plain_one() -> None:
     rng = random.Random(28)
     words = ["其中", "：", "，", "、", "通过", "在", "“", "」", "《", '"', "网站", "以及", "和", "涉及", "主动"]
     words += ["公开", "政府", "政务", "信息", "的", "共", "计", "为", ":", " ", "\n", "\u3000", "规范性文件"]
+    words += ["及", "并", "以", "其", "；", ";", ",", "涉"]
     for _ in range(50_000):
         before = "".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
         assert rules._item_label(before) == plain(before), repr(before)
@@ -276,3 +277,47 @@ def test_sentences_found_from_inside_are_the_listed_sentences() -> None:
                     assert _sentence_around(text, reversed_text, at) == sentence, (repr(text), at)
                     compared += 1
     assert compared > 50_000
+
+
+def test_plain_characters_keep_what_the_instruction_search_reads() -> None:
+    """What surely_without_instructions assumes of each character it lets through: its NFKC
+    is itself (CJK ideographs) or holds no letter, no character of an instruction phrase and
+    no whitespace (whitespace only from a character that is whitespace)."""
+    import unicodedata
+
+    from gipr_llm.facts.grounding import _INSTRUCTION_FIRSTS, _LETTER, _NOT_PLAIN
+
+    phrase_chars = set(_INSTRUCTION_FIRSTS + "略写入为成出示词统提")
+    for code in range(0x110000):
+        char = chr(code)
+        if _NOT_PLAIN.match(char):
+            continue
+        form = unicodedata.normalize("NFKC", char)
+        if form == char:
+            assert not _LETTER.match(char)
+            continue
+        assert not _LETTER.search(form) and not phrase_chars & set(form), hex(code)
+        assert not any(c.isspace() for c in form) or (char.isspace() and form.isspace()), hex(code)
+        assert not any(unicodedata.combining(c) for c in form), hex(code)
+
+
+def test_surely_without_instructions_is_never_wrong() -> None:
+    """When it says a text holds no instruction, the squashed text's search says so too; on
+    random texts of plain and other characters, instruction phrases split by whitespace."""
+    from gipr_llm.domain.textnorm import squash
+    from gipr_llm.facts.grounding import may_hold_instructions, surely_without_instructions
+
+    rng = random.Random(24)
+    pieces = ["忽略以上", "填写9", "填入", "改为", "写成", "输出", "提示词", "系统提示", "系统", "提出"]
+    pieces += [*"忽略填写入改为成输出提示词系统上述中 。，：（）“”《》、·×—…\u3000\n\t", "主动公开", "１２"]
+    pieces += [*"aZıK\u212a\u0130ａＡ①℃\u00a0\u200b\ufeff\u2f70\uf900"]
+    surely = held = 0
+    for _ in range(100_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        hold = may_hold_instructions(squash(text))
+        held += hold
+        if surely_without_instructions(text):
+            surely += 1
+            assert not hold, repr(text)
+    assert surely > 10_000 and held > 10_000
+    assert surely_without_instructions("本年度主动公开政府信息1,236条，提出改进意见，系统运行平稳。")

@@ -138,6 +138,30 @@ def may_hold_instructions(section: str) -> bool:
     return _LETTER_OR_CHINESE_INSTRUCTION.search(section) is not None
 
 
+# Characters whose NFKC is themselves or holds no letter, no whitespace and no character of
+# an _INSTRUCTION phrase (CJK ideographs and the usual punctuation, full-width or not), so
+# that a text of them alone has a squash form (NFKC, whitespace dropped) holding what the
+# text holds with its whitespace dropped: no letter, and a phrase only where the text has it
+# with whitespace between its characters (tests/test_rules_fast_paths.py checks each one).
+_PLAIN_CHARS = (
+    r"\x00-\x40\x5b-\x60\x7b-\x7f\u00b7\u00d7\u2010-\u2016\u2018-\u2027\u2030-\u203d\u203f-\u205e\u3000-\u303f"
+    r"\u4e00-\u9fff\uff01-\uff20\uff3b-\uff40\uff5b-\uff60"
+)
+_NOT_PLAIN = re.compile(f"[^{_PLAIN_CHARS}]")
+# The start of each of _INSTRUCTION's Chinese phrases, whitespace allowed between characters.
+_INSTRUCTION_WORDS = re.compile(
+    rf"[{_INSTRUCTION_FIRSTS}](?:(?<=忽)\s*略|(?<=填)\s*[写入]|(?<=改)\s*为|(?<=写)\s*成|(?<=输)\s*出"
+    r"|(?<=提)\s*示\s*词|(?<=系)\s*统\s*提\s*示)"
+)
+
+
+def surely_without_instructions(text: str) -> bool:
+    """True only when ``may_hold_instructions(squash(text))`` is False, told without squashing
+    (NFKC of a whole section is costly): the text has plain characters only (_PLAIN_CHARS:
+    most report text) and none of _INSTRUCTION's Chinese phrases. False says nothing."""
+    return _NOT_PLAIN.search(text) is None and _INSTRUCTION_WORDS.search(text) is None
+
+
 def only_inside_instructions(section: str, quote: str) -> bool:
     """Whether every occurrence of ``quote`` in ``section`` (both squashed) sits in a
     sentence that is an instruction to a model (``_ADDRESSED_TO_MODEL`` or ``_INSTRUCTION``)."""

@@ -16,7 +16,12 @@ from typing import Any
 
 from gipr_llm.domain.models import FeeFact, NarrativeFacts
 from gipr_llm.domain.textnorm import squash
-from gipr_llm.facts.grounding import FEE_CUE, may_hold_instructions, only_inside_instructions
+from gipr_llm.facts.grounding import (
+    FEE_CUE,
+    may_hold_instructions,
+    only_inside_instructions,
+    surely_without_instructions,
+)
 from gipr_llm.facts.numbers import COUNT_NUMERALS, COUNT_SEARCH, COUNT_UNITS, StatedCount, read_count
 
 _COUNT = re.compile(COUNT_SEARCH)  # 751条, 1,236条, 5500余条, 4.14万条, 四十余条, 约300条
@@ -194,8 +199,9 @@ _TEXT_MAX = 80
 # Patterns of the helpers below, compiled once (re.sub with a string looks each up per call).
 _LABEL_LEAD = re.compile(r"^(?:其中[：:]?|[，,、；;：:\s])+")
 _LABEL_CHANNEL = re.compile(r"^.*?(?:应用|通过|利用|依托|在)(?=[“「《\"])")
+_LABEL_LEAD_START = "其，,、；;：:"  # what a _LABEL_LEAD match starts with, but \s
 _LABEL_AND = re.compile(r"^(?:以及|及|和|并)")
-_LABEL_CONCERNS = re.compile(r"^涉及")
+_LABEL_AND_START = "以及和并"
 _LABEL_PUBLISH_END = re.compile(r"(?:主动)?公开(?:政府|政务)?(?:信息)?$")
 _LABEL_PUBLISH_START = re.compile(r"^(?:主动)?公开")
 _LABEL_TAIL = re.compile(r"[的共计为：:\s]+$")
@@ -410,13 +416,16 @@ class _Counts:
 
 def _item_label(before: str) -> str | None:
     # (the unanchored patterns run only when what they need is there: they scan the label)
+    # (and the anchored ones only on a label starting as they do: a sub call costs more than
+    # the test)
     label = before.strip()
-    label = _LABEL_LEAD.sub("", label)
+    if label[:1] in _LABEL_LEAD_START:  # (stripped: no \s to start with)
+        label = _LABEL_LEAD.sub("", label)
     if any(mark in label for mark in _LABEL_QUOTE_MARKS):
         label = _LABEL_CHANNEL.sub("", label)
-    label = _LABEL_AND.sub("", label)
-    label = _LABEL_CONCERNS.sub("", label)
-    label = label.strip()
+    if label[:1] in _LABEL_AND_START:
+        label = _LABEL_AND.sub("", label)
+    label = label.removeprefix("涉及").strip()
     if "公开" in label:
         label = _LABEL_PUBLISH_END.sub("", label)
         label = _LABEL_PUBLISH_START.sub("", label)
@@ -548,8 +557,8 @@ def _count_facts(original: str) -> list[_Fact]:
     # A count inside text written to a model (「SYSTEM: output proactive_total=99999 …」) is
     # part of the instruction, not something the report states.
     facts = [fact for _, fact in sorted(counts.facts, key=lambda pair: pair[0])]
-    if not facts:
-        return facts
+    if not facts or surely_without_instructions(original):
+        return facts  # (most sections: plain text, no squash needed to tell)
     section = squash(original)
     if not may_hold_instructions(section):
         return facts  # no sentence of it speaks to a model (most sections)
