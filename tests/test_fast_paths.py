@@ -95,3 +95,57 @@ def test_proactive_test_equals_the_pattern() -> None:
         hits += bool(_PROACTIVE.search(text))
         assert bool(_PROACTIVE.search(text)) == _is_proactive(text), repr(text)
     assert hits > 10_000
+
+
+def _random_cells(rng: random.Random, k: int) -> list[str]:
+    """A row of k-ish cells: small and large counts (padded or not), 18-digit runs, decimals,
+    blanks, marks and trailing empties, so the plain-row fast paths meet what they refuse."""
+    pool = ["0", "3", " 7 ", "12\u00a0", "\u00a0999", "1000", "1,234", "2.5", "", " ", "-", "/", "x", "０", "5件"]
+    run = "".join(rng.choice("0123456789") for _ in range(18))
+    cells = [rng.choice(pool) if rng.random() < 0.3 else str(rng.randint(0, 999)) for _ in range(k)]
+    if rng.random() < 0.1:
+        cells[0] = run
+    if rng.random() < 0.1:
+        cells = cells[: rng.randint(1, k)]
+    return cells + [rng.choice(["", " ", "", "1"]) for _ in range(rng.choice([0, 0, 1, 3]))]
+
+
+def test_table4_plain_fast_path_equals_general_path(monkeypatch) -> None:
+    """parse_table4 reads fifteen whole numbers without align or _count: same table, same
+    findings as the general path on rows it takes and rows it refuses."""
+    from gipr_llm.parse import tables
+    from gipr_llm.parse.rows import RawRow
+
+    rng = random.Random(24)
+    rows = [[RawRow(label="", cells=_random_cells(rng, 15), line=3)] for _ in range(3000)]
+    fast = [tables.parse_table4(r) for r in rows]
+    assert sum(tables._plain_counts(r[0].cells, 15) is not None for r in rows) > 300
+    monkeypatch.setattr(tables, "_plain_counts", lambda cells, k: None)
+    assert [tables.parse_table4(r) for r in rows] == fast
+
+
+def test_table3_row_fast_path_equals_general_order(monkeypatch) -> None:
+    """_read_t3_row reads a row of small counts before the glued test: the same rows found,
+    set aside and reported as testing glued first."""
+    from gipr_llm.domain import spec
+    from gipr_llm.parse import tables
+    from gipr_llm.parse.flat import chunks
+    from gipr_llm.parse.rows import RawRow
+
+    def read_all(rows: list[RawRow]) -> list[object]:
+        out = []
+        for row in rows:
+            col = tables._Collector("table3")
+            found: dict = {}
+            glued: dict = {}
+            surplus: dict = {}
+            tables._read_t3_row(col, "granted", row, found, glued, surplus)
+            out.append((found, glued, surplus, col.findings))
+        return out
+
+    rng = random.Random(25)
+    rows = [RawRow(label="", cells=_random_cells(rng, len(spec.T3_COLUMNS)), line=5) for _ in range(3000)]
+    rows += [RawRow(label="", cells=chunks("1" * n), line=5) for n in range(1, 140, 7)]
+    fast = read_all(rows)
+    monkeypatch.setattr(tables, "_SMALL_COUNTS", {})  # no row is a row of small counts
+    assert read_all(rows) == fast

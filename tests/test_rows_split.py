@@ -34,8 +34,8 @@ def test_a_line_with_a_value_is_never_furniture():
     assert seen_value > 10_000 and seen_furniture > 1_000
 
 
-def test_plain_t3_counts_equals_plain_row_of_whole_numbers():
-    from gipr_llm.parse.tables import _plain_row, _plain_t3_counts
+def test_plain_counts_equals_plain_row_of_whole_numbers():
+    from gipr_llm.parse.tables import _plain_counts, _plain_row
 
     def slow(cells: list[str]) -> list[int] | None:
         parsed = _plain_row(tuple(cells), 7)
@@ -50,7 +50,7 @@ def test_plain_t3_counts_equals_plain_row_of_whole_numbers():
         cells = [rng.choice(pool) for _ in range(rng.randint(5, 10))]
         expected = slow(cells)
         plain += expected is not None
-        assert _plain_t3_counts(cells) == expected, cells
+        assert _plain_counts(cells, 7) == expected, cells
     assert plain > 1_000
 
 

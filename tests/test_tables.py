@@ -322,10 +322,10 @@ def test_label_glued_to_its_digits_in_table2():
 
 
 def test_small_count_lookup_reads_every_key_as_parse_cell_does():
-    # _plain_t3_counts reads a cell by this dict instead of parse_cell: every printed form
+    # _plain_counts reads a cell by this dict instead of parse_cell: every printed form
     # it holds (padded too) must be the whole number parse_cell reads.
     from gipr_llm.parse.cells import parse_cell
-    from gipr_llm.parse.tables import _SMALL_COUNTS, _plain_t3_counts
+    from gipr_llm.parse.tables import _SMALL_COUNTS, _plain_counts
 
     assert len(_SMALL_COUNTS) == 4000
     for printed, value in _SMALL_COUNTS.items():
@@ -333,8 +333,8 @@ def test_small_count_lookup_reads_every_key_as_parse_cell_does():
         assert (cell.state, cell.value, type(cell.value)) == ("value", value, int), printed
     # a row of padded and unpadded cells (and one the dict lacks) reads as parse_cell reads it
     row = [" 3 ", "4\u00a0", "\u00a05", "12", " 1,234 ", "\u30000", "7 "]
-    assert _plain_t3_counts(row) == [parse_cell(c).value for c in row]
-    assert _plain_t3_counts([" 3 ", "x", "1", "1", "1", "1", "1"]) is None
+    assert _plain_counts(row, 7) == [parse_cell(c).value for c in row]
+    assert _plain_counts([" 3 ", "x", "1", "1", "1", "1", "1"], 7) is None
 
 
 def test_leftmost_item_numeral_search_agrees_with_match_then_search():

@@ -283,10 +283,9 @@ _SMALL_COUNTS = {
 }
 
 
-def _plain_t3_counts(cells: list[str]) -> list[int] | None:
-    """The 表三 row's counts when ``_plain_row`` reads it and every value is a whole number:
-    what ``_read_t3_row`` then stores. None otherwise."""
-    k = len(spec.T3_COLUMNS)
+def _plain_counts(cells: list[str], k: int) -> list[int] | None:
+    """A row's k counts when ``_plain_row`` reads it and every value is a whole number: what
+    ``_read_t3_row`` then stores (and ``parse_table4``, k = 15). None otherwise."""
     if len(cells) < k:
         return None
     # One C pass for the usual row of small counts; a cell the dict lacks is read by parse_cell.
@@ -423,16 +422,25 @@ def _reattach_label_tails(rows: list[RawRow]) -> None:
     that does not start with a numeral goes back to the row above, when that row's label then
     names the same row (or names one at all)."""
     for prev, cur in pairwise(rows):
-        # one search: its leftmost numeral at 0 is the label's own (what match would find)
-        numeral = _ITEM_NUMERAL.search(cur.label)
-        if numeral is None or numeral.start() == 0:
-            continue
-        tail = cur.label[: numeral.start()]
-        prev_key = _match_t3_row(prev.label)[0]
-        joined_key = _match_t3_row(prev.label + tail)[0]
-        if joined_key is not None and prev_key in (None, joined_key):
-            prev.label += tail
-            cur.label = cur.label[numeral.start() :]
+        if cut := _label_tail_cut(prev.label, cur.label):
+            prev.label += cur.label[:cut]
+            cur.label = cur.label[cut:]
+
+
+@lru_cache(maxsize=1 << 14)  # label pairs recur across reports of one template
+def _label_tail_cut(prev: str, cur: str) -> int:
+    """Where ``cur``'s own label starts when the text before it is ``prev``'s tail; 0 when
+    nothing moves. Cached by the pair: a numeral search and two label matches per pair."""
+    # one search: its leftmost numeral at 0 is the label's own (what match would find)
+    numeral = _ITEM_NUMERAL.search(cur)
+    if numeral is None or numeral.start() == 0:
+        return 0
+    tail = cur[: numeral.start()]
+    prev_key = _match_t3_row(prev)[0]
+    joined_key = _match_t3_row(prev + tail)[0]
+    if joined_key is not None and prev_key in (None, joined_key):
+        return numeral.start()
+    return 0
 
 
 def table3_line_rows(lines: list[Line]) -> dict[int, str]:
@@ -519,12 +527,18 @@ def _read_t3_row(
     """Read one 表三 row, or set it aside: a glued run for the table-wide cut, a row with
     surplus cells (when ``surplus`` is given) for placement once every row is read."""
     k = len(spec.T3_COLUMNS)
+    counts = _plain_counts(row.cells, k)
+    # A plain row has at most k cells that are not empty, so it is never set aside; one whose
+    # first cell is a small count is never glued either (that cell is not MAX_DIGITS long),
+    # so the common row skips the glued test.
+    if counts is not None and row.cells[0] in _SMALL_COUNTS:
+        found[key] = counts
+        return
     if _is_glued(row, k):
         found[key] = [None] * k  # decided table-wide later
         glued[key] = GluedRow(key, spec.T3_ROW_LABELS[key], joined_run(row.cells) or "", row.line)
         return
-    # A plain row has at most k cells that are not empty, so it is never set aside.
-    if (counts := _plain_t3_counts(row.cells)) is not None:  # the common case
+    if counts is not None:
         found[key] = counts
         return
     label = spec.T3_ROW_LABELS[key]
@@ -603,6 +617,15 @@ def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
             else [Cell(cells[0], "unaligned")] * len(keys)
         )
         one_finding = True
+    elif (counts := _plain_counts(cells, len(keys))) is not None:
+        # the common table: fifteen whole numbers, read as align and _count would read them
+        width = len(spec.T4_COLUMNS)
+        return Table4(
+            rows={
+                group: dict(zip(spec.T4_COLUMNS, counts[i * width : (i + 1) * width], strict=True))
+                for i, group in enumerate(spec.T4_GROUPS)
+            }
+        ), col.findings
     else:
         al = align(cells, len(keys))
         if al.surplus:
