@@ -124,3 +124,23 @@ def test_jsonl_lines_are_the_same_whichever_way_a_rendered_report_is_written(tmp
     gb = io.TextIOWrapper(raw, encoding="gb18030", newline="\n")
     write_jsonl(items, gb, None)
     assert raw.getvalue().decode("gb18030") == expected
+
+
+def test_pool_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """The objects loaded before the workers fork are frozen for the pool's lifetime only:
+    after the batch, or after a consumer that stops early, the parent collects as before."""
+    import gc
+
+    paths = sorted(SAMPLES.glob("*.txt"))
+    before = gc.get_freeze_count()
+    seen = []
+    for item in extract_many(paths, jobs=2, form="rendered"):
+        seen.append(gc.get_freeze_count())
+        assert isinstance(item, RenderedReport)
+    assert seen and all(count > before for count in seen)  # frozen while the workers ran
+    assert gc.get_freeze_count() == before
+
+    stopped = extract_many(paths, jobs=2, form="rendered")
+    next(stopped)
+    stopped.close()  # a consumer that stops after one report
+    assert gc.get_freeze_count() == before

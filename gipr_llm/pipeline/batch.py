@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import glob
 import logging
 import os
@@ -208,6 +209,17 @@ def _extract_in_processes(
         finally:
             set_page_jobs(1)
         return
+    # The workers are forked with every module loaded. Frozen, those objects are left out of
+    # the workers' garbage collections, which would otherwise touch (and so copy) every page
+    # of them in each worker; the parent unfreezes when the pool is done.
+    gc.freeze()
+    try:
+        yield from _in_pool(files, jobs, form, bodies)
+    finally:
+        gc.unfreeze()
+
+
+def _in_pool(files: list[Path], jobs: int, form: Form, bodies: BodyDirectory | None) -> Iterator[Item]:
     ahead = jobs * 4  # chunks in flight
     chunks = (files[i : i + PROCESS_CHUNK] for i in range(0, len(files), PROCESS_CHUNK))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint) as pool:
