@@ -47,7 +47,7 @@ import gipr_llm  # noqa: E402
 from gipr_llm.domain.models import LoadError  # noqa: E402
 from gipr_llm.load.pdf_loader import load_pdf  # noqa: E402
 from gipr_llm.pipeline import extract, parse_document, read_report  # noqa: E402
-from gipr_llm.render.json_output import to_json  # noqa: E402
+from gipr_llm.render.json_output import RenderedReport  # noqa: E402
 
 _NUMBER = re.compile(r"(?<![\d年])(\d{1,4})(?![\d年])")  # counts, not years
 
@@ -182,7 +182,8 @@ def extract_all(paths: list[Path], clear: bool) -> int:
     for path in paths:
         if clear:
             clear_parse_caches()
-        written += len(to_json(extract(path)))
+        # the JSON line as a batch's worker makes it: the UTF-8 bytes that are written out
+        written += len(RenderedReport.of(extract(path)).json)
     return written
 
 
