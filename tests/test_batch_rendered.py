@@ -126,21 +126,31 @@ def test_jsonl_lines_are_the_same_whichever_way_a_rendered_report_is_written(tmp
     assert raw.getvalue().decode("gb18030") == expected
 
 
-def test_pool_leaves_the_garbage_collector_as_it_found_it(tmp_path):
-    """The objects loaded before the workers fork are frozen for the pool's lifetime only:
-    after the batch, or after a consumer that stops early, the parent collects as before."""
+def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """What was loaded before a batch is frozen out of the collector while it runs, serially
+    or in workers: after the batch, or after a consumer that stops early, the process
+    collects as before; a caller's own freeze is left alone."""
     import gc
 
     paths = sorted(SAMPLES.glob("*.txt"))
-    before = gc.get_freeze_count()
-    seen = []
-    for item in extract_many(paths, jobs=2, form="rendered"):
-        seen.append(gc.get_freeze_count())
-        assert isinstance(item, RenderedReport)
-    assert seen and all(count > before for count in seen)  # frozen while the workers ran
-    assert gc.get_freeze_count() == before
+    assert gc.get_freeze_count() == 0
+    for jobs in (1, 2):
+        seen = []
+        for item in extract_many(paths, jobs=jobs, form="rendered"):
+            seen.append(gc.get_freeze_count())
+            assert isinstance(item, RenderedReport)
+        assert seen and all(count > 0 for count in seen), jobs  # frozen while the batch ran
+        assert gc.get_freeze_count() == 0
 
-    stopped = extract_many(paths, jobs=2, form="rendered")
-    next(stopped)
-    stopped.close()  # a consumer that stops after one report
-    assert gc.get_freeze_count() == before
+        stopped = extract_many(paths, jobs=jobs, form="rendered")
+        next(stopped)
+        stopped.close()  # a consumer that stops after one report
+        assert gc.get_freeze_count() == 0
+
+    gc.freeze()  # the caller's
+    try:
+        frozen = gc.get_freeze_count()
+        list(extract_many(paths, jobs=1, form="rendered"))
+        assert gc.get_freeze_count() >= frozen  # not unfrozen by the batch
+    finally:
+        gc.unfreeze()
