@@ -47,7 +47,8 @@ import gipr_llm  # noqa: E402
 from gipr_llm.domain.models import LoadError  # noqa: E402
 from gipr_llm.load.pdf_loader import load_pdf  # noqa: E402
 from gipr_llm.pipeline import extract, parse_document, read_report  # noqa: E402
-from gipr_llm.render.json_output import to_json  # noqa: E402
+from gipr_llm.pipeline.batch import loaded_objects_frozen  # noqa: E402
+from gipr_llm.render.json_output import RenderedReport  # noqa: E402
 
 _NUMBER = re.compile(r"(?<![\d年])(\d{1,4})(?![\d年])")  # counts, not years
 
@@ -178,11 +179,15 @@ def write_text_variants(folder: Path, n: int) -> list[Path]:
 
 
 def extract_all(paths: list[Path], clear: bool) -> int:
+    """Each report as ``gipr extract``'s batch reads it: with what was loaded before the
+    batch frozen out of the garbage collector, and rendered to the JSON line's UTF-8 bytes
+    as a batch's worker makes it."""
     written = 0
-    for path in paths:
-        if clear:
-            clear_parse_caches()
-        written += len(to_json(extract(path)))
+    with loaded_objects_frozen():
+        for path in paths:
+            if clear:
+                clear_parse_caches()
+            written += len(RenderedReport.of(extract(path)).json)
     return written
 
 

@@ -56,12 +56,12 @@ def test_rendered_form_is_the_reports_own_json_and_counts(tmp_path):
             continue
         report = extract(path)
         assert isinstance(item, RenderedReport)
-        assert item.json == to_json(report)
+        assert item.json == to_json(report).encode()
         assert item.path == report.source.path
         assert item.errors == sum(f.severity == "error" for f in report.findings)
         assert item.warnings == sum(f.severity == "warning" for f in report.findings)
     assert any(i.errors or i.warnings for i in items if isinstance(i, RenderedReport)), "a sample has findings"
-    recovered = [i for i in items if isinstance(i, RenderedReport) and '"PARSE-RECOVERED"' in i.json]
+    recovered = [i for i in items if isinstance(i, RenderedReport) and b'"PARSE-RECOVERED"' in i.json]
     assert recovered, "a messy copy's recovered reading (and its finding) crosses over as rendered"
 
 
@@ -98,3 +98,59 @@ def test_summary_and_lines_do_not_depend_on_jobs(tmp_path):
     # as this batch stands: sample 004 has errors and a warning; the three text copies whose
     # rows were recovered warn (PARSE-RECOVERED: the reading's doing, not the report's)
     assert "失败1份；1份有错误，4份有警告" in results["1"][1]
+
+
+def test_jsonl_lines_are_the_same_whichever_way_a_rendered_report_is_written(tmp_path):
+    """A rendered report's UTF-8 bytes go under a UTF-8 text stream as they are; any other
+    stream gets the text. Order and lines must not depend on the stream."""
+    import io
+
+    from gipr_llm.render.json_output import write_jsonl
+
+    paths = sorted(SAMPLES.glob("*.txt"))[:2]
+    reports = [extract(p) for p in paths]
+    items = [RenderedReport.of(reports[0]), FailedInput(path="x.txt", error="文件为空 (empty file)"), reports[1]]
+    expected = "".join(to_json(i) + "\n" for i in (reports[0], items[1], reports[1]))
+
+    with open(tmp_path / "out.jsonl", "w", encoding="utf-8") as out:  # bytes under a UTF-8 file
+        write_jsonl(items, out, None)
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == expected
+
+    text = io.StringIO()  # no bytes under it
+    write_jsonl(items, text, None)
+    assert text.getvalue() == expected
+
+    raw = io.BytesIO()  # bytes under it, but not UTF-8: the text path encodes
+    gb = io.TextIOWrapper(raw, encoding="gb18030", newline="\n")
+    write_jsonl(items, gb, None)
+    assert raw.getvalue().decode("gb18030") == expected
+
+
+def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """What was loaded before a batch is frozen out of the collector while it runs, serially
+    or in workers: after the batch, or after a consumer that stops early, the process
+    collects as before; a caller's own freeze is left alone."""
+    import gc
+
+    paths = sorted(SAMPLES.glob("*.txt"))
+    assert gc.get_freeze_count() == 0
+    for jobs in (1, 2):
+        seen = []
+        for item in extract_many(paths, jobs=jobs, form="rendered"):
+            seen.append(gc.get_freeze_count())
+            assert isinstance(item, RenderedReport)
+        assert seen and all(count > 0 for count in seen), jobs  # frozen while the batch ran
+        assert gc.get_freeze_count() == 0
+
+        stopped = extract_many(paths, jobs=jobs, form="rendered")
+        next(stopped)
+        stopped.close()  # a consumer that stops after one report
+        assert gc.get_freeze_count() == 0
+
+    gc.freeze()  # the caller's
+    try:
+        frozen = gc.get_freeze_count()
+        list(extract_many(paths, jobs=1, form="rendered"))
+        assert gc.get_freeze_count() >= frozen  # not unfrozen by the batch
+    finally:
+        gc.unfreeze()

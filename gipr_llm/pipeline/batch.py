@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import glob
 import logging
 import os
@@ -13,6 +14,7 @@ import stat
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -199,15 +201,38 @@ def _extract_in_processes(
 ) -> Iterator[Item]:
     """The deterministic path over ``jobs`` processes, in input order, a bounded window ahead
     (so a slow consumer — the store writer — never has the whole batch waiting in memory)."""
-    if jobs <= 1 or len(files) <= 1:
-        # A lone file gets the processes for its pages, if it is a scan to OCR.
-        set_page_jobs(jobs if len(files) == 1 else 1)
-        try:
-            for path in files:
-                yield _extract_or_fail(path, None, form, bodies)
-        finally:
-            set_page_jobs(1)
+    with loaded_objects_frozen():
+        if jobs <= 1 or len(files) <= 1:
+            # A lone file gets the processes for its pages, if it is a scan to OCR.
+            set_page_jobs(jobs if len(files) == 1 else 1)
+            try:
+                for path in files:
+                    yield _extract_or_fail(path, None, form, bodies)
+            finally:
+                set_page_jobs(1)
+        else:
+            yield from _in_pool(files, jobs, form, bodies)
+
+
+@contextmanager
+def loaded_objects_frozen() -> Iterator[None]:
+    """What is loaded before a batch (modules, compiled patterns, pydantic schemas, the parse
+    caches' tables) lives as long as the batch, so it is frozen out of the garbage collector
+    while the batch runs: a full collection traversed all of it, the caches' tables with
+    tens of thousands of rows included (3–15% of a batch's time once they had filled), and
+    in workers forked from this process it touched, and so copied, every page of it.
+    Unfrozen after the batch; left alone when the caller has frozen already."""
+    if gc.get_freeze_count():
+        yield
         return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _in_pool(files: list[Path], jobs: int, form: Form, bodies: BodyDirectory | None) -> Iterator[Item]:
     ahead = jobs * 4  # chunks in flight
     chunks = (files[i : i + PROCESS_CHUNK] for i in range(0, len(files), PROCESS_CHUNK))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint) as pool:
