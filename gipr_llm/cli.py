@@ -433,11 +433,12 @@ def check(
     gipr check samples/ --statistics
     """
     from gipr_llm.checks.batch import CheckedReport, CheckRun, CheckStream, filter_rules, rule_statistics
-    from gipr_llm.pipeline.batch import check_stream
+    from gipr_llm.pipeline.batch import check_stream, expand_paths
     from gipr_llm.pipeline.progress import BatchProgress
     from gipr_llm.render.formats import FormatError, choose
 
-    refuse_output_among_inputs(output, paths)
+    listed = expand_paths(paths)  # once: the output check and the batch read the same list
+    refuse_output_among_inputs(output, listed)
     try:
         choose("check", fmt, output)
     except FormatError as problem:  # said before the batch is read, not after
@@ -445,7 +446,7 @@ def check(
         raise typer.Exit(2) from None
     # The narrative facts compared with the tables (NARRATIVE-TABLE) come from the LLM when
     # configured, as in extract; --no-llm keeps a pre-publication check fully deterministic.
-    stream = check_stream(paths, llm, jobs, bodies)
+    stream = check_stream(listed, llm, jobs, bodies)
 
     def finish() -> CheckRun:
         run = filter_rules(stream.finish(), select or (), ignore or ())

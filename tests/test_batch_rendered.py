@@ -112,9 +112,10 @@ def test_jsonl_lines_are_the_same_whichever_way_a_rendered_report_is_written(tmp
     items = [RenderedReport.of(reports[0]), FailedInput(path="x.txt", error="文件为空 (empty file)"), reports[1]]
     expected = "".join(to_json(i) + "\n" for i in (reports[0], items[1], reports[1]))
 
-    with open(tmp_path / "out.jsonl", "w", encoding="utf-8") as out:  # bytes under a UTF-8 file
-        write_jsonl(items, out, None)
-    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == expected
+    for path in (None, tmp_path / "out.jsonl"):  # flushed line by line (stdout), or not (a file)
+        with open(tmp_path / "out.jsonl", "w", encoding="utf-8") as out:  # bytes under a UTF-8 file
+            write_jsonl([*items, *items], out, path)
+        assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == expected * 2, path
 
     text = io.StringIO()  # no bytes under it
     write_jsonl(items, text, None)

@@ -105,3 +105,22 @@ def test_output_among_inputs_lists_the_inputs_only_when_the_output_exists(tmp_pa
         os.link(report, tmp_path / "hard.txt")  # the same file under another name
         assert output_among_inputs(tmp_path / "hard.txt", [report])
     assert not output_among_inputs(None, [report])
+
+
+def test_a_listed_batch_is_not_listed_again(tmp_path, monkeypatch):
+    """The CLI lists a batch once (output check, shard, read): a list expand_paths made goes
+    through it again, and through shard, without a stat per file."""
+    import gipr_llm.pipeline.batch as batch
+
+    for i in range(5):
+        (tmp_path / f"r{i}.txt").write_text("x", encoding="utf-8")
+    listed = expand_paths([tmp_path])
+    assert listed == sorted(tmp_path.glob("*.txt"))
+    stats = []
+    real_stat = os.stat
+    monkeypatch.setattr(batch.os, "stat", lambda p, *a, **k: stats.append(p) or real_stat(p, *a, **k))
+    assert expand_paths(listed) is listed
+    part = batch.shard(listed, "2/2")
+    assert part == listed[1::2] and expand_paths(part) is part
+    assert stats == []
+    assert expand_paths(list(listed)) == listed and len(stats) == len(listed)  # a plain list is examined

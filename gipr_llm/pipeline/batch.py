@@ -39,7 +39,13 @@ log = logging.getLogger("gipr")
 DEAD_ENDPOINT_LIMIT = 2
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+class ListedFiles(list[Path]):
+    """Inputs already expanded by ``expand_paths``: expanding them again changes nothing, so
+    it is skipped (the CLI lists a batch once, for the output check, the shard and the read;
+    a stat per file each time was a serial cost before the workers start)."""
+
+
+def expand_paths(paths: Iterable[str | Path]) -> ListedFiles:
     """Files as given, the report files inside directories, and the files a quoted glob
     names (``'reports/**/*.pdf'``), in a stable order; ``-`` (standard input) as it is.
 
@@ -47,7 +53,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     with its reason instead of vanishing from the batch; so is a path that cannot even be
     examined (too long, no permission on a parent): ``load`` then names the problem.
     """
-    out: list[Path] = []
+    if isinstance(paths, ListedFiles):
+        return paths
+    out = ListedFiles()
     for raw in paths:
         p = raw if isinstance(raw, Path) else Path(raw)
         kind = _kind(p)
@@ -125,7 +133,7 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def shard(files: list[Path], spec: str | None) -> list[Path]:
+def shard(files: ListedFiles, spec: str | None) -> ListedFiles:
     """The files of shard ``i/n`` (1-based): every n-th file of the sorted list, from the i-th.
 
     Every machine given the same inputs and the same ``n`` gets a disjoint part, and the
@@ -139,7 +147,7 @@ def shard(files: list[Path], spec: str | None) -> list[Path]:
         raise ValueError(f"--shard 应为 i/n，例如 1/4，收到「{spec}」") from None
     if not 1 <= index <= count:
         raise ValueError(f"--shard {spec}: i 应在 1 到 n 之间")
-    return files[index - 1 :: count]
+    return ListedFiles(files[index - 1 :: count])
 
 
 # What a batch hands back for each report read: the Report; the Report checked on its own

@@ -59,16 +59,19 @@ def write_json(items: Iterable[Report | RenderedReport | FailedInput], out: IO[s
 
 
 def write_jsonl(items: Iterable[Report | RenderedReport | FailedInput], out: IO[str], path: Path | None) -> None:
-    """One object per line, written as each input is done."""
+    """One object per line, written as each input is done: to standard output, each line is
+    flushed as it is written, for the reader at the other end; a file (``path``) is written
+    whole before it replaces the old one, so its lines go in large writes."""
     raw = _utf8_bytes_under(out)
     line_end = os.linesep.encode()  # what the text stream writes for "\n"
     for item in items:
         if raw is not None and isinstance(item, RenderedReport):
-            raw.write(item.json + line_end)  # the text stream is flushed after every line
-            raw.flush()
+            raw.write(item.json + line_end)
+            if path is None:
+                raw.flush()
         else:
             out.write(to_json(item) + "\n")
-            out.flush()
+            out.flush()  # and so the next rendered line goes under it in order
 
 
 def _utf8_bytes_under(out: IO[str]) -> IO[bytes] | None:
