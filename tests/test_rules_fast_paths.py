@@ -321,3 +321,12 @@ def test_surely_without_instructions_is_never_wrong() -> None:
             assert not hold, repr(text)
     assert surely > 10_000 and held > 10_000
     assert surely_without_instructions("本年度主动公开政府信息1,236条，提出改进意见，系统运行平稳。")
+
+
+def test_quote_mark_class_is_the_marks_the_label_channel_pattern_needs() -> None:
+    """_item_label's one search for a quote mark finds one where any of the marks is."""
+    from gipr_llm.facts.rules import _LABEL_QUOTE_MARK
+
+    marks = '“「《"'
+    differ = [c for c in range(0x110000) if bool(_LABEL_QUOTE_MARK.search(chr(c))) != (chr(c) in marks)]
+    assert differ == []

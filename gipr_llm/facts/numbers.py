@@ -10,8 +10,8 @@ grounding read numbers through here, so what one accepts the other can check.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from gipr_llm.domain.numerals import chinese_to_int
 
@@ -41,8 +41,9 @@ _STATED = re.compile(COUNT_SEARCH)
 _GROUPING = re.compile(r"[,， \u00a0\u2009]")
 
 
-@dataclass(frozen=True, slots=True)
-class StatedCount:
+# A NamedTuple rather than a frozen dataclass: as immutable, and made about 3x faster (a
+# frozen dataclass sets each field through object.__setattr__); the rules make one per count.
+class StatedCount(NamedTuple):
     value: int
     unit: str
     approximate: bool
@@ -58,7 +59,9 @@ def stated_counts(text: str) -> list[StatedCount]:
 
 def read_count(m: re.Match[str]) -> StatedCount | None:
     """The count a match of ``COUNT_PATTERN`` states; None when it is no count (4.5条, 零件)."""
-    pre, ar, dec, cn, scale, mark, unit, about = m.group("pre", "ar", "dec", "cn", "scale", "mark", "unit", "about")
+    pre, ar, dec, cn, scale, mark, unit, about = m.group(
+        "pre", "ar", "dec", "cn", "scale", "mark", "unit", "about"
+    )
     approximate = bool(pre or mark or about)
     if ar is not None and dec is None and scale is None and ar.isdigit():
         # the common case (751条), read without Decimal: the same value (\d digits, which int

@@ -144,6 +144,8 @@ _PUBLISHED = re.compile(r"(?:公开|发布|更新|刊发|刊登|编发|推送)[^
 def _is_proactive(text: str) -> bool:
     """``bool(_PROACTIVE.search(text))``."""
     return "主动公开" in text or _PUBLISHED.search(text) is not None
+
+
 _PROACTIVE_UNITS = {"条", "件", "篇", "个", "份", "项"}
 _PROACTIVE_UNIT = re.compile(f"[{''.join(sorted(_PROACTIVE_UNITS))}]")
 _TOTAL_BEFORE = re.compile(
@@ -206,7 +208,7 @@ _LABEL_PUBLISH_END = re.compile(r"(?:主动)?公开(?:政府|政务)?(?:信息)?
 _LABEL_PUBLISH_START = re.compile(r"^(?:主动)?公开")
 _LABEL_TAIL = re.compile(r"[的共计为：:\s]+$")
 _LABEL_TAIL_CHARS = "的共计为：:"  # _LABEL_TAIL's class but \s
-_LABEL_QUOTE_MARKS = "“「《\""  # what _LABEL_CHANNEL's lookahead needs
+_LABEL_QUOTE_MARK = re.compile('[“「《"]')  # what _LABEL_CHANNEL's lookahead needs
 _CLAUSE_MARK = re.compile(r"[，,。；;]")
 _NEXT_STEP = re.compile(r"^(?:在)?(?:下一步|今后)(?:工作中)?[，,]?")
 _PROBLEM_LEAD = re.compile(r"^.{0,40}?问题[：:]")
@@ -312,13 +314,19 @@ class _Counts:
         if "结转" in part:
             for m in _CARRIED.finditer(text, clause.start, clause.end):
                 self.add_count("applications_carried_over", m, clause)
-        if "办结" in part and sentence_start is not None and _application_context(text, sentence_start, clause):
+        if (
+            "办结" in part
+            and sentence_start is not None
+            and _application_context(text, sentence_start, clause)
+        ):
             m = _PROCESSED_ALONE.match(part.lstrip("、 \t\u3000"))
             if m and "复议" not in part and "诉讼" not in part:
                 offset = clause.start + len(part) - len(part.lstrip("、 \t\u3000"))
                 if (count := read_count(m)) is not None:
                     at = offset + count.number_start
-                    self.add("applications_processed", count.value, count.unit, clause, at, None, count.approximate)
+                    self.add(
+                        "applications_processed", count.value, count.unit, clause, at, None, count.approximate
+                    )
         if "申请" not in part:
             return
         for pattern in (_APPLICATION_A, _APPLICATION_B):
@@ -350,12 +358,20 @@ class _Counts:
                 and count.number_start not in self.used
             ]
             # what may be the clause's total: not a count in brackets after 其中, not a 个 count
-            candidates = [
-                m
-                for i, (m, _) in enumerate(counts)
-                if m["unit"] not in _NOT_TOTAL_UNITS
-                and not _BRACKET_ITEM.match(text, counts[i - 1][0].end() if i else clause.start, m.start())
-            ]
+            # (listed only while the sentence's first count may still be its total: once it
+            # has a total or a first count, is_total below looks at them no more)
+            candidates = (
+                [
+                    m
+                    for i, (m, _) in enumerate(counts)
+                    if m["unit"] not in _NOT_TOTAL_UNITS
+                    and not _BRACKET_ITEM.match(
+                        text, counts[i - 1][0].end() if i else clause.start, m.start()
+                    )
+                ]
+                if first and not seen_total
+                else []
+            )
             segment_start = clause.start
             for m, count in counts:
                 segment = _Span(segment_start, m.end())
@@ -421,7 +437,7 @@ def _item_label(before: str) -> str | None:
     label = before.strip()
     if label[:1] in _LABEL_LEAD_START:  # (stripped: no \s to start with)
         label = _LABEL_LEAD.sub("", label)
-    if any(mark in label for mark in _LABEL_QUOTE_MARKS):
+    if _LABEL_QUOTE_MARK.search(label):
         label = _LABEL_CHANNEL.sub("", label)
     if label[:1] in _LABEL_AND_START:
         label = _LABEL_AND.sub("", label)
