@@ -22,9 +22,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, compress, count, repeat
 from math import comb
-from operator import and_, ne
+from operator import add, le, mul, ne
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.arithmetic import Equation, table3_equations, table4_equations
@@ -257,7 +257,7 @@ def _search(
             row = order[depth]
             if row in e.rows:
                 columns = by_column[row]
-                terms = [[coef * v for v in columns[ci]] for r, ci, coef in e.terms if r == row]
+                terms = [map(mul, columns[ci], repeat(coef)) for r, ci, coef in e.terms if r == row]
                 sums = list(map(sum, zip(*terms, strict=True)))
                 touching[depth].append(i)
                 shares[depth].append(sums)
@@ -335,19 +335,27 @@ def _search(
         touched = touching[depth]
         need = [-partial[i] for i in touched]
         undoomed = [not doomed[i] for i in touched]
+        readings = open_rows[row]
+        # Every reading's misses at once, equation by equation over all readings (in C);
+        # only the readings within the bound then cost a step of Python. The bound only
+        # tightens during the loop, so a reading past it at the start stays past it.
+        misses: Iterable[int] = repeat(0, len(readings))
+        for share, want, open_ in zip(shares[depth], need, undoomed, strict=True):
+            if open_:
+                misses = map(add, misses, map(ne, share, repeat(want)))
+        counted = list(misses)
         start = nodes[0]
-        for n, (reading, delta) in enumerate(zip(open_rows[row], deltas[depth], strict=True), start + 1):
-            misses = sum(map(and_, map(ne, delta, need), undoomed))
-            if cost + misses > best_cost[0]:
+        for n in compress(count(), map(le, counted, repeat(best_cost[0] - cost))):
+            if cost + counted[n] > best_cost[0]:
                 continue
-            nodes[0] = n
-            pairs = zip(touched, delta, need, undoomed, strict=True)
+            nodes[0] = start + n + 1
+            pairs = zip(touched, deltas[depth][n], need, undoomed, strict=True)
             now = [i for i, share, want, o in pairs if o and share != want]
-            chosen[row] = reading
-            if not search(depth + 1, cost + misses, broken + [usable[i].eq for i in now]):
+            chosen[row] = readings[n]
+            if not search(depth + 1, cost + counted[n], broken + [usable[i].eq for i in now]):
                 del chosen[row]
                 return False
-        nodes[0] = start + len(open_rows[row])
+        nodes[0] = start + len(readings)
         chosen.pop(row, None)
         return True
 
