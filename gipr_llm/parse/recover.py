@@ -164,6 +164,11 @@ _RULE_NAMES = {
 
 
 def describe(rules: Iterable[str]) -> str:
+    return _describe(tuple(rules))
+
+
+@lru_cache(maxsize=256)  # the same few lists of rules name every row of every table
+def _describe(rules: tuple[str, ...]) -> str:
     return "、".join(_RULE_NAMES.get(r, r) for r in dict.fromkeys(rules))
 
 
@@ -257,8 +262,12 @@ def _search(
             row = order[depth]
             if row in e.rows:
                 columns = by_column[row]
-                terms = [map(mul, columns[ci], repeat(coef)) for r, ci, coef in e.terms if r == row]
-                sums = list(map(sum, zip(*terms, strict=True)))
+                # The row's terms added column by column in C (most equations hold one term of a row).
+                share: Iterable[int] = repeat(0, len(open_rows[row]))
+                for r, ci, coef in e.terms:
+                    if r == row:
+                        share = map(add, share, map(mul, columns[ci], repeat(coef)))
+                sums = list(share)
                 touching[depth].append(i)
                 shares[depth].append(sums)
                 lo, hi = lo + min(sums), hi + max(sums)
