@@ -287,6 +287,7 @@ def _search(
     seen: dict[str, dict[Reading, None]] = {row: {} for row in order}  # every best reading, per row
     best_cost = [len(usable) + len(base) + 1]
     nodes = [0]
+    last_misses: dict[tuple[int | bool, ...], list[int]] = {}  # the last row's misses per reading
 
     def search(depth: int, cost: int, broken: list[Equation]) -> bool:
         if nodes[0] > MAX_NODES:
@@ -348,11 +349,16 @@ def _search(
         # Every reading's misses at once, equation by equation over all readings (in C);
         # only the readings within the bound then cost a step of Python. The bound only
         # tightens during the loop, so a reading past it at the start stays past it.
-        misses: Iterable[int] = repeat(0, len(readings))
-        for share, want, open_ in zip(shares[depth], need, undoomed, strict=True):
-            if open_:
-                misses = map(add, misses, map(ne, share, repeat(want)))
-        counted = list(misses)
+        # Rows before the last often leave it the same sums to meet (its equations with no
+        # other searched row): counted once per distinct (needs, open equations).
+        key = (*need, *undoomed)
+        counted = last_misses.get(key)
+        if counted is None:
+            misses: Iterable[int] = repeat(0, len(readings))
+            for share, want, open_ in zip(shares[depth], need, undoomed, strict=True):
+                if open_:
+                    misses = map(add, misses, map(ne, share, repeat(want)))
+            counted = last_misses[key] = list(misses)
         start = nodes[0]
         for n in compress(count(), map(le, counted, repeat(best_cost[0] - cost))):
             if cost + counted[n] > best_cost[0]:
