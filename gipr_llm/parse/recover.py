@@ -387,9 +387,10 @@ def _search(
     if cost and not all(_one_cell(b[1]) for b in best):
         return out, None  # the best reading needs several errors in the report: no reading
     broken = best[0][1] if len(best) == 1 else []
+    broken_rows = [{r for (_, r, _), _ in b.terms} for b in broken]  # once, not once per row
     for row in order:
         if len(out[row].candidates) == 1:
-            mine = [b for b in broken if any(r == row for _, r, _ in b.cells())]
+            mine = [b for b, rows in zip(broken, broken_rows, strict=True) if row in rows]
             rules = [e.eq.rule for e in usable if row in e.rows and e.eq not in mine]
             out[row] = Outcome(
                 out[row].candidates[0],
