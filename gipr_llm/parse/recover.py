@@ -22,9 +22,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, compress, count, repeat
 from math import comb
-from operator import and_, ne
+from operator import add, le, mul, ne
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.arithmetic import Equation, table3_equations, table4_equations
@@ -164,6 +164,11 @@ _RULE_NAMES = {
 
 
 def describe(rules: Iterable[str]) -> str:
+    return _describe(tuple(rules))
+
+
+@lru_cache(maxsize=256)  # the same few lists of rules name every row of every table
+def _describe(rules: tuple[str, ...]) -> str:
     return "、".join(_RULE_NAMES.get(r, r) for r in dict.fromkeys(rules))
 
 
@@ -257,8 +262,12 @@ def _search(
             row = order[depth]
             if row in e.rows:
                 columns = by_column[row]
-                terms = [[coef * v for v in columns[ci]] for r, ci, coef in e.terms if r == row]
-                sums = list(map(sum, zip(*terms, strict=True)))
+                # The row's terms added column by column in C (most equations hold one term of a row).
+                share: Iterable[int] = repeat(0, len(open_rows[row]))
+                for r, ci, coef in e.terms:
+                    if r == row:
+                        share = map(add, share, map(mul, columns[ci], repeat(coef)))
+                sums = list(share)
                 touching[depth].append(i)
                 shares[depth].append(sums)
                 lo, hi = lo + min(sums), hi + max(sums)
@@ -278,6 +287,7 @@ def _search(
     seen: dict[str, dict[Reading, None]] = {row: {} for row in order}  # every best reading, per row
     best_cost = [len(usable) + len(base) + 1]
     nodes = [0]
+    last_misses: dict[tuple[int | bool, ...], list[int]] = {}  # the last row's misses per reading
 
     def search(depth: int, cost: int, broken: list[Equation]) -> bool:
         if nodes[0] > MAX_NODES:
@@ -335,19 +345,32 @@ def _search(
         touched = touching[depth]
         need = [-partial[i] for i in touched]
         undoomed = [not doomed[i] for i in touched]
+        readings = open_rows[row]
+        # Every reading's misses at once, equation by equation over all readings (in C);
+        # only the readings within the bound then cost a step of Python. The bound only
+        # tightens during the loop, so a reading past it at the start stays past it.
+        # Rows before the last often leave it the same sums to meet (its equations with no
+        # other searched row): counted once per distinct (needs, open equations).
+        key = (*need, *undoomed)
+        counted = last_misses.get(key)
+        if counted is None:
+            misses: Iterable[int] = repeat(0, len(readings))
+            for share, want, open_ in zip(shares[depth], need, undoomed, strict=True):
+                if open_:
+                    misses = map(add, misses, map(ne, share, repeat(want)))
+            counted = last_misses[key] = list(misses)
         start = nodes[0]
-        for n, (reading, delta) in enumerate(zip(open_rows[row], deltas[depth], strict=True), start + 1):
-            misses = sum(map(and_, map(ne, delta, need), undoomed))
-            if cost + misses > best_cost[0]:
+        for n in compress(count(), map(le, counted, repeat(best_cost[0] - cost))):
+            if cost + counted[n] > best_cost[0]:
                 continue
-            nodes[0] = n
-            pairs = zip(touched, delta, need, undoomed, strict=True)
+            nodes[0] = start + n + 1
+            pairs = zip(touched, deltas[depth][n], need, undoomed, strict=True)
             now = [i for i, share, want, o in pairs if o and share != want]
-            chosen[row] = reading
-            if not search(depth + 1, cost + misses, broken + [usable[i].eq for i in now]):
+            chosen[row] = readings[n]
+            if not search(depth + 1, cost + counted[n], broken + [usable[i].eq for i in now]):
                 del chosen[row]
                 return False
-        nodes[0] = start + len(open_rows[row])
+        nodes[0] = start + len(readings)
         chosen.pop(row, None)
         return True
 
@@ -364,9 +387,10 @@ def _search(
     if cost and not all(_one_cell(b[1]) for b in best):
         return out, None  # the best reading needs several errors in the report: no reading
     broken = best[0][1] if len(best) == 1 else []
+    broken_rows = [{r for (_, r, _), _ in b.terms} for b in broken]  # once, not once per row
     for row in order:
         if len(out[row].candidates) == 1:
-            mine = [b for b in broken if any(r == row for _, r, _ in b.cells())]
+            mine = [b for b, rows in zip(broken, broken_rows, strict=True) if row in rows]
             rules = [e.eq.rule for e in usable if row in e.rows and e.eq not in mine]
             out[row] = Outcome(
                 out[row].candidates[0],
