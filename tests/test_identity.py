@@ -226,3 +226,66 @@ def test_bracket_removal_equals_deleting_the_bracket_characters():
     for code in range(0x110000):
         text = f"a{chr(code)}b{chr(code)}"
         assert _BRACKETS.sub("", text) == text.translate(table), hex(code)
+
+
+def test_plain_lead_fast_path_agrees_with_the_general_test():
+    """readings() tells a head line whose first character is a CJK ideograph (U+4E00-U+9FFF)
+    or printable ASCII by that character alone: a line may start a source label only when it
+    is 来, 信 or 发, just as _may_start_with_source_label says, whatever follows."""
+    from gipr_llm.domain.textnorm import squash
+    from gipr_llm.parse.identity import _may_start_with_source_label
+
+    plain = squash.__wrapped__
+    leads = [chr(c) for c in (*range(0x4E00, 0xA000), *range(0x21, 0x7F))]
+    tails = ("", "源：某局", "\u0301信息来源", " 来源：某局", "息来源：某县人民政府")
+    assert [c for c in leads if plain(c) != c] == []  # each is its own squash
+    failures = [
+        (c, tail)
+        for c in leads
+        for tail in tails
+        if _may_start_with_source_label(c + tail) != (c in "来信发")
+    ]
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ("来源：某县人民政府办公室", True),
+        ("信息来源：某县人民政府办公室", True),
+        ("\t来源：某县人民政府办公室", True),
+        ("\u3000发布机构：某县人民政府办公室", True),
+        ("\u200b来源：某县人民政府办公室", True),
+        ("（来源：某县人民政府办公室）", False),
+        ("本页来源：某县人民政府办公室", False),
+        ("1来源：某县人民政府办公室", False),
+        ("", False),
+    ],
+)
+def test_source_line_found_by_its_lead(line: str, found: bool) -> None:
+    from gipr_llm.domain.models import Document, Line
+    from gipr_llm.parse.identity import readings
+
+    lines = [Line(("某县2021年政府信息公开工作年度报告",), 1), Line((line,), 2)]
+    doc = Document(path="x.txt", sha256="", format="text", encoding="utf-8", lines=lines)
+    got = [r.agency for r in readings(doc, (None, None, None)) if r.source == "text:来源"]
+    assert got == (["某县人民政府办公室"] if found else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "某县人民政府2021年政府信息公开工作年度",
+        "r00025",
+        "2021年政府信息公开工作年度报表",
+        "某局2021年度政务公开工作报",
+        "",
+    ],
+)
+def test_parse_title_needs_report_word(text: str) -> None:
+    """parse_title answers (None, None) without its patterns when 报告 is absent: both end
+    with it, so neither can match."""
+    from gipr_llm.parse.identity import _TITLE, _TITLE_NO_YEAR, parse_title
+
+    assert _TITLE.search(text) is None and _TITLE_NO_YEAR.search(text) is None
+    assert parse_title(text) == (None, None)
