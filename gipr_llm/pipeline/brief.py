@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gipr_llm.pipeline.batch import check_paths, output_among_inputs
+from gipr_llm.pipeline.batch import check_paths, expand_paths, output_among_inputs
 from gipr_llm.render.brief.run import BriefRun, build_briefs
 from gipr_llm.render.formats import FormatError, choose, open_output
 
@@ -63,10 +63,11 @@ def run_brief(
     except FormatError as problem:
         err(str(problem))
         return 2
-    if output_among_inputs(output, paths):
+    listed = expand_paths(paths)  # once: the output check and the batch read the same list
+    if output_among_inputs(output, listed):
         err(f"{output}: 输出文件是输入文件之一，已拒绝以免覆盖 (output is one of the inputs)")
         return 2
-    run = make_briefs(paths, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs, bodies=bodies)
+    run = make_briefs(listed, batch=batch, llm=llm, with_chart=output is not None, jobs=jobs, bodies=bodies)
     for brief in run.briefs:
         brief.edition, brief.date = edition, date
     for warning in run.warnings:
