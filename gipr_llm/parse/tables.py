@@ -618,14 +618,12 @@ def parse_table4(rows: list[RawRow]) -> tuple[Table4 | None, list[Finding]]:
         )
         one_finding = True
     elif (counts := _plain_counts(cells, len(keys))) is not None:
-        # the common table: fifteen whole numbers, read as align and _count would read them
-        width = len(spec.T4_COLUMNS)
-        return Table4(
-            rows={
-                group: dict(zip(spec.T4_COLUMNS, counts[i * width : (i + 1) * width], strict=True))
-                for i, group in enumerate(spec.T4_GROUPS)
-            }
-        ), col.findings
+        # the common table: fifteen whole numbers in print order, read as align and _count
+        # would read them
+        plain: dict[str, dict[str, int | None]] = {g: {} for g in spec.T4_GROUPS}
+        for (group, column), count in zip(keys, counts, strict=True):
+            plain[group][column] = count
+        return Table4(rows=plain), col.findings
     else:
         al = align(cells, len(keys))
         if al.surplus:
