@@ -127,3 +127,17 @@ def test_split_cells_equals_the_reference_on_varied_rows():
         assert _split_cells.__wrapped__(cells) == _split_cells_reference(cells), cells
         fast += _cell_class(cells[0]) == _TEXT and _cell_class(cells[1]) == _VALUE and _none_spaced(cells[2:])
     assert fast > 1_000
+
+
+def test_a_mangled_value_after_a_label_made_by_the_split_is_read_not_a_crash():
+    # The spaced cell 「0 0 0」 is split into three, so the mangled value 「5%」 is not where
+    # the exception looked for it among the line's own cells (found by a random comparison
+    # of build_rows' paths; it raised ValueError): it heads the row's data instead.
+    from gipr_llm.domain.models import Line
+    from gipr_llm.parse.rows import build_rows
+    from gipr_llm.parse.tables import _names_t2_row, _t2_blank_row
+
+    rows = build_rows([Line(("行政规范性文件8855698", "5%", "0 0 0"), 1)], _names_t2_row, 3, _t2_blank_row)
+    assert len(rows) == 1
+    assert rows[0].label.startswith("行政规范性文件")
+    assert rows[0].cells == ["5%", "0", "0", "0"]
