@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations, compress, count, repeat
 from math import comb
-from operator import add, le, mul, ne
+from operator import add, getitem, le, mul, ne
 
 from gipr_llm.domain import spec
 from gipr_llm.domain.arithmetic import Equation, table3_equations, table4_equations
@@ -172,6 +172,156 @@ def _describe(rules: tuple[str, ...]) -> str:
     return "、".join(_RULE_NAMES.get(r, r) for r in dict.fromkeys(rules))
 
 
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """An equation's terms as the search reads them, derived once per list of equations."""
+
+    eq: Equation
+    terms: tuple[tuple[str, int, int], ...]  # (row, column index, coefficient)
+    rows: frozenset[str]
+
+
+# An equation's constant terms column-wise (rows, column indices, coefficients), so that
+# their sum is taken by map in C.
+_Fixed = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What solve derives from the equations and the table's shape alone (which rows are
+    searched, which constant, which constant cells unknown), not from its numbers."""
+
+    usable: list[tuple[Equation, list[tuple[str, int, int]], frozenset[str], _Fixed]]
+    base: list[tuple[Equation, _Fixed]]  # usable, no searched row, a single row
+    single_eqs: dict[str, list[Equation]]  # per single row, the usable equations it is in
+    decided: dict[str, str]  # per single row, its equations' rules named (when none is broken)
+
+
+# Per list of equations (the same lru_cached list object serves every report with that row
+# set): its terms compiled, and the plans of the table shapes met so far. The entry holds the
+# list, so its id is not reused while cached.
+_COMPILED: dict[
+    tuple[int, int], tuple[list[Equation], tuple[str, ...], tuple[_Terms, ...], dict[tuple, _Plan]]
+] = {}
+MAX_COMPILED = 256
+MAX_PLANS = 256
+
+
+def compile_terms(equations: list[Equation], columns: tuple[str, ...]) -> tuple[_Terms, ...]:
+    """Each equation's terms as (row, column index, coefficient) and its rows."""
+    col_index = {c: i for i, c in enumerate(columns)}
+    return tuple(
+        _Terms(
+            eq,
+            tuple((row, col_index[col], coef) for (_, row, col), coef in eq.terms),
+            frozenset(row for (_, row, _), _ in eq.terms),
+        )
+        for eq in equations
+    )
+
+
+def _compiled(
+    equations: list[Equation], columns: tuple[str, ...]
+) -> tuple[tuple[_Terms, ...], dict[tuple, _Plan]]:
+    key = (id(equations), id(columns))
+    hit = _COMPILED.get(key)
+    if hit is None or hit[0] is not equations or hit[1] is not columns or len(hit[2]) != len(equations):
+        if len(_COMPILED) >= MAX_COMPILED:
+            _COMPILED.clear()
+        hit = _COMPILED[key] = (equations, columns, compile_terms(equations, columns), {})
+    return hit[2], hit[3]
+
+
+def make_plan(
+    compiled: tuple[_Terms, ...],
+    searched_rows: Iterable[str],
+    single_rows: Iterable[str],
+    constant: dict[str, Sequence[int | None]],
+) -> _Plan:
+    """Which equations the search can use (none of their cells unknown), their searched
+    terms and constant terms; the rows with one reading and the equations they are in."""
+    searched = set(searched_rows)
+    singles = set(single_rows)
+    usable: list[tuple[Equation, list[tuple[str, int, int]], frozenset[str], _Fixed]] = []
+    base: list[tuple[Equation, _Fixed]] = []
+    single_eqs: dict[str, list[Equation]] = {r: [] for r in singles}
+    for c in compiled:
+        varying: list[tuple[str, int, int]] = []
+        fixed: list[tuple[str, int, int]] = []
+        for term in c.terms:
+            row, ci, _ = term
+            if row in searched:
+                varying.append(term)
+            elif row in constant and constant[row][ci] is not None:
+                fixed.append(term)
+            else:
+                break
+        else:
+            for row in c.rows & singles:
+                single_eqs[row].append(c.eq)
+            if varying:
+                usable.append((c.eq, varying, frozenset(r for r, _, _ in varying), _columnwise(fixed)))
+            elif c.rows & singles:
+                base.append((c.eq, _columnwise(fixed)))
+    decided = {row: describe(e.rule for e in eqs) for row, eqs in single_eqs.items()}
+    return _Plan(usable, base, single_eqs, decided)
+
+
+def _columnwise(terms: list[tuple[str, int, int]]) -> _Fixed:
+    rows, cis, coefs = zip(*terms, strict=True) if terms else ((), (), ())
+    return tuple(rows), tuple(cis), tuple(coefs)
+
+
+def _shape(
+    searched: dict[str, list[Reading]],
+    singles: dict[str, Reading],
+    fixed: dict[str, list[int | None]],
+    constant: dict[str, Sequence[int | None]],
+) -> tuple:
+    """What a plan depends on: the rows of each kind and the constant cells that are unknown."""
+    unknown = tuple(
+        (row, tuple(i for i, v in enumerate(values) if v is None))
+        for row, values in constant.items()
+        if None in values
+    )
+    return frozenset(searched), frozenset(singles), frozenset(fixed), unknown
+
+
+def _const(terms: _Fixed, constant: dict[str, Sequence[int | None]]) -> int:
+    """The constant rows' part of an equation's sum (every cell known: the plan checked)."""
+    rows, cis, coefs = terms
+    return sum(map(mul, coefs, map(getitem, map(constant.__getitem__, rows), cis)))
+
+
+def _plan(
+    plans: dict[tuple, _Plan],
+    compiled: tuple[_Terms, ...],
+    searched: dict[str, list[Reading]],
+    singles: dict[str, Reading],
+    fixed: dict[str, list[int | None]],
+    constant: dict[str, Sequence[int | None]],
+) -> _Plan:
+    """The plan of this table shape, made once per shape and list of equations."""
+    shape = _shape(searched, singles, fixed, constant)
+    plan = plans.get(shape)
+    if plan is None:
+        if len(plans) >= MAX_PLANS:
+            plans.clear()
+        plan = plans[shape] = make_plan(compiled, searched, singles, constant)
+    return plan
+
+
+def with_constants(
+    plan: _Plan, constant: dict[str, Sequence[int | None]]
+) -> tuple[list[_Eq], list[Equation]]:
+    """The plan's equations with this table's numbers: the usable ones with their constant
+    part, and those of constant rows only that the numbers break (the search's base cost)."""
+    # The searched terms' list is the plan's own: _search only reads it.
+    usable = [_Eq(eq, varying, rows, _const(terms, constant)) for eq, varying, rows, terms in plan.usable]
+    base = [eq for eq, terms in plan.base if _const(terms, constant)]
+    return usable, base
+
+
 def solve(
     fixed: dict[str, list[int | None]],
     open_rows: dict[str, list[Reading]],
@@ -183,47 +333,29 @@ def solve(
     ``fixed`` rows were read plainly (None = unknown); ``open_rows`` map a row to its
     candidate readings. Equations touching a missing row or an unknown cell are not used.
     """
-    col_index = {c: i for i, c in enumerate(columns)}
+    compiled, plans = _compiled(equations, columns)
     if all(len(c) == 1 for c in open_rows.values()):
-        return _single(fixed, open_rows, equations, col_index)
+        return _single(fixed, open_rows, compiled)
     # Rows with one reading are constants of the search: only equations with a row of
     # several readings are searched; those without are evaluated once, here.
     singles = {r: c[0] for r, c in open_rows.items() if len(c) == 1}
     constant: dict[str, Sequence[int | None]] = {**fixed, **singles}
     searched = {r: c for r, c in open_rows.items() if len(c) != 1}
-    base: list[Equation] = []
+    plan = _plan(plans, compiled, searched, singles, fixed, constant)
     usable: list[_Eq] = []
-    single_eqs: dict[str, list[Equation]] = {r: [] for r in singles}
-    for eq in equations:
-        # One pass over the terms: the searched ones, the constant part of the sum, and
-        # whether the equation can be used at all (a term in an unknown cell: not).
-        varying: list[tuple[str, int, int]] = []
-        const = 0
-        rows: set[str] = set()
-        for (_, row, col), coef in eq.terms:
-            ci = col_index[col]
-            rows.add(row)
-            if row in searched:
-                varying.append((row, ci, coef))
-            elif row in constant and (value := constant[row][ci]) is not None:
-                const += coef * value
-            else:
-                break
-        else:
-            for row in rows & singles.keys():
-                single_eqs[row].append(eq)
-            if varying:
-                usable.append(_Eq(eq, varying, frozenset(r for r, _, _ in varying), const))
-            elif const and single_eqs.keys() & rows:
-                base.append(eq)
+    base: list[Equation] = []
+    # A searched row with no reading ends the search before any equation is looked at.
+    if all(searched.values()):
+        usable, base = with_constants(plan, constant)
     out, broken = _search(searched, usable, base)
     accepted = broken is not None
     for row, reading in singles.items():
-        mine = [b for b in broken or () if b in single_eqs[row]]
+        eqs = plan.single_eqs[row]
+        mine = [b for b in broken or () if b in eqs]
         out[row] = Outcome(
             reading if accepted else None,
             [reading],
-            describe(e.rule for e in single_eqs[row] if e not in mine),
+            describe(e.rule for e in eqs if e not in mine) if mine else plan.decided[row],
             [f"{b.rule}:{b.row or ''}:{b.column or ''}" for b in mine],
             next(iter(out.values())).cost if out else 0,
         )
@@ -406,19 +538,19 @@ def _search(
 def _single(
     fixed: dict[str, list[int | None]],
     open_rows: dict[str, list[Reading]],
-    equations: list[Equation],
-    col_index: dict[str, int],
+    compiled: tuple[_Terms, ...],
 ) -> dict[str, Outcome]:
     """The common case, one reading per open row: evaluate the equations once."""
     values: dict[str, Sequence[int | None]] = {**fixed, **{r: c[0] for r, c in open_rows.items()}}
     broken: list[Equation] = []
     rules: dict[str, list[Equation]] = {r: [] for r in open_rows}
-    for eq in equations:
+    for c in compiled:
+        eq = c.eq
         total = 0
         touched: list[str] = []
-        for (_, row, col), coef in eq.terms:
+        for row, ci, coef in c.terms:
             row_values = values.get(row)
-            value = row_values[col_index[col]] if row_values is not None else None
+            value = row_values[ci] if row_values is not None else None
             if value is None:
                 break
             total += coef * value
@@ -489,7 +621,7 @@ def recover_table3(
     summed = {key: list(row_sum_splits(row.digits, k - 1)) for key, row in glued.items()}
     # Every plausible cut, not only those keeping the row sum: wanted in phase 2 only.
     every: dict[str, tuple[Reading, ...] | None] = {
-        key: ((tuple(int(d) for d in row.digits),) if len(row.digits) == k else None)
+        key: ((tuple(map(int, row.digits)),) if len(row.digits) == k else None)
         for key, row in glued.items()
     }
     # Phase 1: readings whose own row sums hold. If the best of them breaks nothing, no

@@ -242,8 +242,8 @@ def _read_row(
 ) -> Sequence[Cell]:
     if (parsed := _plain_row(tuple(row.cells), len(columns))) is not None:
         return parsed
-    if _is_glued(row, len(columns)):
-        return _read_glued(col, key, label, columns, row, holds)
+    if (digits := _glued_run(row, len(columns))) is not None:
+        return _read_glued(col, key, label, columns, row, digits, holds)
     al = align(row.cells, len(columns))
     if al.surplus:
         col.row_length(key, label, len(columns), al, row.line)
@@ -303,14 +303,17 @@ def _plain_counts(cells: list[str], k: int) -> list[int] | None:
     return values
 
 
-def _is_glued(row: RawRow, k: int) -> bool:
-    """One run of digits where k > 1 cells belong."""
+def _glued_run(row: RawRow, k: int) -> str | None:
+    """The one run of digits where k > 1 cells belong, if the row is that (the run is
+    returned, so its reader does not join the cells again)."""
     if k < 2 or not row.cells:
-        return False
+        return None
     if len(row.cells) > 1 and len(row.cells[0].strip()) != MAX_DIGITS:
-        return False  # several cells are one run only as ``chunks`` (cheap test first)
+        return None  # several cells are one run only as ``chunks`` (cheap test first)
     digits = joined_run(row.cells)
-    return digits is not None and len(digits) >= k and (len(row.cells) == 1 or len(digits) > MAX_DIGITS)
+    if digits is not None and len(digits) >= k and (len(row.cells) == 1 or len(digits) > MAX_DIGITS):
+        return digits
+    return None
 
 
 def _read_glued(
@@ -319,10 +322,11 @@ def _read_glued(
     label: str | None,
     columns: tuple[str, ...],
     row: RawRow,
+    digits: str,
     holds: Callable[[list[int]], bool],
 ) -> list[Cell]:
-    """One run of digits where several cells belong: only the table's sums may cut it."""
-    digits = joined_run(row.cells) or ""
+    """One run of digits (``digits``, the row's cells joined) where several cells belong:
+    only the table's sums may cut it."""
     table = spec.TABLE_LABELS[col.table]
     solutions = split_glued(digits, len(columns), holds)
     if len(solutions) == 1:
@@ -534,9 +538,9 @@ def _read_t3_row(
     if counts is not None and row.cells[0] in _SMALL_COUNTS:
         found[key] = counts
         return
-    if _is_glued(row, k):
+    if (digits := _glued_run(row, k)) is not None:
         found[key] = [None] * k  # decided table-wide later
-        glued[key] = GluedRow(key, spec.T3_ROW_LABELS[key], joined_run(row.cells) or "", row.line)
+        glued[key] = GluedRow(key, spec.T3_ROW_LABELS[key], digits, row.line)
         return
     if counts is not None:
         found[key] = counts
