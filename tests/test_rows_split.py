@@ -129,7 +129,7 @@ def test_split_cells_equals_the_reference_on_varied_rows():
     assert fast > 1_000
 
 
-def test_a_mangled_value_after_a_label_made_by_the_split_is_read_not_a_crash():
+def test_a_mangled_value_before_a_split_spaced_cell_is_read_not_a_crash():
     # The spaced cell 「0 0 0」 is split into three, so the mangled value 「5%」 is not where
     # the exception looked for it among the line's own cells (found by a random comparison
     # of build_rows' paths; it raised ValueError): it heads the row's data instead.
@@ -141,3 +141,26 @@ def test_a_mangled_value_after_a_label_made_by_the_split_is_read_not_a_crash():
     assert len(rows) == 1
     assert rows[0].label.startswith("行政规范性文件")
     assert rows[0].cells == ["5%", "0", "0", "0"]
+
+
+def test_a_mangled_value_heads_the_split_data_not_the_line_own_cells():
+    # 「本机关不掌握…」 | O | 「0 0 0」: the mangled first value 「O」 heads the row's data as the
+    # split made them (three cells), not the unsplit 「0 0 0」 of the line as printed; and a
+    # line where the mangled value also occurs inside the label does not take its data from
+    # that earlier copy (which put label cells into the data twice).
+    from gipr_llm.parse.rows import _line_parts
+    from gipr_llm.parse.tables import _match_t3_row, _names_t2_row
+
+    def names_t3_row(text: str) -> bool:
+        return _match_t3_row(text)[0] is not None
+
+    line = ("本机关不掌握相关政府信息", "O", "0 0 0")
+    assert _line_parts.__wrapped__(line, False, names_t3_row, None) == (
+        ("本机关不掌握相关政府信息",),
+        ("O", "0", "0", "0"),
+        True,
+    )
+    line = ("规章", "(5)", "o", "I", "约5", "(5)", "0 0 0", "(5)")
+    label, data, _ = _line_parts.__wrapped__(line, False, _names_t2_row, None)
+    assert data == ("(5)", "0", "0", "0", "(5)")
+    assert len(label) + len(data) == 10  # every split cell once

@@ -315,13 +315,14 @@ def _line_parts(
         # 「本机关不掌握…」 | O | 0 …: a mangled first value, not the end of the label.
         head = label[:-1]
         if is_row_label(squash("".join(head))):
-            at = max((i for i, c in enumerate(cells) if c == label[-1] and i < len(cells) - len(data)), default=None)
-            # None when a spaced cell (「0 0 0」) was split into several: the line's own cells
-            # no longer line up with the data, so the mangled value heads the split's data.
-            return head, (cells[at:] if at is not None else (label[-1], *data)), True
+            # The split's data start right after its last label cell, so the mangled value
+            # heads them; taken from the split, not searched for among the line's own cells,
+            # which a spaced cell (「0 0 0」) split into several no longer line up with.
+            return head, (label[-1], *data), True
     if not has_data and label and in_table and blank_row is not None:
-        last_label = max((i for i, c in enumerate(cells) if c == label[-1]), default=None)
-        blanks = cells[last_label + 1 :] if last_label is not None else ()
+        # a line without values is not unspaced: its label cells are its own cells
+        last_label = max(i for i, c in enumerate(cells) if c == label[-1])
+        blanks = cells[last_label + 1 :]
         if blanks and blank_row(squash("".join(label))):
             return label, blanks, True
     return label, data, has_data
